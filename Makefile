@@ -1,0 +1,77 @@
+# The commands the README shows. Everything runs offline: no AWS account, no Docker, no network
+# beyond the package registries during `make install`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+STAGE ?= dev
+BIN := $(CURDIR)/$(VENV)/bin
+
+# Node.js 22 and the pinned CDK CLI from node_modules come first, so jsii and `cdk` never use the
+# machine's (end-of-life) Node 20; then the project's virtualenv.
+export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
+export AWS_EC2_METADATA_DISABLED := true
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+CDK := cdk --no-notices
+STAGE_ARGS := -c stage=$(STAGE)
+
+.PHONY: help install synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and install the pinned CDK CLI + Node 22 (idempotent)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt functions/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@node --version | grep -q '^v22\.' || { echo "error: node_modules/.bin/node is not Node 22"; exit 1; }
+	@touch $@
+
+synth: install ## Synthesize STAGE (default dev) into cdk.out/: make synth STAGE=prod
+	$(CDK) synth $(STAGE_ARGS) --quiet
+	@ls cdk.out/*-$(STAGE)-*.template.json | sed 's/^/  wrote /'
+
+diff: install ## Compare STAGE with what is deployed (needs AWS credentials)
+	$(CDK) diff $(STAGE_ARGS) --all
+
+deploy: install ## Deploy every stack of STAGE (needs AWS credentials and a bootstrapped account)
+	$(CDK) deploy $(STAGE_ARGS) --all --require-approval broadening
+
+destroy: install ## Tear down STAGE (prod keeps its retained tables, buckets and user pool)
+	$(CDK) destroy $(STAGE_ARGS) --all
+
+lint: install ## ruff, mypy, and cfn-lint on the templates of both stages
+	ruff check .
+	ruff format --check .
+	mypy
+	@for stage in dev prod; do \
+		$(CDK) synth -c stage=$$stage --quiet -o cdk.out/lint-$$stage || exit 1; \
+		cfn-lint cdk.out/lint-$$stage/*.template.json || exit 1; \
+		echo "cfn-lint: $$stage templates clean"; \
+	done
+
+test: install lint ## Install if needed, lint, then run every test suite
+	python -m pytest
+
+test-unit: install
+	python -m pytest tests/unit
+
+test-integration: install
+	python -m pytest tests/integration
+
+test-infra: install
+	python -m pytest tests/infrastructure
+
+bench: install ## Run the benchmarks in benchmarks/
+	python -m benchmarks.synth
+
+clean: ## Remove build output (not the virtualenv or node_modules)
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The bookstore domain: models, services, repositories, errors, observability. Shared by every function."""

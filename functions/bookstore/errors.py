@@ -1,0 +1,45 @@
+"""Typed domain errors. The API maps them to HTTP statuses, the bot code hook to Lex responses."""
+
+
+class BookstoreError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code = "BookstoreError"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(BookstoreError):
+    code = "ValidationError"
+
+
+class NotFound(BookstoreError):
+    code = "NotFound"
+
+
+class Conflict(BookstoreError):
+    code = "Conflict"
+
+
+class UserAlreadyExists(Conflict):
+    code = "UserAlreadyExists"
+
+
+class EmailAlreadyUsed(Conflict):
+    code = "EmailAlreadyUsed"
+
+
+class UserNotFound(NotFound):
+    code = "UserNotFound"
+
+
+class NotAuthorized(BookstoreError):
+    code = "NotAuthorized"
+
+
+class ConfigurationError(BookstoreError):
+    """The function's environment is incomplete; raised at cold start."""
+
+    code = "ConfigurationError"

@@ -1,0 +1,1 @@
+"""Persistence adapters: the only modules that touch boto3."""

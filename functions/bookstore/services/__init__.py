@@ -1,0 +1,1 @@
+"""Business rules. No boto3 here: services talk to repositories."""

@@ -1,0 +1,1 @@
+"""The offline runtime: provisioning from synthesized templates, emulators, dev stack, CLIs."""

@@ -1,0 +1,45 @@
+"""Compose the stacks of one stage and attach cdk-nag. Used by app.py, the tests and the benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import App, Tags, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from stacks.auth_stack import AuthStack
+from stacks.config import APP_NAME, StageConfig
+from stacks.data_stack import DataStack
+
+
+@dataclass(frozen=True)
+class BookstoreStacks:
+    data: DataStack
+    auth: AuthStack
+
+
+def build_app(app: App, config: StageConfig) -> BookstoreStacks:
+    env = config.env
+    data = DataStack(
+        app,
+        config.stack_name("Data"),
+        config=config,
+        env=env,
+        description=f"{APP_NAME} ({config.name}): DynamoDB tables and the product-images bucket",
+        termination_protection=config.is_production,
+    )
+    auth = AuthStack(
+        app,
+        config.stack_name("Auth"),
+        config=config,
+        users_table=data.users_table,
+        env=env,
+        description=f"{APP_NAME} ({config.name}): Cognito user pool, groups and app client",
+        termination_protection=config.is_production,
+    )
+
+    Tags.of(app).add("Project", APP_NAME)
+    Tags.of(app).add("Stage", config.name)
+    # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return BookstoreStacks(data=data, auth=auth)

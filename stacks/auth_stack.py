@@ -1,0 +1,142 @@
+"""Identity: the Cognito user pool, the staff and customers groups, the public app client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from stacks.config import StageConfig
+from stacks.constructs.function import BookstoreFunctionConstruct
+
+STAFF_GROUP = "staff"
+CUSTOMERS_GROUP = "customers"
+
+
+class AuthStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: StageConfig,
+        users_table: dynamodb.ITableV2,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id_, **kwargs)
+
+        self.post_confirmation = BookstoreFunctionConstruct(
+            self,
+            "PostConfirmation",
+            handler="auth_triggers.post_confirmation.lambda_handler",
+            service="auth",
+            description="Cognito post-confirmation: adds a self-registered user to customers, creates the profile",
+            settings=config.function_settings,
+            environment={"USERS_TABLE_NAME": users_table.table_name},
+        )
+
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+            sign_in_case_sensitive=False,
+            self_sign_up_enabled=True,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            keep_original=cognito.KeepOriginalAttrs(email=True),
+            user_verification=cognito.UserVerificationConfig(
+                email_style=cognito.VerificationEmailStyle.CODE,
+                email_subject="Your bookstore verification code",
+                email_body="Welcome to the bookstore. Your verification code is {####}.",
+            ),
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject="Your bookstore account",
+                email_body="An account was created for you. Username: {username}, temporary password: {####}",
+            ),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True),
+                given_name=cognito.StandardAttribute(required=False, mutable=True),
+                family_name=cognito.StandardAttribute(required=False, mutable=True),
+            ),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.PLUS if config.threat_protection else cognito.FeaturePlan.ESSENTIALS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION
+            if config.threat_protection
+            else None,
+            deletion_protection=config.deletion_protection,
+            removal_policy=config.removal_policy,
+            lambda_triggers=cognito.UserPoolTriggers(post_confirmation=self.post_confirmation.function),
+        )
+        Validations.of(self.user_pool).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-COG2",
+                reason="Customers sign themselves up; TOTP MFA is offered, not forced on every shopper "
+                "(docs/decisions.md). Staff accounts are expected to enrol TOTP.",
+            )
+        )
+        if not config.threat_protection:
+            Validations.of(self.user_pool).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions-COG8",
+                    reason="Threat protection needs the Plus plan, billed per active user; it is on in prod. "
+                    "This stage's pool holds test accounts only.",
+                )
+            )
+
+        self.staff_group = cognito.UserPoolGroup(
+            self,
+            "StaffGroup",
+            user_pool=self.user_pool,
+            group_name=STAFF_GROUP,
+            description="Bookstore staff: manage users, books, stock and orders",
+            precedence=0,
+        )
+        self.customers_group = cognito.UserPoolGroup(
+            self,
+            "CustomersGroup",
+            user_pool=self.user_pool,
+            group_name=CUSTOMERS_GROUP,
+            description="Customers: browse, order, chat",
+            precedence=10,
+        )
+
+        # Public client for the web front end and the CLI: no secret, SRP and user-password auth.
+        self.web_client = self.user_pool.add_client(
+            "WebClient",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
+            disable_o_auth=True,
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+        )
+
+        users_table.grant_read_write_data(self.post_confirmation.function)
+        # A separate policy, not the role's default one: the pool references the function, so a grant
+        # that references the pool from the function's own policy would be a circular dependency.
+        iam.Policy(
+            self,
+            "PostConfirmationGroupsPolicy",
+            roles=[self.post_confirmation.role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["cognito-idp:AdminAddUserToGroup"],
+                    resources=[self.user_pool.user_pool_arn],
+                )
+            ],
+        )

@@ -1,0 +1,137 @@
+"""Stateful data: DynamoDB tables and the product-images bucket. Never replaced by a code change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Validations
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from stacks.config import StageConfig
+from stacks.constructs.lint import REDUNDANT_ROLE_DEPENDENCY, ignore_cfn_lint_rule
+
+PK = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
+SK = dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING)
+
+
+def _gsi(name: str, number: int) -> dynamodb.GlobalSecondaryIndexPropsV2:
+    return dynamodb.GlobalSecondaryIndexPropsV2(
+        index_name=name,
+        partition_key=dynamodb.Attribute(name=f"gsi{number}pk", type=dynamodb.AttributeType.STRING),
+        sort_key=dynamodb.Attribute(name=f"gsi{number}sk", type=dynamodb.AttributeType.STRING),
+        projection_type=dynamodb.ProjectionType.ALL,
+    )
+
+
+class DataStack(Stack):
+    """Tables and buckets; key schemas and access patterns are documented in docs/architecture.md."""
+
+    def __init__(self, scope: Construct, id_: str, *, config: StageConfig, **kwargs: Any) -> None:
+        super().__init__(scope, id_, **kwargs)
+        self._config = config
+
+        # Profiles and the uniqueness guards (USER#<username>, EMAIL#<email>).
+        self.users_table = self._table("UsersTable", sort_key=SK)
+        # Books, their genre index and the keyword index used by search (no Scan).
+        self.products_table = self._table(
+            "ProductsTable",
+            sort_key=SK,
+            global_secondary_indexes=[_gsi("gsi1", 1)],
+        )
+        # Orders by customer (newest first), by order id, and by status; streams to recommendations.
+        self.orders_table = self._table(
+            "OrdersTable",
+            sort_key=SK,
+            global_secondary_indexes=[_gsi("gsi1", 1), _gsi("gsi2", 2)],
+            dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+        )
+        # Co-purchase counts, similar-book lists, popularity and bestsellers.
+        self.recommendations_table = self._table("RecommendationsTable", sort_key=SK)
+        # Powertools idempotency records: key `id`, expiry in `expiration` (the utility's defaults).
+        self.idempotency_table = self._table(
+            "IdempotencyTable",
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+            time_to_live_attribute="expiration",
+        )
+
+        self.access_logs_bucket = s3.Bucket(
+            self,
+            "AccessLogsBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,  # log delivery supports SSE-S3 only
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireAccessLogs",
+                    expiration=Duration.days(config.access_logs_retention_days),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=config.removal_policy,
+            auto_delete_objects=config.auto_delete_objects,
+        )
+        Validations.of(self.access_logs_bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="This bucket is the server-access-log destination; logging it into itself would loop.",
+            )
+        )
+
+        self.images_bucket = s3.Bucket(
+            self,
+            "ProductImagesBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.access_logs_bucket,
+            server_access_logs_prefix="product-images/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireOldImageVersions",
+                    noncurrent_version_expiration=Duration.days(config.noncurrent_image_versions_days),
+                    expired_object_delete_marker=True,
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=config.removal_policy,
+            auto_delete_objects=config.auto_delete_objects,
+        )
+        self._lint_auto_delete_provider()
+
+    def _lint_auto_delete_provider(self) -> None:
+        provider = self.node.try_find_child("Custom::S3AutoDeleteObjectsCustomResourceProvider")
+        handler = provider.node.try_find_child("Handler") if provider is not None else None
+        if isinstance(handler, CfnResource):
+            ignore_cfn_lint_rule(handler, REDUNDANT_ROLE_DEPENDENCY)
+
+    def _table(
+        self,
+        id_: str,
+        *,
+        partition_key: dynamodb.Attribute = PK,
+        sort_key: dynamodb.Attribute | None = None,
+        global_secondary_indexes: list[dynamodb.GlobalSecondaryIndexPropsV2] | None = None,
+        dynamo_stream: dynamodb.StreamViewType | None = None,
+        time_to_live_attribute: str | None = None,
+    ) -> dynamodb.TableV2:
+        config = self._config
+        return dynamodb.TableV2(
+            self,
+            id_,
+            partition_key=partition_key,
+            sort_key=sort_key,
+            billing=dynamodb.Billing.on_demand(),
+            global_secondary_indexes=global_secondary_indexes,
+            dynamo_stream=dynamo_stream,
+            time_to_live_attribute=time_to_live_attribute,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=config.point_in_time_recovery
+            ),
+            deletion_protection=config.deletion_protection,
+            removal_policy=config.removal_policy,
+        )

@@ -1,0 +1,52 @@
+"""moto-backed AWS for integration tests, built from the synthesized templates."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from local.provision import create_tables, create_user_pool
+
+EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
+
+
+@dataclass
+class LocalAws:
+    dynamodb: Any
+    cognito: Any
+    tables: dict[str, str]
+    user_pool_id: str
+    client_id: str
+
+    def items(self, table: str) -> list[dict[str, Any]]:
+        return list(self.dynamodb.scan(TableName=self.tables[table])["Items"])  # tests only
+
+    def create_cognito_user(self, username: str, email: str) -> None:
+        self.cognito.admin_create_user(
+            UserPoolId=self.user_pool_id,
+            Username=username,
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+            MessageAction="SUPPRESS",
+        )
+
+    def groups_of(self, username: str) -> list[str]:
+        response = self.cognito.admin_list_groups_for_user(UserPoolId=self.user_pool_id, Username=username)
+        return sorted(g["GroupName"] for g in response["Groups"])
+
+
+def build_local_aws(data_template: dict[str, Any], auth_template: dict[str, Any]) -> LocalAws:
+    dynamodb = boto3.client("dynamodb")
+    cognito = boto3.client("cognito-idp")
+    tables = create_tables(data_template, dynamodb)
+    pool = create_user_pool(auth_template, cognito)
+    return LocalAws(dynamodb, cognito, tables, pool["user_pool_id"], pool["client_id"])
+
+
+def load_event(relative: str, **overrides: Any) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS_DIR / relative).read_text())
+    event.update(overrides)
+    return event

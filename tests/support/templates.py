@@ -1,0 +1,35 @@
+"""Reading synthesized templates: resources by type or by construct name, with clear failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from local.provision import logical_name, resources_of_type
+
+
+def resource(template: dict[str, Any], name: str, type_: str | None = None) -> dict[str, Any]:
+    """The one resource whose logical id is `name` plus CDK's 8-character hash."""
+    found = {
+        k: v
+        for k, v in template["Resources"].items()
+        if logical_name(k) == name and (type_ is None or v["Type"] == type_)
+    }
+    assert len(found) == 1, f"expected one resource named {name!r}, found {sorted(found)}"
+    return next(iter(found.values()))
+
+
+def logical_id(template: dict[str, Any], name: str) -> str:
+    found = [k for k in template["Resources"] if logical_name(k) == name]
+    assert len(found) == 1, f"expected one resource named {name!r}, found {found}"
+    return str(found[0])
+
+
+def of_type(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return resources_of_type(template, type_)
+
+
+def policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    statements: list[dict[str, Any]] = []
+    for policy in of_type(template, "AWS::IAM::Policy").values():
+        statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements

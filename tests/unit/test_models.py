@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from bookstore.models import UserProfile, normalize_email
+
+
+@pytest.mark.parametrize("username", ["jdoe", "j.doe", "j_doe-2", "abc", "a" * 32])
+def test_username_valid_forms_accepted(username) -> None:
+    assert UserProfile(username=username, email="a@example.com", source="staff").username == username
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["jd", "a" * 33, "JDoe", "1doe", "-doe", "j doe", "jdoe!", "", "jdöe"],
+)
+def test_username_invalid_forms_rejected_with_the_rule(username) -> None:
+    with pytest.raises(ValidationError, match="3 to 32 lowercase letters"):
+        UserProfile(username=username, email="a@example.com", source="staff")
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [("JDoe@Example.COM", "jdoe@example.com"), ("  a.b+tag@sub.example.co.uk ", "a.b+tag@sub.example.co.uk")],
+)
+def test_email_is_trimmed_and_lowercased(raw, normalized) -> None:
+    assert normalize_email(raw) == normalized
+
+
+@pytest.mark.parametrize(
+    "email", ["jdoe", "jdoe@", "@example.com", "jdoe@example", "j doe@example.com", "a@-x.com", f"{'a' * 250}@x.com"]
+)
+def test_email_invalid_forms_rejected(email) -> None:
+    with pytest.raises(ValueError, match="not a valid email address"):
+        normalize_email(email)
+
+
+def test_profile_timestamps_are_iso8601_utc() -> None:
+    profile = UserProfile(username="jdoe", email="a@example.com", source="staff")
+    assert profile.created_at.endswith("Z")
+    assert "T" in profile.created_at
