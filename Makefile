@@ -6,6 +6,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 STAGE ?= dev
+APPROVAL ?= broadening
 BIN := $(CURDIR)/$(VENV)/bin
 
 # Node.js 22 and the pinned CDK CLI from node_modules come first, so jsii and `cdk` never use the
@@ -43,7 +44,7 @@ diff: install ## Compare STAGE with what is deployed (needs AWS credentials)
 	$(CDK) diff $(STAGE_ARGS) --all
 
 deploy: install ## Deploy every stack of STAGE (needs AWS credentials and a bootstrapped account)
-	$(CDK) deploy $(STAGE_ARGS) --all --require-approval broadening
+	$(CDK) deploy $(STAGE_ARGS) --all --require-approval $(APPROVAL)
 
 destroy: install ## Tear down STAGE (prod keeps its retained tables, buckets and user pool)
 	$(CDK) destroy $(STAGE_ARGS) --all
