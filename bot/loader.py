@@ -1,0 +1,176 @@
+"""Load bot/model.yaml and reject a broken model with an error that names the place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.schema import (
+    BUILTIN_PARENT_INTENTS,
+    BUILTIN_SLOT_TYPES,
+    LEX_NAME_RE,
+    PLACEHOLDER_RE,
+    BotModel,
+    Intent,
+)
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "model.yaml"
+
+
+class BotModelError(ValueError):
+    """The bot model is invalid. `problems` lists every problem found, each starting with its place."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid bot model {source}:\n{listing}")
+
+
+def _normalize_utterance(text: str) -> str:
+    """Case, punctuation and spacing do not make two utterances different to Lex."""
+    text = PLACEHOLDER_RE.sub(lambda m: "{" + m.group(1).strip() + "}", text.lower())
+    text = re.sub(r"[^\w{}@.' -]", " ", text)
+    return " ".join(text.split()).strip(" .")
+
+
+def _place(intent: Intent, index: int | None = None) -> str:
+    return f"intents[{index}] ({intent.name})" if index is not None else f"intent {intent.name}"
+
+
+def _pydantic_place(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """`('intents', 0, 'slots', 1, 'priority')` -> `intents[0] (RegisterUser).slots[1] (Email).priority`."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int):
+            name = node[key].get("name") if isinstance(node, list) and isinstance(node[key], dict) else None
+            parts[-1] += f"[{key}]" + (f" ({name})" if name else "")
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
+
+
+def validate_model(model: BotModel) -> list[str]:
+    """Semantic checks pydantic cannot express. Returns the problems found (empty when valid)."""
+    problems: list[str] = []
+
+    def check_name(kind: str, name: str, place: str) -> None:
+        if not LEX_NAME_RE.match(name):
+            problems.append(
+                f"{place}: {kind} name {name!r} is not accepted by Lex (letters and digits, single '_' or '-' "
+                "between them, at most 100 characters)"
+            )
+
+    check_name("bot", model.name, "name")
+    type_names: set[str] = set()
+    for i, slot_type in enumerate(model.slot_types):
+        place = f"slot_types[{i}] ({slot_type.name})"
+        check_name("slot type", slot_type.name, place)
+        if slot_type.name in type_names:
+            problems.append(f"{place}: duplicate slot type name")
+        type_names.add(slot_type.name)
+        seen_values: dict[str, str] = {}
+        for value in slot_type.values:
+            for text in [value.value, *value.synonyms]:
+                key = text.lower()
+                if key in seen_values and seen_values[key] != value.value:
+                    problems.append(
+                        f"{place}: {text!r} is both a value/synonym of {seen_values[key]!r} and {value.value!r}"
+                    )
+                seen_values[key] = value.value
+
+    utterance_owner: dict[str, str] = {}
+    intent_names: set[str] = set()
+    for i, intent in enumerate(model.intents):
+        place = _place(intent, i)
+        check_name("intent", intent.name, place)
+        if intent.name in intent_names:
+            problems.append(f"{place}: duplicate intent name")
+        intent_names.add(intent.name)
+
+        if intent.parent is not None:
+            if intent.parent not in BUILTIN_PARENT_INTENTS:
+                problems.append(f"{place}.parent: unknown built-in intent {intent.parent!r}")
+            if intent.utterances or intent.slots or intent.confirmation:
+                problems.append(
+                    f"{place}: an intent built on {intent.parent} takes no utterances, slots or confirmation"
+                )
+        elif not intent.utterances:
+            problems.append(f"{place}.utterances: an intent needs at least one sample utterance")
+
+        slot_names = {s.name for s in intent.slots}
+        priorities: dict[int, str] = {}
+        for j, slot in enumerate(intent.slots):
+            slot_place = f"{place}.slots[{j}] ({slot.name})"
+            check_name("slot", slot.name, slot_place)
+            if slot.type not in BUILTIN_SLOT_TYPES and slot.type not in type_names:
+                problems.append(f"{slot_place}.type: undefined slot type {slot.type!r}")
+            if slot.priority in priorities:
+                problems.append(
+                    f"{slot_place}.priority: {slot.priority} is also the priority of {priorities[slot.priority]}"
+                )
+            priorities[slot.priority] = slot.name
+            for ref in PLACEHOLDER_RE.findall(slot.prompt):
+                if ref.strip() not in slot_names:
+                    problems.append(f"{slot_place}.prompt: names unknown slot {{{ref}}}")
+        if len(slot_names) != len(intent.slots):
+            problems.append(f"{place}.slots: duplicate slot names")
+
+        for j, utterance in enumerate(intent.utterances):
+            utterance_place = f"{place}.utterances[{j}]"
+            for ref in PLACEHOLDER_RE.findall(utterance):
+                if ref.strip() not in slot_names:
+                    problems.append(f"{utterance_place}: {utterance!r} names unknown slot {{{ref}}}")
+            key = _normalize_utterance(utterance)
+            owner = utterance_owner.get(key)
+            if owner is not None:
+                where = "twice in this intent" if owner == intent.name else f"also in intent {owner}"
+                problems.append(f"{utterance_place}: duplicate utterance {utterance!r} ({where})")
+            else:
+                utterance_owner[key] = intent.name
+
+        if intent.confirmation is not None:
+            for ref in PLACEHOLDER_RE.findall(intent.confirmation.prompt):
+                if ref.strip() not in slot_names:
+                    problems.append(f"{place}.confirmation.prompt: names unknown slot {{{ref}}}")
+
+    if not any(i.parent == "AMAZON.FallbackIntent" for i in model.intents):
+        problems.append("intents: a FallbackIntent with parent AMAZON.FallbackIntent is required by Lex")
+    return problems
+
+
+def parse_bot_model(raw: Any, source: str = "<memory>") -> BotModel:
+    if not isinstance(raw, dict):
+        raise BotModelError(source, ["(top level): the model must be a mapping"])
+    try:
+        model = BotModel.model_validate(raw)
+    except ValidationError as err:
+        problems = [f"{_pydantic_place(raw, tuple(e['loc']))}: {e['msg']}" for e in err.errors()]
+        raise BotModelError(source, problems) from err
+    problems = validate_model(model)
+    if problems:
+        raise BotModelError(source, problems)
+    return model
+
+
+def load_bot_model(path: Path | str = DEFAULT_MODEL_PATH) -> BotModel:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise BotModelError(str(path), [f"YAML syntax: {err}"]) from err
+    return parse_bot_model(raw, str(path))
+
+
+def model_hash(model: BotModel) -> str:
+    """A stable hash of the model; a new bot version is cut whenever it changes."""
+    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,142 @@
+"""The bot model loader: the shipped model is valid, and each kind of broken model is named precisely."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import yaml
+
+from bot import DEFAULT_MODEL_PATH, BotModelError, load_bot_model, model_hash
+from bot.loader import parse_bot_model
+
+STAFF_INTENTS = ("RegisterUser", "EditUser")
+
+
+@pytest.fixture
+def raw() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(DEFAULT_MODEL_PATH.read_text())
+    return data
+
+
+def _intent(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(i for i in raw["intents"] if i["name"] == name)
+
+
+def _problems(raw: dict[str, Any]) -> list[str]:
+    with pytest.raises(BotModelError) as failure:
+        parse_bot_model(raw, "test.yaml")
+    return failure.value.problems
+
+
+def test_shipped_model_loads_with_the_required_intents() -> None:
+    model = load_bot_model()
+    assert [i.name for i in model.intents] == ["RegisterUser", "EditUser", "Help", "FallbackIntent"]
+    assert model.intent("FallbackIntent").parent == "AMAZON.FallbackIntent"
+
+
+def test_staff_intents_have_at_least_twelve_utterances() -> None:
+    model = load_bot_model()
+    for name in STAFF_INTENTS:
+        assert len(model.intent(name).utterances) >= 12, name
+
+
+def test_required_slots_and_types_of_staff_intents() -> None:
+    model = load_bot_model()
+    register = {s.name: (s.type, s.required) for s in model.intent("RegisterUser").slots}
+    assert register == {
+        "Username": ("AMAZON.AlphaNumeric", True),
+        "Email": ("AMAZON.EmailAddress", True),
+        "FirstName": ("AMAZON.FirstName", False),
+        "LastName": ("AMAZON.LastName", False),
+    }
+    edit = {s.name: s.type for s in model.intent("EditUser").slots}
+    assert edit == {"Username": "AMAZON.AlphaNumeric", "Attribute": "UserAttribute", "NewValue": "AMAZON.AlphaNumeric"}
+    attribute = model.slot_type("UserAttribute")
+    assert attribute is not None
+    assert [v.value for v in attribute.values] == ["email", "first name", "last name"]
+
+
+def test_confirmation_prompts_repeat_the_values() -> None:
+    model = load_bot_model()
+    register = model.intent("RegisterUser").confirmation
+    assert register is not None
+    assert "{Username}" in register.prompt
+    assert "{Email}" in register.prompt
+    edit = model.intent("EditUser").confirmation
+    assert edit is not None
+    assert all(f"{{{s}}}" in edit.prompt for s in ("Attribute", "Username", "NewValue"))
+
+
+def test_utterance_naming_an_unknown_slot_is_rejected(raw) -> None:
+    _intent(raw, "RegisterUser")["utterances"].append("register {Nickname}")
+    problems = _problems(raw)
+    assert any("intents[0] (RegisterUser).utterances[" in p and "unknown slot {Nickname}" in p for p in problems)
+
+
+def test_slot_of_an_undefined_type_is_rejected(raw) -> None:
+    _intent(raw, "EditUser")["slots"][1]["type"] = "UserField"
+    problems = _problems(raw)
+    assert problems == ["intents[1] (EditUser).slots[1] (Attribute).type: undefined slot type 'UserField'"]
+
+
+def test_missing_priority_is_rejected_with_its_place(raw) -> None:
+    del _intent(raw, "RegisterUser")["slots"][1]["priority"]
+    problems = _problems(raw)
+    assert problems == ["intents[0] (RegisterUser).slots[1] (Email).priority: Field required"]
+
+
+def test_duplicate_priority_is_rejected(raw) -> None:
+    _intent(raw, "RegisterUser")["slots"][1]["priority"] = 1
+    problems = _problems(raw)
+    assert any("(Email).priority: 1 is also the priority of Username" in p for p in problems)
+
+
+@pytest.mark.parametrize("bad_name", ["Register User", "Register__User", "_Register", "Régister", "x" * 101])
+def test_name_lex_would_refuse_is_rejected(raw, bad_name) -> None:
+    _intent(raw, "Help")["name"] = bad_name
+    problems = _problems(raw)
+    assert any(p.startswith("intents[2] (") and "is not accepted by Lex" in p for p in problems)
+
+
+def test_duplicate_utterance_across_intents_is_rejected(raw) -> None:
+    _intent(raw, "Help")["utterances"].append("Edit a user!")  # differs only by case and punctuation
+    problems = _problems(raw)
+    assert any("intents[2] (Help).utterances[" in p and "also in intent EditUser" in p for p in problems)
+
+
+def test_missing_fallback_intent_is_rejected(raw) -> None:
+    raw["intents"] = [i for i in raw["intents"] if i["name"] != "FallbackIntent"]
+    assert any("FallbackIntent" in p for p in _problems(raw))
+
+
+def test_unknown_field_is_rejected_with_its_place(raw) -> None:
+    _intent(raw, "RegisterUser")["slots"][0]["promt"] = "typo"
+    problems = _problems(raw)
+    assert problems == ["intents[0] (RegisterUser).slots[0] (Username).promt: Extra inputs are not permitted"]
+
+
+def test_confirmation_naming_an_unknown_slot_is_rejected(raw) -> None:
+    _intent(raw, "RegisterUser")["confirmation"]["prompt"] = "Register {User}?"
+    assert any("confirmation.prompt: names unknown slot {User}" in p for p in _problems(raw))
+
+
+def test_every_problem_is_reported_at_once(raw) -> None:
+    _intent(raw, "RegisterUser")["utterances"].append("register {Nickname}")
+    _intent(raw, "EditUser")["slots"][1]["type"] = "UserField"
+    assert len(_problems(raw)) == 2
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_text("name: [unclosed\n")
+    with pytest.raises(BotModelError, match=r"model\.yaml"):
+        load_bot_model(path)
+
+
+def test_model_hash_changes_with_the_model_and_only_then(raw) -> None:
+    first = model_hash(parse_bot_model(copy.deepcopy(raw)))
+    assert model_hash(parse_bot_model(copy.deepcopy(raw))) == first
+    _intent(raw, "Help")["utterances"].append("what services do you offer")
+    assert model_hash(parse_bot_model(raw)) != first
