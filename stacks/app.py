@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from aws_cdk import App, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
+from bot import load_bot_model
 from stacks.auth_stack import AuthStack
+from stacks.bot_stack import BotStack
 from stacks.config import APP_NAME, StageConfig
 from stacks.data_stack import DataStack
 
@@ -16,6 +18,10 @@ from stacks.data_stack import DataStack
 class BookstoreStacks:
     data: DataStack
     auth: AuthStack
+    bot: BotStack
+
+    def all(self) -> tuple[DataStack, AuthStack, BotStack]:
+        return (self.data, self.auth, self.bot)
 
 
 def build_app(app: App, config: StageConfig) -> BookstoreStacks:
@@ -38,8 +44,20 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         termination_protection=config.is_production,
     )
 
+    bot = BotStack(
+        app,
+        config.stack_name("Bot"),
+        config=config,
+        model=load_bot_model(),
+        users_table=data.users_table,
+        user_pool=auth.user_pool,
+        env=env,
+        description=f"{APP_NAME} ({config.name}): Lex V2 bot, its live alias and code hook",
+        termination_protection=config.is_production,
+    )
+
     Tags.of(app).add("Project", APP_NAME)
     Tags.of(app).add("Stage", config.name)
     # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return BookstoreStacks(data=data, auth=auth)
+    return BookstoreStacks(data=data, auth=auth, bot=bot)

@@ -31,3 +31,7 @@ class BaseEnv(BaseModel):
 
 class UsersTableEnv(BaseEnv):
     users_table_name: str = Field(alias="USERS_TABLE_NAME", min_length=1)
+
+
+class BotEnv(UsersTableEnv):
+    user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)

@@ -35,7 +35,7 @@ def test_unacknowledged_finding_fails_synth(tmp_path) -> None:
 
 def _acknowledgments(stage) -> list[tuple[str, str, str]]:
     found = []
-    for stack in (stage.stacks.data, stage.stacks.auth):
+    for stack in stage.stacks.all():
         for construct in stack.node.find_all():
             for entry in construct.node.metadata:
                 if entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY:

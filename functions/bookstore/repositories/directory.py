@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from bookstore import aws
+from bookstore.errors import EmailAlreadyUsed, UserAlreadyExists
 
 
 class CognitoDirectory:
@@ -23,3 +27,59 @@ class CognitoDirectory:
     def groups_of(self, username: str) -> list[str]:
         response = self.client.admin_list_groups_for_user(UserPoolId=self.user_pool_id, Username=username)
         return [g["GroupName"] for g in response.get("Groups", [])]
+
+    def get_attributes(self, username: str) -> dict[str, str] | None:
+        """The user's attributes, or None when the pool has no such user (confirmed or not)."""
+        try:
+            response = self.client.admin_get_user(UserPoolId=self.user_pool_id, Username=username)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "UserNotFoundException":
+                return None
+            raise
+        return {a["Name"]: a["Value"] for a in response.get("UserAttributes", [])}
+
+    def users_with_email(self, email: str) -> list[str]:
+        escaped = email.replace("\\", "\\\\").replace('"', '\\"')
+        response = self.client.list_users(UserPoolId=self.user_pool_id, Filter=f'email = "{escaped}"', Limit=2)
+        return [u["Username"] for u in response.get("Users", [])]
+
+    def create_user(self, username: str, attributes: Mapping[str, str]) -> None:
+        """Create a user; Cognito emails the invitation with a temporary password."""
+        try:
+            self.client.admin_create_user(
+                UserPoolId=self.user_pool_id,
+                Username=username,
+                UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+                DesiredDeliveryMediums=["EMAIL"],
+            )
+        except ClientError as err:
+            code = err.response["Error"]["Code"]
+            if code == "UsernameExistsException":
+                raise UserAlreadyExists(f"The username {username!r} is already taken.") from err
+            if code == "AliasExistsException":
+                raise EmailAlreadyUsed("That email address is already used by another user.") from err
+            raise
+
+    def delete_user(self, username: str) -> None:
+        try:
+            self.client.admin_delete_user(UserPoolId=self.user_pool_id, Username=username)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "UserNotFoundException":
+                raise
+
+    def update_attributes(self, username: str, attributes: Mapping[str, str]) -> None:
+        try:
+            self.client.admin_update_user_attributes(
+                UserPoolId=self.user_pool_id,
+                Username=username,
+                UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "AliasExistsException":
+                raise EmailAlreadyUsed("That email address is already used by another user.") from err
+            raise
+
+    def delete_attributes(self, username: str, names: list[str]) -> None:
+        self.client.admin_delete_user_attributes(
+            UserPoolId=self.user_pool_id, Username=username, UserAttributeNames=names
+        )

@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from bookstore import aws
-from bookstore.errors import EmailAlreadyUsed, UserAlreadyExists
+from bookstore.errors import Conflict, EmailAlreadyUsed, UserAlreadyExists
 from bookstore.models import UserProfile
 from bookstore.repositories.dynamo import cancellation_codes, from_item, to_item
 
@@ -93,3 +93,93 @@ class UserRepository:
         response = self.client.get_item(TableName=self._table, Key=email_key(email), ConsistentRead=True)
         item = response.get("Item")
         return None if item is None else str(from_item(item)["username"])
+
+    def delete(self, profile: UserProfile) -> None:
+        """Compensation: remove a profile and its email guard, only if they are still exactly ours."""
+        self.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": user_key(profile.username),
+                        "ConditionExpression": "email = :e",
+                        "ExpressionAttributeValues": to_item({":e": profile.email}),
+                    }
+                },
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": email_key(profile.email),
+                        "ConditionExpression": "username = :u",
+                        "ExpressionAttributeValues": to_item({":u": profile.username}),
+                    }
+                },
+            ]
+        )
+
+    def update(self, current: UserProfile, changed: UserProfile) -> None:
+        """Write `changed` over `current` in one transaction; moves the email guard when the email changes.
+
+        Conditional on the stored profile still holding `current`'s email, so a concurrent edit is not
+        silently overwritten. Raises EmailAlreadyUsed if the new email belongs to someone else.
+        """
+        names = {"#e": "email", "#g": "given_name", "#f": "family_name", "#t": "updated_at"}
+        values = {":e": changed.email, ":old": current.email, ":t": changed.updated_at}
+        sets = ["#e = :e", "#t = :t"]
+        removes = []
+        for placeholder, field in (("#g", "given_name"), ("#f", "family_name")):
+            value = getattr(changed, field)
+            if value is None:
+                removes.append(placeholder)
+            else:
+                values[f":{field}"] = value
+                sets.append(f"{placeholder} = :{field}")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": user_key(current.username),
+                    "UpdateExpression": expression,
+                    "ConditionExpression": "attribute_exists(pk) AND #e = :old",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": to_item(values),
+                }
+            }
+        ]
+        if changed.email != current.email:
+            guard = {
+                "pk": f"EMAIL#{changed.email}",
+                "sk": GUARD_SK,
+                "type": "email-guard",
+                "username": current.username,
+            }
+            items += [
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": email_key(current.email),
+                        "ConditionExpression": "username = :u",
+                        "ExpressionAttributeValues": to_item({":u": current.username}),
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_item(guard),
+                        "ConditionExpression": "attribute_not_exists(pk) OR username = :u",
+                        "ExpressionAttributeValues": to_item({":u": current.username}),
+                    }
+                },
+            ]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            codes = cancellation_codes(err)
+            if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
+                raise EmailAlreadyUsed(f"The email {changed.email!r} is already used by another user.") from err
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise Conflict(f"The user {current.username!r} changed meanwhile; please try again.") from err
+            raise

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from bookstore.identity import CUSTOMERS_GROUP
 from bookstore.models import UserProfile
 from bookstore.observability import logger, metrics
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
-
-CUSTOMERS_GROUP = "customers"
-STAFF_GROUP = "staff"
 
 
 @dataclass

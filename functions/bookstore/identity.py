@@ -1,0 +1,43 @@
+"""Who is calling. Identity reaches the code hook only as Lex request attributes, set by trusted callers.
+
+Only principals allowed to call lex:RecognizeText on the bot's aliases can set request attributes: the chat
+API route (which copies the username and groups from the verified Cognito token) and operators with IAM
+access. Nothing the user types and no session attribute is ever read for identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+USERNAME_ATTRIBUTE = "bookstore:username"
+GROUPS_ATTRIBUTE = "bookstore:groups"
+STAFF_GROUP = "staff"
+CUSTOMERS_GROUP = "customers"
+
+
+@dataclass(frozen=True)
+class Caller:
+    username: str | None
+    groups: frozenset[str]
+
+    @property
+    def is_staff(self) -> bool:
+        return STAFF_GROUP in self.groups
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.username is None
+
+    @classmethod
+    def from_request_attributes(cls, attributes: Mapping[str, str] | None) -> Caller:
+        attributes = attributes or {}
+        username = (attributes.get(USERNAME_ATTRIBUTE) or "").strip() or None
+        groups = frozenset(g.strip() for g in (attributes.get(GROUPS_ATTRIBUTE) or "").split(",") if g.strip())
+        return cls(username=username, groups=groups)
+
+    def as_request_attributes(self) -> dict[str, str]:
+        attributes = {GROUPS_ATTRIBUTE: ",".join(sorted(self.groups))}
+        if self.username:
+            attributes[USERNAME_ATTRIBUTE] = self.username
+        return attributes

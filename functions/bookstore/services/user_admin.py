@@ -1,0 +1,206 @@
+"""Staff user administration: register a user, edit a user. Used by the bot (and the staff API routes).
+
+Every write sequence leaves no partial state: the users table is written first (its conditional
+transaction is what decides races on a username or an email), then Cognito; when a later step fails,
+the earlier ones are undone before the error is raised. A retried request that already succeeded
+returns the same result instead of an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from bookstore.errors import (
+    EmailAlreadyUsed,
+    UserAlreadyExists,
+    UserNotFound,
+    ValidationError,
+)
+from bookstore.identity import CUSTOMERS_GROUP
+from bookstore.models import USERNAME_RE, UserProfile, normalize_email, utc_now
+from bookstore.observability import logger, metrics
+from bookstore.repositories.directory import CognitoDirectory
+from bookstore.repositories.users import UserRepository
+
+Attribute = Literal["email", "first name", "last name"]
+ATTRIBUTES: dict[str, Attribute] = {"email": "email", "first name": "first name", "last name": "last name"}
+_COGNITO_ATTRIBUTE = {"email": "email", "first name": "given_name", "last name": "family_name"}
+_PROFILE_FIELD = {"email": "email", "first name": "given_name", "last name": "family_name"}
+_NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '.-][^\W\d_]+)*\.?$")
+
+USERNAME_RULE = (
+    "A username is 3 to 32 lowercase letters, digits, dots, underscores or hyphens, and starts with a letter."
+)
+
+
+def check_username_format(raw: str) -> str:
+    # The user pool is case-insensitive, so "JDoe" names the same user as "jdoe".
+    username = raw.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationError(f"{raw.strip()!r} is not a valid username. {USERNAME_RULE}")
+    return username
+
+
+def check_email_format(raw: str) -> str:
+    try:
+        return normalize_email(raw)
+    except ValueError:
+        raise ValidationError(f"{raw.strip()!r} is not a valid email address, like jdoe@example.com.") from None
+
+
+def check_person_name(raw: str, what: str) -> str:
+    name = " ".join(raw.split())
+    if not (1 <= len(name) <= 64) or not _NAME_RE.match(name):
+        raise ValidationError(
+            f"{raw.strip()!r} does not look like a {what}: use letters, spaces, hyphens or apostrophes."
+        )
+    return name
+
+
+def check_attribute(raw: str) -> Attribute:
+    attribute = ATTRIBUTES.get(" ".join(raw.lower().split()))
+    if attribute is None:
+        raise ValidationError(f"I can change the email, first name or last name, not {raw.strip()!r}.")
+    return attribute
+
+
+def profile_value(profile: UserProfile, attribute: Attribute) -> str:
+    return str(getattr(profile, _PROFILE_FIELD[attribute]) or "")
+
+
+@dataclass(frozen=True)
+class EditResult:
+    profile: UserProfile
+    changed: bool
+
+
+@dataclass
+class UserAdminService:
+    users: UserRepository
+    directory: CognitoDirectory
+
+    # Checks used while the conversation collects values (dialog code hook) and again at fulfillment.
+
+    def check_new_username(self, raw: str) -> str:
+        username = check_username_format(raw)
+        if self.users.get(username) is not None or self.directory.get_attributes(username) is not None:
+            raise UserAlreadyExists(f"The username {username} is already taken. Please choose another one.")
+        return username
+
+    def check_new_email(self, raw: str, *, for_username: str | None = None) -> str:
+        email = check_email_format(raw)
+        owner = self.users.email_owner(email)
+        others = [u for u in self.directory.users_with_email(email) if u.lower() != for_username]
+        if (owner is not None and owner != for_username) or others:
+            raise EmailAlreadyUsed(f"The email {email} is already used by another user. Please give another one.")
+        return email
+
+    def existing_user(self, raw: str) -> UserProfile:
+        username = check_username_format(raw)
+        profile = self.users.get(username)
+        if profile is None:
+            raise UserNotFound(f"I can't find a user named {username}. Please check the username.")
+        return profile
+
+    def check_new_value(self, attribute: Attribute, raw: str, username: str) -> str:
+        if attribute == "email":
+            return self.check_new_email(raw, for_username=username)
+        return check_person_name(raw, attribute)
+
+    # Writes.
+
+    def register(
+        self, *, username: str, email: str, given_name: str | None = None, family_name: str | None = None
+    ) -> bool:
+        """Create the profile and the Cognito user (invited by email, in `customers`).
+
+        Returns True when created now, False when this exact registration had already been done (a retried
+        fulfillment). Raises UserAlreadyExists / EmailAlreadyUsed / ValidationError otherwise.
+        """
+        profile = UserProfile(
+            username=check_username_format(username),
+            email=check_email_format(email),
+            given_name=check_person_name(given_name, "first name") if given_name else None,
+            family_name=check_person_name(family_name, "last name") if family_name else None,
+            source="staff",
+        )
+        created = self.users.create(profile)
+        if not created:
+            stored = self.users.get(profile.username)
+            if stored is None or stored.source != "staff":
+                raise UserAlreadyExists(f"The username {profile.username} is already taken.")
+            profile = stored
+        cognito_created = False
+        try:
+            existing = self.directory.get_attributes(profile.username)
+            if existing is None:
+                attributes = {"email": profile.email, "email_verified": "true"}
+                if profile.given_name:
+                    attributes["given_name"] = profile.given_name
+                if profile.family_name:
+                    attributes["family_name"] = profile.family_name
+                self.directory.create_user(profile.username, attributes)
+                cognito_created = True
+            elif existing.get("email", "").lower() != profile.email:
+                raise UserAlreadyExists(f"The username {profile.username} is already taken.")
+            self.directory.add_to_group(profile.username, CUSTOMERS_GROUP)
+        except Exception:
+            if created or cognito_created:
+                self._undo_registration(profile, delete_profile=created, delete_cognito_user=cognito_created)
+            raise
+        if created or cognito_created:
+            metrics.add_metric(name="UsersRegistered", unit=MetricUnit.Count, value=1)
+            logger.info("User registered by staff", extra={"username": profile.username})
+            return True
+        logger.info("Registration already complete (retried request)", extra={"username": profile.username})
+        return False
+
+    def _undo_registration(self, profile: UserProfile, *, delete_profile: bool, delete_cognito_user: bool) -> None:
+        logger.warning("Undoing a partial registration", extra={"username": profile.username})
+        try:
+            if delete_cognito_user:
+                self.directory.delete_user(profile.username)
+            if delete_profile:
+                self.users.delete(profile)
+        except Exception:  # the original error matters more; this one is logged for an operator
+            logger.exception("Compensation failed; manual clean-up needed", extra={"username": profile.username})
+
+    def edit(self, *, username: str, attribute: str, value: str) -> EditResult:
+        """Change one attribute in the profile and in Cognito. An unchanged value is a successful no-op."""
+        current = self.existing_user(username)
+        name = check_attribute(attribute)
+        new_value = self.check_new_value(name, value, current.username)
+        field = _PROFILE_FIELD[name]
+        if getattr(current, field) == new_value:
+            cognito = self.directory.get_attributes(current.username) or {}
+            if cognito.get(_COGNITO_ATTRIBUTE[name]) != new_value:
+                self.directory.update_attributes(current.username, self._cognito_attributes(name, new_value))
+            return EditResult(profile=current, changed=False)
+        changed = current.model_copy(update={field: new_value, "updated_at": utc_now()})
+        self.users.update(current, changed)
+        try:
+            self.directory.update_attributes(current.username, self._cognito_attributes(name, new_value))
+        except Exception:
+            self._undo_edit(current, changed)
+            raise
+        metrics.add_metric(name="UsersEdited", unit=MetricUnit.Count, value=1)
+        logger.info("User edited by staff", extra={"username": current.username, "attribute": name})
+        return EditResult(profile=changed, changed=True)
+
+    @staticmethod
+    def _cognito_attributes(attribute: Attribute, value: str) -> dict[str, str]:
+        attributes = {_COGNITO_ATTRIBUTE[attribute]: value}
+        if attribute == "email":
+            attributes["email_verified"] = "true"
+        return attributes
+
+    def _undo_edit(self, current: UserProfile, changed: UserProfile) -> None:
+        logger.warning("Undoing a partial edit", extra={"username": current.username})
+        try:
+            self.users.update(changed, current)
+        except Exception:
+            logger.exception("Compensation failed; manual clean-up needed", extra={"username": current.username})

@@ -1,0 +1,214 @@
+"""The Lex V2 bot, generated from bot/model.yaml, with its version, `live` alias and code hook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import ArnFormat, CfnOutput, Duration, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lex as lex
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from bot.loader import model_hash
+from bot.schema import BotModel
+from stacks.bot_definition import bot_locale
+from stacks.config import StageConfig
+from stacks.constructs.function import BookstoreFunctionConstruct
+
+LIVE_ALIAS_NAME = "live"
+CODE_HOOK_INTERFACE_VERSION = "1.0"
+# Output keys read by the chat client, the API stack and the tests.
+OUTPUT_BOT_ID = "BotId"
+OUTPUT_BOT_ALIAS_ID = "BotAliasId"
+OUTPUT_BOT_LOCALE_ID = "BotLocaleId"
+
+COGNITO_ACTIONS = [
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminDeleteUserAttributes",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:ListUsers",
+]
+
+
+class BotStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: StageConfig,
+        model: BotModel,
+        users_table: dynamodb.ITableV2,
+        user_pool: cognito.IUserPool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id_, **kwargs)
+        self.model = model
+        self.model_hash = model_hash(model)
+
+        self.fulfillment = BookstoreFunctionConstruct(
+            self,
+            "Fulfillment",
+            handler="bot_fulfillment.handler.lambda_handler",
+            service="bot",
+            description="Lex V2 code hook of the bookstore bot: validates slots and fulfils every intent",
+            settings=config.function_settings,
+            environment={
+                "USERS_TABLE_NAME": users_table.table_name,
+                "USER_POOL_ID": user_pool.user_pool_id,
+            },
+            timeout=Duration.seconds(15),
+        )
+        users_table.grant_read_write_data(self.fulfillment.function)
+        user_pool.grant(self.fulfillment.function, *COGNITO_ACTIONS)
+
+        # Conversation logs hold what users type (names, emails): encrypted with our own key.
+        self.logs_key = kms.Key(
+            self,
+            "ConversationLogsKey",
+            description="Encrypts the bookstore bot's conversation logs",
+            enable_key_rotation=True,
+            removal_policy=config.removal_policy,
+        )
+        self.conversation_logs = logs.LogGroup(
+            self,
+            "ConversationLogs",
+            retention=config.log_retention,
+            encryption_key=self.logs_key,
+            removal_policy=config.removal_policy,
+        )
+        self.bot_role = iam.Role(
+            self,
+            "BotRole",
+            assumed_by=iam.ServicePrincipal("lexv2.amazonaws.com"),
+            description="Runtime role of the bookstore bot: writes its text conversation logs",
+        )
+        self.conversation_logs.grant_write(self.bot_role)
+
+        hook = lex.CfnBot.CodeHookSpecificationProperty(
+            lambda_code_hook=lex.CfnBot.LambdaCodeHookProperty(
+                lambda_arn=self.fulfillment.function.function_arn,
+                code_hook_interface_version=CODE_HOOK_INTERFACE_VERSION,
+            )
+        )
+        self.bot = lex.CfnBot(
+            self,
+            "Bot",
+            name=f"{model.name}-{config.name}",
+            description=model.description[:200] or None,
+            role_arn=self.bot_role.role_arn,
+            # Typed Any in the bindings: it must be the raw CloudFormation (PascalCase) shape.
+            data_privacy={"ChildDirected": model.child_directed},
+            idle_session_ttl_in_seconds=model.idle_session_ttl_seconds,
+            auto_build_bot_locales=True,
+            bot_locales=[bot_locale(model)],
+            test_bot_alias_settings=lex.CfnBot.TestBotAliasSettingsProperty(
+                bot_alias_locale_settings=[
+                    lex.CfnBot.BotAliasLocaleSettingsItemProperty(
+                        locale_id=model.locale,
+                        bot_alias_locale_setting=lex.CfnBot.BotAliasLocaleSettingsProperty(
+                            enabled=True, code_hook_specification=hook
+                        ),
+                    )
+                ],
+                conversation_log_settings=lex.CfnBot.ConversationLogSettingsProperty(
+                    text_log_settings=[
+                        lex.CfnBot.TextLogSettingProperty(
+                            enabled=True,
+                            destination=lex.CfnBot.TextLogDestinationProperty(
+                                cloud_watch=lex.CfnBot.CloudWatchLogGroupLogDestinationProperty(
+                                    cloud_watch_log_group_arn=self.conversation_logs.log_group_arn,
+                                    log_prefix="test-alias/",
+                                )
+                            ),
+                        )
+                    ]
+                ),
+            ),
+        )
+        # The bot validates its log destination on create: the role's policy must exist first.
+        role_policy = self.bot_role.node.try_find_child("DefaultPolicy")
+        if role_policy is not None:
+            self.bot.node.add_dependency(role_policy)
+
+        # A new logical id whenever the model changes, so CloudFormation cuts a new version and the
+        # alias moves to it; an unchanged model keeps the version (and its id) as it is.
+        self.version = lex.CfnBotVersion(
+            self,
+            f"BotVersion{self.model_hash[:12]}",
+            bot_id=self.bot.attr_id,
+            description=f"bot model {self.model_hash[:12]}",
+            bot_version_locale_specification=[
+                lex.CfnBotVersion.BotVersionLocaleSpecificationProperty(
+                    locale_id=model.locale,
+                    bot_version_locale_details=lex.CfnBotVersion.BotVersionLocaleDetailsProperty(
+                        source_bot_version="DRAFT"
+                    ),
+                )
+            ],
+        )
+
+        alias_hook = lex.CfnBotAlias.CodeHookSpecificationProperty(
+            lambda_code_hook=lex.CfnBotAlias.LambdaCodeHookProperty(
+                lambda_arn=self.fulfillment.function.function_arn,
+                code_hook_interface_version=CODE_HOOK_INTERFACE_VERSION,
+            )
+        )
+        self.alias = lex.CfnBotAlias(
+            self,
+            "LiveAlias",
+            bot_id=self.bot.attr_id,
+            bot_alias_name=LIVE_ALIAS_NAME,
+            bot_version=self.version.attr_bot_version,
+            description="What the API and the web front end talk to",
+            bot_alias_locale_settings=[
+                lex.CfnBotAlias.BotAliasLocaleSettingsItemProperty(
+                    locale_id=model.locale,
+                    bot_alias_locale_setting=lex.CfnBotAlias.BotAliasLocaleSettingsProperty(
+                        enabled=True, code_hook_specification=alias_hook
+                    ),
+                )
+            ],
+            conversation_log_settings=lex.CfnBotAlias.ConversationLogSettingsProperty(
+                text_log_settings=[
+                    lex.CfnBotAlias.TextLogSettingProperty(
+                        enabled=True,
+                        destination=lex.CfnBotAlias.TextLogDestinationProperty(
+                            cloud_watch=lex.CfnBotAlias.CloudWatchLogGroupLogDestinationProperty(
+                                cloud_watch_log_group_arn=self.conversation_logs.log_group_arn,
+                                log_prefix=f"{LIVE_ALIAS_NAME}/",
+                            )
+                        ),
+                    )
+                ]
+            ),
+        )
+
+        # Lex may invoke the code hook only on behalf of this bot's aliases (TSTALIASID and live).
+        self.fulfillment.function.add_permission(
+            "LexV2Invoke",
+            principal=iam.ServicePrincipal("lexv2.amazonaws.com"),
+            action="lambda:InvokeFunction",
+            source_arn=self.format_arn(
+                service="lex",
+                resource="bot-alias",
+                resource_name=f"{self.bot.attr_id}/*",
+                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+            ),
+        )
+
+        for key, value, description in (
+            (OUTPUT_BOT_ID, self.bot.attr_id, "Lex V2 bot id"),
+            (OUTPUT_BOT_ALIAS_ID, self.alias.attr_bot_alias_id, "Id of the live alias"),
+            (OUTPUT_BOT_LOCALE_ID, model.locale, "Bot locale"),
+        ):
+            output = CfnOutput(self, key, value=value, description=description)
+            output.override_logical_id(key)
