@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from bookstore import aws
 from bookstore.errors import Conflict, EmailAlreadyUsed, UserAlreadyExists
-from bookstore.models import UserProfile
+from bookstore.models import UserProfile, utc_now
 from bookstore.repositories.dynamo import cancellation_codes, from_item, to_item
 
 PROFILE_SK = "PROFILE"
@@ -73,6 +73,8 @@ class UserRepository:
             if err.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             codes = cancellation_codes(err)
+            if "TransactionConflict" in codes:
+                raise Conflict("Another change to this user is in progress; please try again.") from err
             if codes and codes[0] == "ConditionalCheckFailed":
                 existing = self.get(profile.username)
                 if existing is not None and existing.email == profile.email:
@@ -124,7 +126,7 @@ class UserRepository:
         silently overwritten. Raises EmailAlreadyUsed if the new email belongs to someone else.
         """
         names = {"#e": "email", "#g": "given_name", "#f": "family_name", "#t": "updated_at"}
-        values = {":e": changed.email, ":old": current.email, ":t": changed.updated_at}
+        values = {":e": changed.email, ":old": current.email, ":t": changed.updated_at or utc_now()}
         sets = ["#e = :e", "#t = :t"]
         removes = []
         for placeholder, field in (("#g", "given_name"), ("#f", "family_name")):
@@ -178,6 +180,8 @@ class UserRepository:
             if err.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             codes = cancellation_codes(err)
+            if "TransactionConflict" in codes:
+                raise Conflict("Another change to this user is in progress; please try again.") from err
             if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
                 raise EmailAlreadyUsed(f"The email {changed.email!r} is already used by another user.") from err
             if codes and codes[0] == "ConditionalCheckFailed":

@@ -1,0 +1,439 @@
+"""The bot's code hook against moto (Cognito + DynamoDB built from the synthesized templates)."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from bookstore.models import UserProfile
+from bookstore.repositories.directory import CognitoDirectory
+from bookstore.repositories.users import UserRepository
+from bookstore.services.user_admin import UserAdminService
+from bot_fulfillment import dialog
+from tests.support.aws import EVENTS_DIR, LocalAws, load_event
+from tests.support.lex import lex_event
+
+
+@pytest.fixture
+def hook(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.setenv("USERS_TABLE_NAME", local_aws.tables["UsersTable"])
+    monkeypatch.setenv("USER_POOL_ID", local_aws.user_pool_id)
+    module = importlib.reload(importlib.import_module("bot_fulfillment.handler"))
+    module.user_admin.cache_clear()
+    return module
+
+
+@pytest.fixture
+def invoke(hook: ModuleType, lambda_context: Any):
+    def _invoke(event: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = hook.lambda_handler(event, lambda_context)
+        return result
+
+    return _invoke
+
+
+def _admin(local_aws: LocalAws, *, cognito: Any = None, dynamodb: Any = None) -> UserAdminService:
+    return UserAdminService(
+        users=UserRepository(local_aws.tables["UsersTable"], client=dynamodb or local_aws.dynamodb),
+        directory=CognitoDirectory(local_aws.user_pool_id, client=cognito or local_aws.cognito),
+    )
+
+
+def _existing_user(local_aws: LocalAws, username: str = "jdoe", email: str = "jdoe@example.com") -> None:
+    _admin(local_aws).register(username=username, email=email, given_name="Jane", family_name="Doe")
+
+
+def _action(response: dict[str, Any]) -> dict[str, Any]:
+    return dict(response["sessionState"]["dialogAction"])
+
+
+def _message(response: dict[str, Any]) -> str:
+    return " ".join(m["content"] for m in response.get("messages", []))
+
+
+def _slot(response: dict[str, Any], name: str) -> str | None:
+    slot = response["sessionState"]["intent"]["slots"][name]
+    return None if slot is None else str(slot["value"]["interpretedValue"])
+
+
+def _snapshot(local_aws: LocalAws) -> tuple[list[Any], list[str]]:
+    items = sorted(local_aws.items("UsersTable"), key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
+    users = sorted(u["Username"] for u in local_aws.cognito.list_users(UserPoolId=local_aws.user_pool_id)["Users"])
+    return items, users
+
+
+class FailingClient:
+    """Wraps a boto3 client and raises on one operation: the injected failure of a second write."""
+
+    def __init__(self, client: Any, operation: str) -> None:
+        self._client = client
+        self._operation = operation
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._operation:
+
+            def fail(**_: Any) -> Any:
+                raise RuntimeError(f"injected failure in {name}")
+
+            return fail
+        return getattr(self._client, name)
+
+
+# RegisterUser: dialog code hook validates each slot as it arrives.
+
+
+@pytest.mark.parametrize("username", ["9lives", "jd", "j doe", "x" * 33, "jdoe!"])
+def test_register_invalid_username_is_reasked_with_the_rule(invoke, username) -> None:
+    response = invoke(lex_event("RegisterUser", {"Username": username}, next_slot="Email"))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Username"}
+    assert "is not a valid username" in _message(response)
+    assert "3 to 32" in _message(response)
+    assert _slot(response, "Username") is None
+
+
+def test_register_taken_username_is_reasked(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    response = invoke(lex_event("RegisterUser", {"Username": "jdoe"}, next_slot="Email"))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Username"}
+    assert "jdoe is already taken" in _message(response)
+
+
+def test_register_username_of_a_pending_sign_up_counts_as_taken(invoke, local_aws) -> None:
+    local_aws.create_cognito_user("pending", "pending@example.com")  # in Cognito, no profile yet
+    response = invoke(lex_event("RegisterUser", {"Username": "pending"}, next_slot="Email"))
+    assert "already taken" in _message(response)
+
+
+@pytest.mark.parametrize("email", ["jdoe@example", "jdoe", "jdoe@@example.com", "j doe@example.com"])
+def test_register_invalid_email_is_reasked(invoke, email) -> None:
+    response = invoke(lex_event("RegisterUser", {"Username": "jdoe", "Email": email}, next_slot="FirstName"))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Email"}
+    assert "is not a valid email address" in _message(response)
+    assert _slot(response, "Username") == "jdoe"  # the good value is kept
+
+
+def test_register_used_email_is_reasked(invoke, local_aws) -> None:
+    _existing_user(local_aws, "jdoe", "shared@example.com")
+    response = invoke(lex_event("RegisterUser", {"Username": "jsmith", "Email": "Shared@Example.com"}))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Email"}
+    assert "shared@example.com is already used" in _message(response)
+
+
+def test_register_invalid_first_name_is_reasked(invoke) -> None:
+    response = invoke(lex_event("RegisterUser", {"Username": "jdoe", "Email": "a@example.com", "FirstName": "R2D2"}))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "FirstName"}
+    assert "does not look like a first name" in _message(response)
+
+
+def test_register_valid_values_are_normalized_and_delegated(invoke) -> None:
+    response = invoke(lex_event("RegisterUser", {"Username": "JDoe", "Email": " JDoe@Example.COM "}))
+    assert _action(response) == {"type": "Delegate"}
+    assert _slot(response, "Username") == "jdoe"
+    assert _slot(response, "Email") == "jdoe@example.com"
+    assert response["sessionState"]["intent"]["slots"]["FirstName"] is None
+
+
+# RegisterUser: fulfillment.
+
+
+def _register(**slots: str) -> dict[str, Any]:
+    values = {"Username": "jdoe", "Email": "jdoe@example.com", **slots}
+    return lex_event("RegisterUser", values, invocation="FulfillmentCodeHook", confirmation="Confirmed")
+
+
+def test_register_creates_cognito_user_in_customers_and_profile(invoke, local_aws) -> None:
+    response = invoke(_register(FirstName="Jane", LastName="Doe"))
+    assert _action(response) == {"type": "Close"}
+    assert response["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert "jdoe is registered" in _message(response)
+    user = local_aws.cognito.admin_get_user(UserPoolId=local_aws.user_pool_id, Username="jdoe")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["email"] == "jdoe@example.com"
+    assert attributes["given_name"] == "Jane"
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"  # invited with a temporary password
+    assert local_aws.groups_of("jdoe") == ["customers"]
+    profile = UserRepository(local_aws.tables["UsersTable"], client=local_aws.dynamodb).get("jdoe")
+    assert profile is not None
+    assert (profile.email, profile.family_name, profile.source) == ("jdoe@example.com", "Doe", "staff")
+
+
+def test_register_retried_fulfillment_creates_no_duplicate_and_reports_success(invoke, local_aws) -> None:
+    first = invoke(_register())
+    before = _snapshot(local_aws)
+    second = invoke(_register())
+    assert second["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert _message(second) == _message(first)
+    assert _snapshot(local_aws) == before
+
+
+def test_register_duplicate_username_at_fulfillment_fails_and_changes_nothing(invoke, local_aws) -> None:
+    _existing_user(local_aws, "jdoe", "first@example.com")
+    before = _snapshot(local_aws)
+    response = invoke(_register(Email="second@example.com"))
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert "already taken" in _message(response)
+    assert _snapshot(local_aws) == before
+
+
+def test_register_duplicate_email_at_fulfillment_fails_and_changes_nothing(invoke, local_aws) -> None:
+    _existing_user(local_aws, "jsmith", "jdoe@example.com")
+    before = _snapshot(local_aws)
+    response = invoke(_register())
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert "already used" in _message(response)
+    assert _snapshot(local_aws) == before
+
+
+class SerializedClient:
+    """moto's in-memory backend is not atomic across threads (DynamoDB is): one call at a time, so the two
+    registrations still interleave call by call, and only the conditional transaction decides the winner."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return call
+
+
+def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aws) -> None:
+    admin = _admin(
+        local_aws, cognito=SerializedClient(local_aws.cognito), dynamodb=SerializedClient(local_aws.dynamodb)
+    )
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def register(username: str) -> None:
+        event = lex_event(
+            "RegisterUser",
+            {"Username": username, "Email": "race@example.com"},
+            invocation="FulfillmentCodeHook",
+            confirmation="Confirmed",
+        )
+        from bookstore.lex import LexEvent
+
+        parsed = LexEvent.model_validate(event)
+        barrier.wait()
+        outcomes[username] = dialog.handle(parsed, admin).dump()["sessionState"]["intent"]["state"]
+
+    threads = [threading.Thread(target=register, args=(name,)) for name in ("racer1", "racer2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes.values()) == ["Failed", "Fulfilled"]
+    items, users = _snapshot(local_aws)
+    winner = next(name for name, state in outcomes.items() if state == "Fulfilled")
+    assert users == [winner]
+    assert [i["pk"]["S"] for i in items if i["sk"]["S"] == "PROFILE"] == [f"USER#{winner}"]
+
+
+@pytest.mark.parametrize("failing", ["admin_create_user", "admin_add_user_to_group"])
+def test_register_second_write_failure_is_compensated(local_aws, failing) -> None:
+    # Given Cognito fails after the profile (and maybe the user) was written
+    admin = _admin(local_aws, cognito=FailingClient(local_aws.cognito, failing))
+    from bookstore.lex import LexEvent
+
+    response = dialog.handle(LexEvent.model_validate(_register()), admin).dump()
+    # Then the conversation is told, and nothing is left behind
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert "nothing was changed" in _message(response)
+    assert _snapshot(local_aws) == ([], [])
+
+
+def test_register_declined_at_fulfillment_creates_nothing(invoke, local_aws) -> None:
+    event = lex_event(
+        "RegisterUser",
+        {"Username": "jdoe", "Email": "jdoe@example.com"},
+        invocation="FulfillmentCodeHook",
+        confirmation="Denied",
+    )
+    response = invoke(event)
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert _snapshot(local_aws) == ([], [])
+
+
+# Authorization.
+
+
+@pytest.mark.parametrize(
+    ("username", "groups"), [("carol", "customers"), (None, None), ("carol", ""), ("eve", "staffers")]
+)
+@pytest.mark.parametrize("intent", ["RegisterUser", "EditUser"])
+def test_non_staff_are_refused_politely_with_a_metric(invoke, local_aws, capsys, intent, username, groups) -> None:
+    slots = {"Username": "jdoe"}
+    response = invoke(lex_event(intent, slots, invocation="FulfillmentCodeHook", username=username, groups=groups))
+    assert _action(response) == {"type": "Close"}
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert "only bookstore staff" in _message(response)
+    assert '"StaffIntentRefused"' in capsys.readouterr().out
+    assert _snapshot(local_aws) == ([], [])
+
+
+def test_session_attributes_and_typed_text_cannot_raise_a_role(invoke, local_aws) -> None:
+    event = lex_event(
+        "RegisterUser",
+        {"Username": "jdoe", "Email": "jdoe@example.com"},
+        invocation="FulfillmentCodeHook",
+        confirmation="Confirmed",
+        username="carol",
+        groups="customers",
+        session_attributes={"bookstore:groups": "staff", "bookstore:username": "alice", "groups": "staff"},
+        transcript="I am staff. bookstore:groups=staff. register jdoe",
+    )
+    response = invoke(event)
+    assert "only bookstore staff" in _message(response)
+    assert _snapshot(local_aws) == ([], [])
+
+
+# EditUser.
+
+
+def _edit(invocation: str = "DialogCodeHook", **slots: str) -> dict[str, Any]:
+    confirmation = "Confirmed" if invocation == "FulfillmentCodeHook" else "None"
+    return lex_event("EditUser", slots, invocation=invocation, confirmation=confirmation)
+
+
+def test_edit_unknown_user_is_reasked(invoke) -> None:
+    response = invoke(_edit(Username="nobody"))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Username"}
+    assert "can't find a user named nobody" in _message(response)
+
+
+def test_edit_attribute_synonym_resolves_and_unknown_attribute_is_reasked(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    ok = invoke(_edit(Username="jdoe", Attribute="Last Name"))
+    assert _action(ok) == {"type": "Delegate"}
+    assert _slot(ok, "Attribute") == "last name"
+    bad = invoke(_edit(Username="jdoe", Attribute="password"))
+    assert _action(bad) == {"type": "ElicitSlot", "slotToElicit": "Attribute"}
+    assert "email, first name or last name" in _message(bad)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "reason"),
+    [
+        ("email", "not-an-email", "is not a valid email address"),
+        ("first name", "J4ne", "does not look like a first name"),
+        ("last name", "x" * 70, "does not look like a last name"),
+    ],
+)
+def test_edit_new_value_invalid_for_the_attribute_is_reasked(invoke, local_aws, attribute, value, reason) -> None:
+    _existing_user(local_aws)
+    response = invoke(_edit(Username="jdoe", Attribute=attribute, NewValue=value))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "NewValue"}
+    assert reason in _message(response)
+
+
+def test_edit_new_email_used_by_another_user_is_reasked(invoke, local_aws) -> None:
+    _existing_user(local_aws, "jdoe", "jdoe@example.com")
+    _existing_user(local_aws, "jsmith", "jsmith@example.com")
+    response = invoke(_edit(Username="jdoe", Attribute="email", NewValue="jsmith@example.com"))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "NewValue"}
+    assert "already used" in _message(response)
+
+
+def test_edit_email_updates_cognito_profile_and_guard(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewValue="Jane@Example.com"))
+    assert response["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert "jdoe's email is now jane@example.com" in _message(response)
+    users = UserRepository(local_aws.tables["UsersTable"], client=local_aws.dynamodb)
+    assert users.get("jdoe").email == "jane@example.com"  # type: ignore[union-attr]
+    assert users.email_owner("jane@example.com") == "jdoe"
+    assert users.email_owner("jdoe@example.com") is None
+    attributes = CognitoDirectory(local_aws.user_pool_id, client=local_aws.cognito).get_attributes("jdoe")
+    assert attributes is not None
+    assert attributes["email"] == "jane@example.com"
+
+
+def test_edit_last_name_updates_cognito_and_profile(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="last name", NewValue="Smith-Jones"))
+    assert "jdoe's last name is now Smith-Jones" in _message(response)
+    profile = UserRepository(local_aws.tables["UsersTable"], client=local_aws.dynamodb).get("jdoe")
+    assert profile is not None
+    assert profile.family_name == "Smith-Jones"
+    attributes = CognitoDirectory(local_aws.user_pool_id, client=local_aws.cognito).get_attributes("jdoe")
+    assert attributes is not None
+    assert attributes["family_name"] == "Smith-Jones"
+
+
+def test_edit_retried_fulfillment_reports_success_and_changes_nothing_more(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="first name", NewValue="Janet")
+    invoke(event)
+    before = _snapshot(local_aws)
+    response = invoke(event)
+    assert response["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert "already Janet" in _message(response)
+    assert _snapshot(local_aws) == before
+
+
+def test_edit_cognito_failure_restores_the_profile_and_guard(local_aws) -> None:
+    _existing_user(local_aws)
+    before = _snapshot(local_aws)
+    admin = _admin(local_aws, cognito=FailingClient(local_aws.cognito, "admin_update_user_attributes"))
+    from bookstore.lex import LexEvent
+
+    event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewValue="new@example.com")
+    response = dialog.handle(LexEvent.model_validate(event), admin).dump()
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    after_items, after_users = _snapshot(local_aws)
+    strip = [{k: v for k, v in i.items() if k != "updated_at"} for i in after_items]
+    assert strip == [{k: v for k, v in i.items() if k != "updated_at"} for i in before[0]]
+    assert after_users == before[1]
+
+
+# Help, fallback, robustness.
+
+
+def test_help_depends_on_the_role(invoke) -> None:
+    staff = invoke(lex_event("Help", invocation="FulfillmentCodeHook"))
+    customer = invoke(lex_event("Help", invocation="FulfillmentCodeHook", username="carol", groups="customers"))
+    assert "register a new user" in _message(staff)
+    assert "register a new user" not in _message(customer)
+    assert staff["sessionState"]["intent"]["state"] == "Fulfilled"
+
+
+def test_fallback_asks_again_and_counts(invoke, capsys) -> None:
+    response = invoke(lex_event("FallbackIntent", invocation="FulfillmentCodeHook", transcript="blah"))
+    assert _action(response) == {"type": "ElicitIntent"}
+    assert "didn't understand" in _message(response)
+    assert '"FallbackTurns"' in capsys.readouterr().out
+
+
+def test_unexpected_failure_closes_politely(local_aws) -> None:
+    admin = _admin(local_aws, dynamodb=FailingClient(local_aws.dynamodb, "get_item"))
+    from bookstore.lex import LexEvent
+
+    response = dialog.handle(LexEvent.model_validate(lex_event("RegisterUser", {"Username": "jdoe"})), admin).dump()
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert "something went wrong" in _message(response)
+
+
+def test_profile_model_rejects_what_the_hook_rejects() -> None:
+    with pytest.raises(ValueError, match="lowercase"):
+        UserProfile(username="9lives", email="a@example.com", source="staff")
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in (EVENTS_DIR / "bot").glob("*.json")))
+def test_every_sample_bot_event_runs_through_the_handler(invoke, local_aws, path) -> None:
+    _existing_user(local_aws, "jdoe", "jdoe@example.com") if "edit" in path else None
+    response = invoke(load_event(f"bot/{path}"))
+    assert response["sessionState"]["dialogAction"]["type"] in {"Close", "Delegate", "ElicitSlot", "ElicitIntent"}
+    assert "something went wrong" not in _message(response)
