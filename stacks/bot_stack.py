@@ -93,12 +93,6 @@ class BotStack(Stack):
         )
         self.conversation_logs.grant_write(self.bot_role)
 
-        hook = lex.CfnBot.CodeHookSpecificationProperty(
-            lambda_code_hook=lex.CfnBot.LambdaCodeHookProperty(
-                lambda_arn=self.fulfillment.function.function_arn,
-                code_hook_interface_version=CODE_HOOK_INTERFACE_VERSION,
-            )
-        )
         self.bot = lex.CfnBot(
             self,
             "Bot",
@@ -111,27 +105,8 @@ class BotStack(Stack):
             auto_build_bot_locales=True,
             bot_locales=[bot_locale(model)],
             test_bot_alias_settings=lex.CfnBot.TestBotAliasSettingsProperty(
-                bot_alias_locale_settings=[
-                    lex.CfnBot.BotAliasLocaleSettingsItemProperty(
-                        locale_id=model.locale,
-                        bot_alias_locale_setting=lex.CfnBot.BotAliasLocaleSettingsProperty(
-                            enabled=True, code_hook_specification=hook
-                        ),
-                    )
-                ],
-                conversation_log_settings=lex.CfnBot.ConversationLogSettingsProperty(
-                    text_log_settings=[
-                        lex.CfnBot.TextLogSettingProperty(
-                            enabled=True,
-                            destination=lex.CfnBot.TextLogDestinationProperty(
-                                cloud_watch=lex.CfnBot.CloudWatchLogGroupLogDestinationProperty(
-                                    cloud_watch_log_group_arn=self.conversation_logs.log_group_arn,
-                                    log_prefix="test-alias/",
-                                )
-                            ),
-                        )
-                    ]
-                ),
+                bot_alias_locale_settings=self._alias_locale_settings(lex.CfnBot),
+                conversation_log_settings=self._conversation_log_settings(lex.CfnBot, "test-alias/"),
             ),
         )
         # The bot validates its log destination on create: the role's policy must exist first.
@@ -156,12 +131,6 @@ class BotStack(Stack):
             ],
         )
 
-        alias_hook = lex.CfnBotAlias.CodeHookSpecificationProperty(
-            lambda_code_hook=lex.CfnBotAlias.LambdaCodeHookProperty(
-                lambda_arn=self.fulfillment.function.function_arn,
-                code_hook_interface_version=CODE_HOOK_INTERFACE_VERSION,
-            )
-        )
         self.alias = lex.CfnBotAlias(
             self,
             "LiveAlias",
@@ -169,27 +138,8 @@ class BotStack(Stack):
             bot_alias_name=LIVE_ALIAS_NAME,
             bot_version=self.version.attr_bot_version,
             description="What the API and the web front end talk to",
-            bot_alias_locale_settings=[
-                lex.CfnBotAlias.BotAliasLocaleSettingsItemProperty(
-                    locale_id=model.locale,
-                    bot_alias_locale_setting=lex.CfnBotAlias.BotAliasLocaleSettingsProperty(
-                        enabled=True, code_hook_specification=alias_hook
-                    ),
-                )
-            ],
-            conversation_log_settings=lex.CfnBotAlias.ConversationLogSettingsProperty(
-                text_log_settings=[
-                    lex.CfnBotAlias.TextLogSettingProperty(
-                        enabled=True,
-                        destination=lex.CfnBotAlias.TextLogDestinationProperty(
-                            cloud_watch=lex.CfnBotAlias.CloudWatchLogGroupLogDestinationProperty(
-                                cloud_watch_log_group_arn=self.conversation_logs.log_group_arn,
-                                log_prefix=f"{LIVE_ALIAS_NAME}/",
-                            )
-                        ),
-                    )
-                ]
-            ),
+            bot_alias_locale_settings=self._alias_locale_settings(lex.CfnBotAlias),
+            conversation_log_settings=self._conversation_log_settings(lex.CfnBotAlias, f"{LIVE_ALIAS_NAME}/"),
         )
 
         # Lex may invoke the code hook only on behalf of this bot's aliases (TSTALIASID and live).
@@ -212,3 +162,31 @@ class BotStack(Stack):
         ):
             output = CfnOutput(self, key, value=value, description=description)
             output.override_logical_id(key)
+
+    # The test alias (CfnBot) and the live alias (CfnBotAlias) take the same settings, built from the
+    # same-named nested property classes of each L1 class.
+    def _alias_locale_settings(self, family: Any) -> list[Any]:
+        hook = family.CodeHookSpecificationProperty(
+            lambda_code_hook=family.LambdaCodeHookProperty(
+                lambda_arn=self.fulfillment.function.function_arn,
+                code_hook_interface_version=CODE_HOOK_INTERFACE_VERSION,
+            )
+        )
+        return [
+            family.BotAliasLocaleSettingsItemProperty(
+                locale_id=self.model.locale,
+                bot_alias_locale_setting=family.BotAliasLocaleSettingsProperty(
+                    enabled=True, code_hook_specification=hook
+                ),
+            )
+        ]
+
+    def _conversation_log_settings(self, family: Any, prefix: str) -> Any:
+        destination = family.TextLogDestinationProperty(
+            cloud_watch=family.CloudWatchLogGroupLogDestinationProperty(
+                cloud_watch_log_group_arn=self.conversation_logs.log_group_arn, log_prefix=prefix
+            )
+        )
+        return family.ConversationLogSettingsProperty(
+            text_log_settings=[family.TextLogSettingProperty(enabled=True, destination=destination)]
+        )

@@ -27,6 +27,19 @@ def email_key(email: str) -> dict[str, Any]:
     return to_item({"pk": f"EMAIL#{email}", "sk": GUARD_SK})
 
 
+def _claim_email(table: str, email: str, username: str) -> dict[str, Any]:
+    """Put the email guard for `username`: succeeds if the email is free or already theirs."""
+    guard = {"pk": f"EMAIL#{email}", "sk": GUARD_SK, "type": "email-guard", "username": username}
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": to_item(guard),
+            "ConditionExpression": "attribute_not_exists(pk) OR username = :u",
+            "ExpressionAttributeValues": to_item({":u": username}),
+        }
+    }
+
+
 class UserRepository:
     def __init__(self, table_name: str, client: Any | None = None) -> None:
         self._table = table_name
@@ -47,42 +60,42 @@ class UserRepository:
             "type": "user",
             **profile.model_dump(),
         }
-        guard = {"pk": f"EMAIL#{profile.email}", "sk": GUARD_SK, "type": "email-guard", "username": profile.username}
-        try:
-            self.client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": to_item(item),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": to_item(guard),
-                            "ConditionExpression": "attribute_not_exists(pk) OR username = :u",
-                            "ExpressionAttributeValues": to_item({":u": profile.username}),
-                        }
-                    },
-                ]
-            )
+        codes = self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_item(item),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                _claim_email(self._table, profile.email, profile.username),
+            ]
+        )
+        if codes is None:
             return True
+        if codes[0] == "ConditionalCheckFailed":
+            existing = self.get(profile.username)
+            if existing is not None and existing.email == profile.email:
+                return False  # a retry of the same registration
+            raise UserAlreadyExists(f"The username {profile.username!r} is already taken.")
+        raise EmailAlreadyUsed(f"The email {profile.email!r} is already used by another user.")
+
+    def _transact(self, items: list[dict[str, Any]]) -> list[str] | None:
+        """Run one transaction. None when it succeeded, else the per-item cancellation codes of a transaction
+        cancelled by a failed condition. A conflict with a concurrent transaction is reported as such."""
+        try:
+            self.client.transact_write_items(TransactItems=items)
+            return None
         except ClientError as err:
             if err.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             codes = cancellation_codes(err)
             if "TransactionConflict" in codes:
                 raise Conflict("Another change to this user is in progress; please try again.") from err
-            if codes and codes[0] == "ConditionalCheckFailed":
-                existing = self.get(profile.username)
-                if existing is not None and existing.email == profile.email:
-                    return False  # a retry of the same registration
-                raise UserAlreadyExists(f"The username {profile.username!r} is already taken.") from err
-            if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
-                raise EmailAlreadyUsed(f"The email {profile.email!r} is already used by another user.") from err
-            raise
+            if "ConditionalCheckFailed" not in codes:
+                raise
+            return codes
 
     def get(self, username: str) -> UserProfile | None:
         response = self.client.get_item(TableName=self._table, Key=user_key(username), ConsistentRead=True)
@@ -150,12 +163,6 @@ class UserRepository:
             }
         ]
         if changed.email != current.email:
-            guard = {
-                "pk": f"EMAIL#{changed.email}",
-                "sk": GUARD_SK,
-                "type": "email-guard",
-                "username": current.username,
-            }
             items += [
                 {
                     "Delete": {
@@ -165,25 +172,11 @@ class UserRepository:
                         "ExpressionAttributeValues": to_item({":u": current.username}),
                     }
                 },
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": to_item(guard),
-                        "ConditionExpression": "attribute_not_exists(pk) OR username = :u",
-                        "ExpressionAttributeValues": to_item({":u": current.username}),
-                    }
-                },
+                _claim_email(self._table, changed.email, current.username),
             ]
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            codes = cancellation_codes(err)
-            if "TransactionConflict" in codes:
-                raise Conflict("Another change to this user is in progress; please try again.") from err
-            if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
-                raise EmailAlreadyUsed(f"The email {changed.email!r} is already used by another user.") from err
-            if codes and codes[0] == "ConditionalCheckFailed":
-                raise Conflict(f"The user {current.username!r} changed meanwhile; please try again.") from err
-            raise
+        codes = self._transact(items)
+        if codes is None:
+            return
+        if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
+            raise EmailAlreadyUsed(f"The email {changed.email!r} is already used by another user.")
+        raise Conflict(f"The user {current.username!r} changed meanwhile; please try again.")
