@@ -25,9 +25,9 @@ EMPTY_APP = "import aws_cdk as cdk; app = cdk.App(); cdk.Stack(app, 'Empty'); ap
 
 
 def _context(stage: str) -> str:
-    context = json.loads((ROOT / "cdk.json").read_text())["context"]
-    context["stage"] = stage
-    return json.dumps(context)
+    from stacks.app import cdk_json_context
+
+    return json.dumps({**cdk_json_context(), "stage": stage})
 
 
 def time_once(args: list[str], stage: str) -> float:

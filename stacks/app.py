@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from aws_cdk import App, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
@@ -12,6 +15,14 @@ from stacks.auth_stack import AuthStack
 from stacks.bot_stack import BotStack
 from stacks.config import APP_NAME, StageConfig
 from stacks.data_stack import DataStack
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The context the CDK CLI would pass from cdk.json (feature flags, default stage)."""
+    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return context
 
 
 @dataclass(frozen=True)

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aws_cdk import App
 
-from stacks.app import BookstoreStacks, build_app
+from stacks.app import BookstoreStacks, build_app, cdk_json_context
 from stacks.config import StageConfig, load_stage_config
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cdk_json_context() -> dict[str, Any]:
-    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
-    return context
+__all__ = ["SynthesizedStage", "cdk_json_context", "new_app", "synth_stage"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,635 @@
+"""The dialog engine of the local Lex V2 runtime: what Lex does around the code hook, turn by turn.
+
+One RecognizeText turn: resolve the input (a slot answer, a yes/no to a confirmation, or a new intent),
+call the dialog code hook with the exact Lex V2 event when the intent enables it, obey its dialog action,
+and when the intent is ready, call the fulfillment hook and add the closing response.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from bookstore.lex import LexEvent, LexResponse
+from bot.schema import BotModel, Intent
+from local.lex.errors import DependencyFailed, LexError, ResourceNotFound, Validation
+from local.lex.nlu import IntentClassifier, Match
+from local.lex.slots import Resolved
+from local.lex.text import tokenize
+
+CodeHook = Callable[[dict[str, Any]], dict[str, Any]]
+
+BOT_ID = "BOOKSTORE1"
+TEST_ALIAS_ID = "TSTALIASID"
+LIVE_ALIAS_ID = "LIVEALIAS1"
+ALIASES = {TEST_ALIAS_ID: ("TestBotAlias", "DRAFT"), LIVE_ALIAS_ID: ("live", "1")}
+MAX_TEXT = 1024
+_TEXT_CONSTRAINT = "1 validation error detected: Value at 'text' failed to satisfy constraint: Member must have length"
+FALLBACK = "FallbackIntent"
+# Switching intent in the middle of a slot prompt needs a clear signal.
+SWITCH_CONFIDENCE = 0.75
+
+_YES = "yes yeah yep yup sure ok okay correct right confirm confirmed affirmative y absolutely definitely certainly"
+YES = frozenset(_YES.split())
+YES_PHRASES = ("go ahead", "do it", "sounds good", "that's right", "that is right", "of course", "yes please")
+NO = frozenset(["no", "nope", "nah", "n", "negative", "cancel", "stop", "never", "wrong", "incorrect"])
+NO_PHRASES = ("don't", "do not", "not really", "no thanks", "forget it", "never mind")
+
+
+@dataclass
+class Session:
+    session_id: str
+    intent: dict[str, Any] | None = None
+    dialog_action: dict[str, Any] | None = None
+    session_attributes: dict[str, str] = field(default_factory=dict)
+    active_contexts: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 0
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    interpretations: list[dict[str, Any]] = field(default_factory=list)
+    originating_request_id: str | None = None
+    last_active: float = 0.0
+
+
+def _slot_json(resolved: Resolved) -> dict[str, Any]:
+    return {
+        "shape": "Scalar",
+        "value": {
+            "originalValue": resolved.original,
+            "interpretedValue": resolved.interpreted,
+            "resolvedValues": list(resolved.resolved),
+        },
+    }
+
+
+def _interpretation(intent: dict[str, Any], score: float) -> dict[str, Any]:
+    # An object {score} in RecognizeText (a bare number would crash botocore's parser).
+    return {"nluConfidence": {"score": score}, "intent": intent, "interpretationSource": "Lex"}
+
+
+def yes_or_no(text: str) -> bool | None:
+    words = [t.norm for t in tokenize(text)]
+    phrase = " ".join(words)
+    if any(p in phrase for p in NO_PHRASES) or (words and words[0] in NO):
+        return False
+    if any(p in phrase for p in YES_PHRASES) or (words and words[0] in YES):
+        return True
+    if any(w in NO for w in words):
+        return False
+    if any(w in YES for w in words):
+        return True
+    return None
+
+
+class DialogEngine:
+    def __init__(
+        self,
+        model: BotModel,
+        code_hook: CodeHook | None,
+        *,
+        bot_id: str = BOT_ID,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.model = model
+        self.code_hook = code_hook
+        self.bot_id = bot_id
+        self.classifier = IntentClassifier(model)
+        self.clock = clock
+        self.sessions: dict[tuple[str, str, str], Session] = {}
+        self._lock = threading.RLock()
+
+    # ---- public operations (one per runtime API) -------------------------------------------------
+
+    def recognize_text(
+        self,
+        bot_id: str,
+        alias_id: str,
+        locale_id: str,
+        session_id: str,
+        text: Any,
+        session_state: Mapping[str, Any] | None = None,
+        request_attributes: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        self._check_target(bot_id, alias_id, locale_id)
+        if not isinstance(text, str) or not text.strip():
+            raise Validation(f"{_TEXT_CONSTRAINT} greater than or equal to 1")
+        if len(text) > MAX_TEXT:
+            raise Validation(f"{_TEXT_CONSTRAINT} less than or equal to {MAX_TEXT}")
+        attributes = self._check_attributes(request_attributes)
+        with self._lock:
+            session = self._session(alias_id, locale_id, session_id, create=True)
+            assert session is not None
+            before = copy.deepcopy(session)
+            try:
+                if session_state:
+                    self._apply_client_state(session, session_state)
+                session.originating_request_id = str(uuid.uuid4())
+                turn = _Turn(self, session, alias_id, text, attributes)
+                turn.run()
+            except Exception:
+                self.sessions[(alias_id, locale_id, session_id)] = before
+                raise
+            session.last_active = self.clock()
+            return self._response(session, attributes if request_attributes is not None else None)
+
+    def put_session(
+        self,
+        bot_id: str,
+        alias_id: str,
+        locale_id: str,
+        session_id: str,
+        session_state: Mapping[str, Any],
+        messages: list[dict[str, Any]] | None = None,
+        request_attributes: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        self._check_target(bot_id, alias_id, locale_id)
+        if not isinstance(session_state, Mapping):
+            raise Validation("sessionState is required")
+        attributes = self._check_attributes(request_attributes)
+        with self._lock:
+            session = self._session(alias_id, locale_id, session_id, create=True)
+            assert session is not None
+            self._apply_client_state(session, session_state)
+            session.attempts = 0
+            session.messages = list(messages or self._prompt_for_action(session))
+            session.last_active = self.clock()
+            return {
+                "messages": session.messages,
+                "sessionState": self._session_state(session),
+                "requestAttributes": attributes,
+                "sessionId": session.session_id,
+            }
+
+    def get_session(self, bot_id: str, alias_id: str, locale_id: str, session_id: str) -> dict[str, Any]:
+        self._check_target(bot_id, alias_id, locale_id)
+        with self._lock:
+            session = self._session(alias_id, locale_id, session_id, create=False)
+            if session is None:
+                raise ResourceNotFound(f"Session {session_id} does not exist or has expired.")
+            return {
+                "sessionId": session.session_id,
+                "messages": session.messages,
+                "interpretations": session.interpretations,
+                "sessionState": self._session_state(session),
+            }
+
+    def delete_session(self, bot_id: str, alias_id: str, locale_id: str, session_id: str) -> dict[str, Any]:
+        self._check_target(bot_id, alias_id, locale_id)
+        with self._lock:
+            if self._session(alias_id, locale_id, session_id, create=False) is None:
+                raise ResourceNotFound(f"Session {session_id} does not exist or has expired.")
+            del self.sessions[(alias_id, locale_id, session_id)]
+        return {"botId": bot_id, "botAliasId": alias_id, "localeId": locale_id, "sessionId": session_id}
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def _check_target(self, bot_id: str, alias_id: str, locale_id: str) -> None:
+        if bot_id != self.bot_id:
+            raise ResourceNotFound(f"Bot {bot_id} does not exist. The local runtime serves bot {self.bot_id}.")
+        if alias_id not in ALIASES:
+            raise ResourceNotFound(f"{bot_id}/{alias_id} is not a valid BotId/BotAliasId combination.")
+        if locale_id != self.model.locale:
+            raise ResourceNotFound(f"Locale {locale_id} is not enabled for bot {bot_id} (it has {self.model.locale}).")
+
+    @staticmethod
+    def _check_attributes(attributes: Mapping[str, str] | None) -> dict[str, str]:
+        if attributes is None:
+            return {}
+        if not isinstance(attributes, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
+        ):
+            raise Validation("requestAttributes must be a map of strings to strings")
+        reserved = [k for k in attributes if k.startswith("x-amz-lex:")]
+        if reserved:
+            raise Validation(f"Request attributes with the reserved prefix x-amz-lex: are not allowed: {reserved}")
+        return dict(attributes)
+
+    def _session(self, alias_id: str, locale_id: str, session_id: str, *, create: bool) -> Session | None:
+        key = (alias_id, locale_id, session_id)
+        session = self.sessions.get(key)
+        if session is not None and self.clock() - session.last_active > self.model.idle_session_ttl_seconds:
+            del self.sessions[key]
+            session = None
+        if session is None and create:
+            session = Session(session_id=session_id, last_active=self.clock())
+            self.sessions[key] = session
+        return session
+
+    def _apply_client_state(self, session: Session, state: Mapping[str, Any]) -> None:
+        """The client's sessionState wins over what the session holds (as in Lex)."""
+        if "sessionAttributes" in state:
+            attributes = state["sessionAttributes"] or {}
+            self._check_attributes(attributes)
+            session.session_attributes = dict(attributes)
+        if "activeContexts" in state:
+            session.active_contexts = list(state["activeContexts"] or [])
+        if state.get("intent"):
+            intent = dict(state["intent"])
+            name = intent.get("name")
+            if name not in {i.name for i in self.model.intents}:
+                raise Validation(f"Intent {name!r} does not exist in bot {self.bot_id}")
+            defined = self.model.intent(name)
+            slots = {s.name: None for s in defined.slots}
+            slots.update({k: v for k, v in (intent.get("slots") or {}).items() if k in slots})
+            session.intent = {
+                "name": name,
+                "slots": slots,
+                "state": intent.get("state", "InProgress"),
+                "confirmationState": intent.get("confirmationState", "None"),
+            }
+        if state.get("dialogAction"):
+            action = dict(state["dialogAction"])
+            if action.get("type") not in {"Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot", "None"}:
+                raise Validation(f"Invalid dialogAction type {action.get('type')!r}")
+            if action["type"] == "ElicitSlot" and (
+                session.intent is None or action.get("slotToElicit") not in session.intent["slots"]
+            ):
+                raise Validation("ElicitSlot needs an intent and a slotToElicit that names one of its slots")
+            session.dialog_action = action
+
+    def _prompt_for_action(self, session: Session) -> list[dict[str, Any]]:
+        action = session.dialog_action or {}
+        if session.intent is None:
+            return []
+        intent = self.model.intent(session.intent["name"])
+        if action.get("type") == "ElicitSlot":
+            return [self.message(intent.slot(action["slotToElicit"]).prompt, session)]
+        if action.get("type") == "ConfirmIntent" and intent.confirmation:
+            return [self.message(intent.confirmation.prompt, session)]
+        return []
+
+    def message(self, template: str, session: Session) -> dict[str, Any]:
+        """Substitute `{Slot}` with slot values and `[attribute]` with session attributes."""
+        slots = (session.intent or {}).get("slots") or {}
+
+        def slot_value(match: re.Match[str]) -> str:
+            slot = slots.get(match.group(1).strip())
+            if slot and slot.get("value"):
+                return str(slot["value"].get("interpretedValue") or slot["value"].get("originalValue") or "")
+            return match.group(0)
+
+        text = re.sub(r"\{([^{}]+)\}", slot_value, template)
+        text = re.sub(r"\[([^\[\]]+)\]", lambda m: session.session_attributes.get(m.group(1), m.group(0)), text)
+        return {"contentType": "PlainText", "content": text}
+
+    def _session_state(self, session: Session) -> dict[str, Any]:
+        state: dict[str, Any] = {"sessionAttributes": dict(session.session_attributes)}
+        if session.dialog_action:
+            state["dialogAction"] = dict(session.dialog_action)
+        if session.intent:
+            state["intent"] = copy.deepcopy(session.intent)
+        if session.active_contexts:
+            state["activeContexts"] = list(session.active_contexts)
+        if session.originating_request_id:
+            state["originatingRequestId"] = session.originating_request_id
+        return state
+
+    def _response(self, session: Session, request_attributes: dict[str, str] | None) -> dict[str, Any]:
+        response: dict[str, Any] = {
+            "messages": session.messages,
+            "sessionState": self._session_state(session),
+            "interpretations": session.interpretations,
+            "sessionId": session.session_id,
+        }
+        if request_attributes is not None:
+            response["requestAttributes"] = request_attributes
+        return response
+
+    def interpretations(self, matches: list[Match], chosen: dict[str, Any]) -> list[dict[str, Any]]:
+        threshold = self.model.nlu_confidence_threshold
+        above = [m for m in matches if m.confidence >= threshold]
+        below = [m for m in matches if 0 < m.confidence < threshold]
+        fallback = {"intent": {"name": FALLBACK, "slots": {}, "state": "InProgress", "confirmationState": "None"}}
+        ordered: list[dict[str, Any]] = []
+        for match in above:
+            intent = chosen if chosen["name"] == match.intent else self.intent_json(match)
+            ordered.append(
+                {"nluConfidence": {"score": match.confidence}, "intent": intent, "interpretationSource": "Lex"}
+            )
+        if chosen["name"] == FALLBACK:
+            fallback["intent"] = chosen
+        ordered.append({**fallback, "interpretationSource": "Lex"})
+        for match in below:
+            ordered.append(
+                {
+                    "nluConfidence": {"score": match.confidence},
+                    "intent": self.intent_json(match),
+                    "interpretationSource": "Lex",
+                }
+            )
+        return ordered[:5]
+
+    def intent_json(self, match: Match) -> dict[str, Any]:
+        defined = self.model.intent(match.intent)
+        slots = {s.name: (_slot_json(match.slots[s.name]) if s.name in match.slots else None) for s in defined.slots}
+        return {"name": match.intent, "slots": slots, "state": "InProgress", "confirmationState": "None"}
+
+
+class _Turn:
+    """One RecognizeText turn on a session."""
+
+    def __init__(
+        self, engine: DialogEngine, session: Session, alias_id: str, text: str, request_attributes: dict[str, str]
+    ) -> None:
+        self.engine = engine
+        self.model = engine.model
+        self.session = session
+        self.alias_id = alias_id
+        self.text = text
+        self.request_attributes = request_attributes
+        self.messages: list[dict[str, Any]] = []
+        self.interpretations: list[dict[str, Any]] | None = None
+        self.hook_calls = 0
+
+    def run(self) -> None:
+        session = self.session
+        action = (session.dialog_action or {}).get("type")
+        active = session.intent is not None and session.intent.get("state") in {"InProgress", None}
+        if active and action == "ElicitSlot":
+            self._answer_slot(session.dialog_action["slotToElicit"])  # type: ignore[index]
+        elif active and action == "ConfirmIntent":
+            self._answer_confirmation()
+        else:
+            self._new_intent()
+        session.messages = self.messages
+        if self.interpretations is not None:
+            session.interpretations = self.interpretations
+
+    # ---- input resolution ------------------------------------------------------------------------
+
+    def _new_intent(self, matches: list[Match] | None = None) -> None:
+        matches = matches if matches is not None else self.engine.classifier.classify(self.text)
+        top = matches[0] if matches else None
+        if top is None or top.confidence < self.model.nlu_confidence_threshold:
+            intent = {"name": FALLBACK, "slots": {}, "state": "InProgress", "confirmationState": "None"}
+        else:
+            intent = self.engine.intent_json(top)
+        self.session.intent = intent
+        self.session.attempts = 0
+        self.interpretations = self.engine.interpretations(matches, intent)
+        self._advance()
+
+    def _answer_slot(self, slot: str) -> None:
+        session = self.session
+        assert session.intent is not None
+        defined = self.model.intent(session.intent["name"])
+        resolved = self.engine.classifier.fill_slot(defined, slot, self.text)
+        if resolved is not None:
+            session.intent["slots"][slot] = _slot_json(resolved)
+            session.attempts = 0
+            self._advance()
+            return
+        matches = self.engine.classifier.classify(self.text)
+        if matches and matches[0].intent != defined.name and matches[0].confidence >= SWITCH_CONFIDENCE:
+            self._new_intent(matches)
+            return
+        session.attempts += 1
+        if session.attempts > defined.slot(slot).max_retries:
+            self._fallback()
+            return
+        self._advance(attempt=f"Retry{session.attempts}")
+
+    def _answer_confirmation(self) -> None:
+        session = self.session
+        assert session.intent is not None
+        defined = self.model.intent(session.intent["name"])
+        answer = yes_or_no(self.text)
+        if answer is None:
+            session.attempts += 1
+            retries = defined.confirmation.max_retries if defined.confirmation else 0
+            if session.attempts > retries:
+                self._fallback()
+                return
+            self._advance(attempt=f"Retry{session.attempts}")
+            return
+        session.intent["confirmationState"] = "Confirmed" if answer else "Denied"
+        session.attempts = 0
+        self._advance()
+
+    def _fallback(self) -> None:
+        self.session.intent = {"name": FALLBACK, "slots": {}, "state": "InProgress", "confirmationState": "None"}
+        self.session.attempts = 0
+        self._advance()
+
+    # ---- dialog management -----------------------------------------------------------------------
+
+    def _next_step(self, defined: Intent) -> dict[str, Any]:
+        intent = self.session.intent
+        assert intent is not None
+        for slot in defined.slots_by_priority():
+            if slot.required and intent["slots"].get(slot.name) is None:
+                return {"type": "ElicitSlot", "slotToElicit": slot.name}
+        if intent.get("confirmationState") == "Denied":
+            return {"type": "Declined"}
+        if defined.confirmation and intent.get("confirmationState") in {None, "None"}:
+            return {"type": "ConfirmIntent"}
+        return {"type": "Fulfill"}
+
+    def _advance(self, attempt: str = "Initial") -> None:
+        session = self.session
+        assert session.intent is not None
+        defined = self.model.intent(session.intent["name"])
+        step = self._next_step(defined)
+        if defined.code_hooks.dialog and self.engine.code_hook is not None:
+            proposed = step if step["type"] in {"ElicitSlot", "ConfirmIntent"} else {"type": "Delegate"}
+            response = self._call_hook("DialogCodeHook", proposed=proposed, attempt=attempt)
+            if self._obey(response, defined):
+                return
+            step = self._next_step(defined)
+        self._execute(step, defined)
+
+    def _execute(self, step: dict[str, Any], defined: Intent) -> None:
+        session = self.session
+        assert session.intent is not None
+        kind = step["type"]
+        if kind == "ElicitSlot":
+            session.intent["state"] = "InProgress"
+            session.dialog_action = {"type": "ElicitSlot", "slotToElicit": step["slotToElicit"]}
+            self.messages.append(self.engine.message(defined.slot(step["slotToElicit"]).prompt, session))
+        elif kind == "ConfirmIntent":
+            assert defined.confirmation is not None
+            session.intent["state"] = "InProgress"
+            session.dialog_action = {"type": "ConfirmIntent"}
+            self.messages.append(self.engine.message(defined.confirmation.prompt, session))
+        elif kind == "Declined":
+            session.intent["state"] = "Failed"
+            session.dialog_action = {"type": "Close"}
+            if defined.confirmation:
+                self.messages.append(self.engine.message(defined.confirmation.declination, session))
+        else:
+            self._fulfil(defined)
+
+    def _fulfil(self, defined: Intent) -> None:
+        session = self.session
+        assert session.intent is not None
+        session.intent["state"] = "ReadyForFulfillment"
+        if defined.code_hooks.fulfillment and self.engine.code_hook is not None:
+            response = self._call_hook("FulfillmentCodeHook")
+            if self._obey(response, defined, fulfilment=True):
+                return
+        session.intent["state"] = "Fulfilled"
+        self._close(defined)
+
+    def _close(self, defined: Intent) -> None:
+        session = self.session
+        assert session.intent is not None
+        session.dialog_action = {"type": "Close"}
+        if session.intent["state"] == "Fulfilled" and defined.closing:
+            self.messages.append(self.engine.message(defined.closing, session))
+
+    def _obey(self, response: LexResponse, defined: Intent, *, fulfilment: bool = False) -> bool:
+        """Apply the hook's response. True when the turn is over; False after a Delegate."""
+        session = self.session
+        state = response.session_state
+        assert state.dialog_action is not None
+        assert state.intent is not None
+        session.session_attributes = dict(state.session_attributes)
+        if state.active_contexts is not None:
+            session.active_contexts = list(state.active_contexts)
+        session.intent = state.intent.dump()
+        target = self.model.intent(state.intent.name)
+        for slot in target.slots:  # every slot is present, unfilled ones as null
+            session.intent["slots"].setdefault(slot.name, None)
+        hook_messages = [m.dump() for m in response.messages or []]
+        action = state.dialog_action.type
+        if action == "Delegate":
+            if fulfilment:
+                # After fulfillment there is nothing left to delegate to: Lex closes the intent.
+                session.intent["state"] = session.intent.get("state") or "Fulfilled"
+                self.messages.extend(hook_messages)
+                self._close(target)
+                return True
+            self.messages.extend(hook_messages)
+            return False
+        self.messages.extend(hook_messages)
+        if action == "Close":
+            session.intent.setdefault("state", "Fulfilled")
+            if session.intent["state"] in {"InProgress", "ReadyForFulfillment"}:
+                session.intent["state"] = "Fulfilled"
+            if fulfilment:
+                self._close(target)  # the closing response follows a completed fulfillment
+            else:
+                session.dialog_action = {"type": "Close"}
+        elif action == "ElicitSlot":
+            session.intent["state"] = "InProgress"
+            session.dialog_action = {"type": "ElicitSlot", "slotToElicit": state.dialog_action.slot_to_elicit}
+            if not hook_messages:
+                self.messages.append(
+                    self.engine.message(target.slot(str(state.dialog_action.slot_to_elicit)).prompt, session)
+                )
+        elif action == "ConfirmIntent":
+            session.intent["state"] = "InProgress"
+            session.dialog_action = {"type": "ConfirmIntent"}
+        elif action == "ElicitIntent":
+            session.dialog_action = {"type": "ElicitIntent"}
+        session.attempts = 0
+        return True
+
+    # ---- the code hook ---------------------------------------------------------------------------
+
+    def _event(self, source: str, proposed: dict[str, Any] | None, attempt: str) -> dict[str, Any]:
+        session = self.session
+        assert session.intent is not None
+        alias_name, version = ALIASES[self.alias_id]
+        intent = copy.deepcopy(session.intent)
+        if source == "FulfillmentCodeHook":
+            intent["state"] = "ReadyForFulfillment"
+        interpretations = []
+        for item in self.interpretations or session.interpretations or []:
+            entry: dict[str, Any] = {"intent": item["intent"], "interpretationSource": "Lex"}
+            if "nluConfidence" in item:
+                entry["nluConfidence"] = item["nluConfidence"]["score"]  # a bare number in the hook event
+            interpretations.append(entry)
+        if not interpretations:
+            interpretations = [{"intent": intent, "interpretationSource": "Lex"}]
+        event: dict[str, Any] = {
+            "messageVersion": "1.0",
+            "invocationSource": source,
+            "inputMode": "Text",
+            "responseContentType": "text/plain; charset=utf-8",
+            "sessionId": session.session_id,
+            "inputTranscript": self.text,
+            "bot": {
+                "id": self.engine.bot_id,
+                "name": self.model.name,
+                "localeId": self.model.locale,
+                "version": version,
+                "aliasId": self.alias_id,
+                "aliasName": alias_name,
+            },
+            "interpretations": interpretations,
+            "requestAttributes": dict(self.request_attributes),
+            "sessionState": {
+                "activeContexts": list(session.active_contexts),
+                "sessionAttributes": dict(session.session_attributes),
+                "intent": intent,
+                "originatingRequestId": session.originating_request_id,
+            },
+        }
+        if proposed is not None:
+            event["proposedNextState"] = {"dialogAction": proposed, "intent": intent, "prompt": {"attempt": attempt}}
+        return event
+
+    def _call_hook(
+        self, source: str, *, proposed: dict[str, Any] | None = None, attempt: str = "Initial"
+    ) -> LexResponse:
+        hook = self.engine.code_hook
+        assert hook is not None
+        self.hook_calls += 1
+        if self.hook_calls > 10:
+            raise DependencyFailed("Invalid Lambda Response: the code hook delegated in a loop")
+        event = self._event(source, proposed, attempt)
+        LexEvent.model_validate(event)  # the emulator must send what Lex sends
+        try:
+            raw = hook(event)
+        except Exception as err:  # the hook's own failure, reported as Lex reports it
+            raise DependencyFailed(
+                f"Lambda function threw an exception during {source}: {type(err).__name__}: {err}"
+            ) from err
+        return self._validated(raw)
+
+    def _validated(self, raw: Any) -> LexResponse:
+        def invalid(reason: str) -> DependencyFailed:
+            return DependencyFailed(f"Invalid Lambda Response: Received invalid response from Lambda: {reason}")
+
+        if not isinstance(raw, Mapping):
+            raise invalid(f"expected a JSON object, got {type(raw).__name__}")
+        if not isinstance(raw.get("sessionState"), Mapping):
+            raise invalid("sessionState is required")
+        try:
+            response = LexResponse.model_validate(raw)
+        except PydanticValidationError as err:
+            first = err.errors()[0]
+            place = ".".join(str(p) for p in first["loc"])
+            raise invalid(f"{place}: {first['msg']}") from err
+        state = response.session_state
+        if state.dialog_action is None:
+            raise invalid("sessionState.dialogAction is required")
+        if state.intent is None:
+            raise invalid("sessionState.intent is required")
+        names = {i.name for i in self.model.intents}
+        if state.intent.name not in names:
+            raise invalid(f"intent {state.intent.name!r} does not exist in the bot")
+        action = state.dialog_action.type
+        if action == "None":
+            raise invalid("dialogAction.type None is not allowed in a code hook response")
+        if action == "ElicitSlot":
+            slots = {s.name for s in self.model.intent(state.intent.name).slots}
+            if state.dialog_action.slot_to_elicit not in slots:
+                raise invalid(f"ElicitSlot needs slotToElicit naming a slot of {state.intent.name}")
+        if action in {"ElicitIntent", "ConfirmIntent"} and not response.messages:
+            raise invalid(f"messages are required when dialogAction.type is {action}")
+        for message in response.messages or []:
+            if message.content_type != "ImageResponseCard" and not message.content:
+                raise invalid("a message needs content")
+        return response
+
+
+__all__ = ["ALIASES", "BOT_ID", "LIVE_ALIAS_ID", "TEST_ALIAS_ID", "DialogEngine", "LexError", "yes_or_no"]
