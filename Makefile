@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := cdk --no-notices
 STAGE_ARGS := -c stage=$(STAGE)
 
-.PHONY: help install synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
+.PHONY: help install chat lex synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@node --version | grep -q '^v22\.' || { echo "error: node_modules/.bin/node is not Node 22"; exit 1; }
 	@touch $@
+
+chat: install ## Talk to the bot on this machine (no AWS account): make chat ARGS="--verbose"
+	python -m local.chat $(ARGS)
+
+lex: install ## Run the local Lex V2 runtime for boto3 / the AWS CLI: make lex PORT=8000
+	python -m local.lex --port $(or $(PORT),8000) $(ARGS)
 
 synth: install ## Synthesize STAGE (default dev) into cdk.out/: make synth STAGE=prod
 	$(CDK) synth $(STAGE_ARGS) --quiet

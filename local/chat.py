@@ -1,0 +1,191 @@
+"""`python -m local.chat`: talk to the bookstore bot from a terminal.
+
+By default it starts the local Lex V2 runtime in this process (nothing else to run, no AWS account). With
+`--stage dev` it talks to the deployed bot of that stage (bot and alias ids from the stack outputs), or to
+any bot with `--bot-id/--alias-id/--region`.
+
+Identity: the bot learns who you are from request attributes, as from the chat API. Locally you are
+`--user local-staff --groups staff` unless you say otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from bookstore.identity import GROUPS_ATTRIBUTE, USERNAME_ATTRIBUTE
+
+QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q"})
+
+
+class ChatError(Exception):
+    """A problem the user can act on, shown as one line."""
+
+
+@dataclass
+class Target:
+    client: Any
+    bot_id: str
+    alias_id: str
+    locale_id: str
+    description: str
+    stop: Callable[[], None] = lambda: None
+
+
+def _friendly(err: Exception) -> ChatError:
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    if isinstance(err, NoCredentialsError | PartialCredentialsError):
+        return ChatError(
+            "no AWS credentials found: configure them (aws configure, AWS_PROFILE or environment variables), "
+            "or run without --stage/--bot-id to chat with the local bot"
+        )
+    if isinstance(err, NoRegionError):
+        return ChatError("no AWS region: pass --region or set AWS_REGION")
+    if isinstance(err, EndpointConnectionError):
+        return ChatError(f"cannot reach {err.kwargs.get('endpoint_url', 'the service')}: check the network")
+    if isinstance(err, ClientError):
+        code = err.response["Error"]["Code"]
+        message = err.response["Error"].get("Message", "")
+        if code == "ResourceNotFoundException":
+            return ChatError(f"bot, alias or locale not found: {message}")
+        if code in {"AccessDeniedException", "UnrecognizedClientException", "ExpiredTokenException"}:
+            return ChatError(f"access denied by AWS ({code}): {message}")
+        if code == "ValidationError" and "does not exist" in message:
+            return ChatError(f"{message} (deploy it with `make deploy STAGE=...` or check --region)")
+        return ChatError(f"{code}: {message}")
+    return ChatError(str(err))
+
+
+def deployed_target(args: argparse.Namespace) -> Target:
+    import boto3
+
+    session = boto3.session.Session(region_name=args.region)
+    bot_id, alias_id, locale_id = args.bot_id, args.alias_id, args.locale
+    try:
+        if args.stage:
+            stack = f"Bookstore-{args.stage}-Bot"
+            described = session.client("cloudformation").describe_stacks(StackName=stack)
+            outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
+            missing = [k for k in ("BotId", "BotAliasId") if k not in outputs]
+            if missing:
+                raise ChatError(f"stack {stack} has no outputs {missing}; is it fully deployed?")
+            bot_id, alias_id = outputs["BotId"], outputs["BotAliasId"]
+            locale_id = outputs.get("BotLocaleId", locale_id)
+        client = session.client("lexv2-runtime")
+    except ChatError:
+        raise
+    except Exception as err:
+        raise _friendly(err) from err
+    return Target(client, bot_id, alias_id, locale_id, f"bot {bot_id} alias {alias_id} in {session.region_name}")
+
+
+def local_target(args: argparse.Namespace) -> Target:
+    from local.lex.engine import BOT_ID, TEST_ALIAS_ID
+    from local.lex.runtime import start_runtime
+
+    runtime = start_runtime(port=0, verbose=args.debug)
+    return Target(runtime.client(), BOT_ID, TEST_ALIAS_ID, args.locale, f"the local bot at {runtime.url}", runtime.stop)
+
+
+def describe_state(response: dict[str, Any]) -> str:
+    state = response.get("sessionState", {})
+    intent = state.get("intent") or {}
+    action = state.get("dialogAction") or {}
+    slots = {k: v["value"]["interpretedValue"] for k, v in (intent.get("slots") or {}).items() if v and v.get("value")}
+    step = action.get("type", "-") + (f"({action['slotToElicit']})" if action.get("slotToElicit") else "")
+    top = next((i for i in response.get("interpretations", []) if "nluConfidence" in i), None)
+    confidence = f" confidence={top['nluConfidence']['score']}" if top else ""
+    return f"[intent={intent.get('name', '-')} state={intent.get('state', '-')} next={step} slots={slots}{confidence}]"
+
+
+def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    session_id = args.session_id or f"chat-{uuid.uuid4().hex[:12]}"
+    attributes = {USERNAME_ATTRIBUTE: args.user, GROUPS_ATTRIBUTE: args.groups}
+    interactive = stdin.isatty()
+    print(f"Talking to {target.description} as {args.user} (groups: {args.groups or 'none'}).", file=stdout)
+    print('Type "help" to see what the bot can do; "quit" or Ctrl-D ends.', file=stdout)
+    while True:
+        if interactive:
+            print("you> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            print("", file=stdout)
+            return 0
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in QUIT_WORDS:
+            return 0
+        if not interactive:
+            print(f"you> {text}", file=stdout)
+        try:
+            response = target.client.recognize_text(
+                botId=target.bot_id,
+                botAliasId=target.alias_id,
+                localeId=target.locale_id,
+                sessionId=session_id,
+                text=text,
+                requestAttributes=attributes,
+            )
+        except Exception as err:
+            friendly = _friendly(err)
+            print(f"error: {friendly}", file=sys.stderr)
+            if "not found" in str(friendly) or "credentials" in str(friendly) or "access denied" in str(friendly):
+                return 1
+            continue
+        messages = [m.get("content", "") for m in response.get("messages", [])] or ["(no message)"]
+        for message in messages:
+            print(f"bot> {message}", file=stdout)
+        if args.verbose:
+            print(f"     {describe_state(response)}", file=stdout)
+        stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.chat", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument(
+        "--stage", help="chat with the deployed bot of this stage (reads Bookstore-<stage>-Bot outputs)"
+    )
+    parser.add_argument("--bot-id", help="chat with this deployed bot id (with --alias-id)")
+    parser.add_argument("--alias-id", help="alias id of --bot-id")
+    parser.add_argument("--region", help="AWS region of the deployed bot")
+    parser.add_argument("--locale", default="en_US", help="bot locale (default en_US)")
+    parser.add_argument("--user", default="local-staff", help="who you are, sent as request attribute")
+    parser.add_argument("--groups", default="staff", help="your groups, comma-separated (default staff; '' for none)")
+    parser.add_argument("--session-id", help="continue a session (default: a new one)")
+    parser.add_argument("--verbose", action="store_true", help="show intent, slots and dialog state after each turn")
+    parser.add_argument("--debug", action="store_true", help="local bot: also show the code hook's logs and metrics")
+    args = parser.parse_args(argv)
+    if args.bot_id and not args.alias_id:
+        parser.error("--bot-id needs --alias-id")
+    if args.stage and args.bot_id:
+        parser.error("use either --stage or --bot-id, not both")
+
+    try:
+        target = deployed_target(args) if (args.stage or args.bot_id) else local_target(args)
+    except (ChatError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    try:
+        return converse(target, args, sys.stdin, sys.stdout)
+    except KeyboardInterrupt:
+        print("", file=sys.stdout)
+        return 0
+    finally:
+        target.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
