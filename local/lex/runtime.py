@@ -8,7 +8,7 @@ from typing import Any
 from bot import load_bot_model
 from local.aws import LocalAws, in_process_code_hook, progress, start_local_aws, synthesize
 from local.lex.engine import ALIASES, BOT_ID, DialogEngine
-from local.lex.server import LexHTTPServer
+from local.lex.server import LexHTTPServer, check_port_free
 
 
 @dataclass
@@ -64,6 +64,10 @@ def start_runtime(
 ) -> LocalLexRuntime:
     """Start everything in this process. With `aws_endpoint`, the code hook uses that endpoint (e.g. the
     local stack's moto server) instead of a moto server started here."""
+    # Fail fast, before the slow synth, when a requested port is taken.
+    check_port_free(host, port)
+    if aws_endpoint is None:
+        check_port_free(host, aws_port)
     model = load_bot_model()
     if aws_endpoint is None:
         with progress("Synthesizing the CDK app for its tables and user pool"):

@@ -37,9 +37,9 @@ NUMBER_WORDS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "couple": 2, "dozen": 12,
+    "ninety": 90, "couple": 2,
 }  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1000}
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -114,8 +114,10 @@ def parse_number(words: Sequence[str]) -> int | float | None:
             return int(token)
         if re.fullmatch(r"-?\d+\.\d+", token):
             return float(token)
-    if tokens[0] in {"a", "an"} and len(tokens) == 1:
-        return None
+    if tokens[0] in {"a", "an"}:  # "a dozen", "a hundred": an article, not the number one
+        if len(tokens) == 1:
+            return None
+        tokens = tokens[1:]
     total, current = 0, 0
     for token in tokens:
         if token in NUMBER_WORDS:

@@ -1,0 +1,144 @@
+"""Slot recognizers and intent matching of the local Lex runtime."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot import load_bot_model
+from local.lex.nlu import IntentClassifier
+from local.lex.slots import (
+    parse_date,
+    recognize_alphanumeric,
+    recognize_email,
+    recognize_first_name,
+    recognize_number,
+    recognizer_for,
+)
+from local.lex.text import edit_distance, tokenize
+
+MODEL = load_bot_model()
+CLASSIFIER = IntentClassifier(MODEL)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("jdoe@example.com", "jdoe@example.com"),
+        ("JDoe@Example.COM.", "jdoe@example.com"),
+        ("jdoe at example dot com", "jdoe@example.com"),
+        ("jane dot doe at mail dot example dot org", "jane.doe@mail.example.org"),
+        ("j underscore doe at example dot co dot uk", "j_doe@example.co.uk"),
+    ],
+)
+def test_email_written_or_spoken(words, expected) -> None:
+    resolved = recognize_email(words.split())
+    assert resolved is not None
+    assert resolved.interpreted == expected
+
+
+@pytest.mark.parametrize("words", ["jdoe", "jdoe at example", "at dot", "jdoe@", "hello world"])
+def test_not_an_email(words) -> None:
+    assert recognize_email(words.split()) is None
+
+
+@pytest.mark.parametrize(("words", "expected"), [("2", "2"), ("two", "2"), ("twenty five", "25"), ("a dozen", "12"),
+                                                 ("two dozen", "24"), ("a hundred", "100"),
+                                                 ("one hundred and three", "103"), ("3.5", "3.5")])  # fmt: skip
+def test_numbers_in_digits_or_words(words, expected) -> None:
+    resolved = recognize_number(words.split())
+    assert resolved is not None
+    assert resolved.interpreted == expected
+
+
+def test_dates_absolute_and_relative() -> None:
+    today = date(2026, 11, 22)  # a Sunday
+    assert parse_date(["today"], today) == today
+    assert parse_date(["tomorrow"], today) == date(2026, 11, 23)
+    assert parse_date(["next", "monday"], today) == date(2026, 11, 23)
+    assert parse_date(["sunday"], today) == today
+    assert parse_date(["next", "sunday"], today) == date(2026, 11, 29)
+    assert parse_date(["december", "3rd"], today) == date(2026, 12, 3)
+    assert parse_date(["3", "march"], today) == date(2027, 3, 3)  # on or after today
+    assert parse_date(["2027-01-15"], today) == date(2027, 1, 15)
+    assert parse_date(["in", "three", "days"], today) == date(2026, 11, 25)
+    assert parse_date(["someday"], today) is None
+
+
+def test_alphanumeric_takes_one_word_that_is_not_a_sentence_word() -> None:
+    resolved = recognize_alphanumeric(["j.doe"])
+    assert resolved is not None
+    assert resolved.interpreted == "j.doe"
+    assert recognize_alphanumeric(["the"]) is None
+    assert recognize_alphanumeric(["two", "words"]) is None
+
+
+def test_names_are_capitalized_and_sentence_words_rejected() -> None:
+    resolved = recognize_first_name(["jane"])
+    assert resolved is not None
+    assert resolved.interpreted == "Jane"
+    assert recognize_first_name(["email"]) is None
+    assert recognize_first_name(["R2D2"]) is None
+
+
+def test_custom_type_resolves_synonyms_and_typos_to_the_value() -> None:
+    recognize = recognizer_for("UserAttribute", MODEL.slot_types)
+    for said in (["surname"], ["Family", "Name"], ["lastname"], ["emial"]):
+        resolved = recognize(said)
+        assert resolved is not None, said
+    surname = recognize(["surname"])
+    assert surname is not None
+    assert surname.interpreted == "last name"  # TOP_RESOLUTION
+    assert surname.resolved == ("last name",)
+    assert recognize(["password"]) is None
+
+
+def test_tokenizer_keeps_emails_and_splits_possessives() -> None:
+    assert [t.norm for t in tokenize("Change JDoe's e-mail to J.Doe@Example.com!")] == [
+        "change", "jdoe", "'s", "e-mail", "to", "j.doe@example.com",
+    ]  # fmt: skip
+
+
+def test_edit_distance_counts_transpositions_as_one() -> None:
+    assert edit_distance("regsiter", "register") == 1
+    assert edit_distance("usr", "user") == 1
+    assert edit_distance("cat", "dog", limit=1) == 2
+
+
+REGISTER_BOTH = {"Username": "jdoe", "Email": "jdoe@example.com"}
+EDIT_ALL = {"Username": "jdoe", "Attribute": "last name", "NewValue": "Smith"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("register a user named jdoe with email jdoe@example.com", "RegisterUser", REGISTER_BOTH),
+        ("REGISTER A NEW USER!!!", "RegisterUser", {}),
+        ("regsiter a new usr please", "RegisterUser", {}),
+        ("change the surname of jdoe to Smith", "EditUser", EDIT_ALL),
+        ("what can you do", "Help", {}),
+    ],
+)  # fmt: skip
+def test_classifier_finds_intent_and_slots(text, intent, slots) -> None:
+    best = CLASSIFIER.classify(text)[0]
+    assert best.intent == intent
+    assert best.confidence >= MODEL.nlu_confidence_threshold
+    assert {k: v.interpreted for k, v in best.slots.items()} == slots
+
+
+@pytest.mark.parametrize("text", ["what's the weather in Paris", "tell me a joke", "blah blah", "order a pizza"])
+def test_out_of_domain_text_stays_below_the_threshold(text) -> None:
+    matches = CLASSIFIER.classify(text)
+    assert not matches or matches[0].confidence < MODEL.nlu_confidence_threshold
+
+
+def test_fill_slot_finds_the_value_inside_an_answer() -> None:
+    register = MODEL.intent("RegisterUser")
+    email = CLASSIFIER.fill_slot(register, "Email", "sure, it's jdoe@example.com thanks")
+    assert email is not None
+    assert email.interpreted == "jdoe@example.com"
+    username = CLASSIFIER.fill_slot(register, "Username", "the username should be jdoe")
+    assert username is not None
+    assert username.interpreted == "jdoe"
+    assert CLASSIFIER.fill_slot(register, "Email", "I don't know") is None
