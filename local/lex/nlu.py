@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.schema import BotModel, Intent
-from local.lex.slots import Recognizer, Resolved, recognizer_for
+from local.lex.slots import STOPWORDS, Recognizer, Resolved, recognizer_for
 from local.lex.text import Token, fuzzy_equal, tokenize
 
 # Words that carry little meaning: missing or extra, they cost little.
@@ -22,6 +22,8 @@ _LIGHT = """a an the to of for with please me my i i'd i'm want wanna need would
 some someone's somebody's 's is are it that this be will shall should let us we our hi hey hello okay ok so now
 then also here there really kindly quickly actually"""
 LIGHT_WORDS = frozenset(_LIGHT.split())
+# Words around a slot answer that say nothing about its value ("the username is jdoe, thanks").
+FILLER_WORDS = LIGHT_WORDS | STOPWORDS | frozenset({"thanks", "thank", "cheers", "should", "it's", "its", "is"})
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 MAX_SLOT_SPAN = 5
 
@@ -67,6 +69,7 @@ class Match:
     confidence: float
     slots: dict[str, Resolved] = field(default_factory=dict)
     pattern: str = ""
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # input token range of each slot
 
 
 def compile_pattern(intent: str, utterance: str) -> Pattern:
@@ -115,14 +118,43 @@ class IntentClassifier:
         for pattern in self.patterns:
             match = self._align(pattern, tokens)
             current = best.get(pattern.intent)
-            if current is None or match.confidence > current.confidence:
+            # Equal confidence: prefer the pattern that captured more slots.
+            if current is None or (match.confidence, len(match.slots)) > (current.confidence, len(current.slots)):
                 best[pattern.intent] = match
+        for match in best.values():
+            self._fill_specific_slots(match, tokens)
         return sorted(best.values(), key=lambda m: m.confidence, reverse=True)
+
+    def _fill_specific_slots(self, match: Match, tokens: Sequence[Token]) -> None:
+        """A slot of a specific type (email, number, date, custom) that the best pattern did not place is
+        still filled when exactly one unused span of the input is such a value, as Lex's model would."""
+        used = {i for _, (start, end) in match.spans.items() for i in range(start, end)}
+        words = [t.orig for t in tokens]
+        for slot in self.model.intent(match.intent).slots:
+            if slot.name in match.slots or self.slot_credit[(match.intent, slot.name)] < SLOT_WEIGHT:
+                continue
+            recognizer = self.recognizers[(match.intent, slot.name)]
+            found = [
+                (start, end, resolved)
+                for start in range(len(words))
+                for end in range(start + 1, min(len(words), start + MAX_SLOT_SPAN) + 1)
+                if not used & set(range(start, end)) and (resolved := recognizer(words[start:end])) is not None
+            ]
+            longest = max((end - start for start, end, _ in found), default=0)
+            found = [f for f in found if f[1] - f[0] == longest]
+            if len(found) == 1:
+                start, end, resolved = found[0]
+                match.slots[slot.name] = resolved
+                match.spans[slot.name] = (start, end)
+                used |= set(range(start, end))
 
     def fill_slot(self, intent: Intent, slot: str, text: str) -> Resolved | None:
         """Resolve an answer to a slot prompt: the whole answer, or the one span of it the type recognizes
-        (so "it's jdoe@example.com" gives the email, "the username is jdoe" gives jdoe)."""
+        (so "it's jdoe@example.com" gives the email, "the username is jdoe" gives jdoe). For open-class
+        types the rest of the answer must be filler: "Mary Ann" is no username, and guessing one is worse
+        than asking again."""
         recognizer = self.recognizers[(intent.name, slot)]
+        open_class = self.slot_credit[(intent.name, slot)] < SLOT_WEIGHT
         tokens = tokenize(text)
         if not tokens:
             return None
@@ -134,7 +166,8 @@ class IntentClassifier:
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + MAX_SLOT_SPAN) + 1):
                 resolved = recognizer(words[start:end])
-                if resolved is not None:
+                rest = [t.norm for t in tokens[:start] + tokens[end:]]
+                if resolved is not None and (not open_class or all(w in FILLER_WORDS for w in rest)):
                     candidates.append((start, end, resolved))
         if not candidates:
             return None
@@ -190,10 +223,12 @@ class IntentClassifier:
         if content == 0:
             confidence *= NO_CONTENT_FACTOR
         slots: dict[str, Resolved] = {}
+        positions: dict[str, tuple[int, int]] = {}
         for slot, start, end in spans:
             resolved = recognize(slot, start, end)
             if resolved is not None:
                 slots[slot] = resolved
+                positions[slot] = (start, end)
         return Match(
             intent=pattern.intent, confidence=round(min(confidence, 1.0), 2), slots=slots, pattern=pattern.text
         )

@@ -62,6 +62,29 @@ def _original(words: Sequence[str]) -> str:
     return " ".join(words)
 
 
+_EMAIL_LEAD_IN = frozenset(
+    [
+        "it",
+        "is",
+        "it's",
+        "its",
+        "my",
+        "the",
+        "email",
+        "e-mail",
+        "mail",
+        "address",
+        "sure",
+        "ok",
+        "okay",
+        "yes",
+        "use",
+        "please",
+        "that's",
+    ]
+)
+
+
 def recognize_email(words: Sequence[str]) -> Resolved | None:
     """`jdoe@example.com`, and the spoken form `j doe at example dot com`."""
     text = " ".join(w.lower() for w in words).strip(" ,;:!?")
@@ -70,6 +93,11 @@ def recognize_email(words: Sequence[str]) -> Resolved | None:
         return Resolved(_original(words), value, (value,))
     if " at " not in f" {text} " or " dot " not in f" {text} ":
         return None
+    local, _, domain = text.rpartition(" at ")
+    lead = local.split()
+    while lead and lead[0] in _EMAIL_LEAD_IN:  # "it is mary dot ann at ..." -> "mary dot ann at ..."
+        lead = lead[1:]
+    text = " ".join(lead) + " at " + domain
     spoken = re.sub(r"\s+at\s+", "@", f" {text} ").strip()
     spoken = re.sub(r"\s*\bdot\b\s*", ".", spoken)
     spoken = re.sub(r"\s*\b(underscore)\b\s*", "_", spoken)
