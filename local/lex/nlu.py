@@ -25,7 +25,7 @@ LIGHT_WORDS = frozenset(_LIGHT.split())
 # Words around a slot answer that say nothing about its value ("the username is jdoe, thanks").
 FILLER_WORDS = LIGHT_WORDS | STOPWORDS | frozenset({"thanks", "thank", "cheers", "should", "it's", "its", "is"})
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-MAX_SLOT_SPAN = 5
+MAX_SLOT_SPAN = 9  # a spoken email: 'jane dot doe at mail dot example dot co dot uk'
 
 LITERAL_WEIGHT = 1.0
 LIGHT_WEIGHT = 0.3
@@ -36,6 +36,7 @@ OPEN_SLOT_TYPES = frozenset({"AMAZON.AlphaNumeric", "AMAZON.FirstName", "AMAZON.
 OPEN_SLOT_CREDIT = 0.6
 # Without a single content word of the utterance matched, a match is mostly slot guessing.
 NO_CONTENT_FACTOR = 0.5
+SLOT_PATTERN_MARGIN = 0.15
 EXTRA_INPUT_COST = 0.5  # in the alignment objective, per unit of unmatched input weight
 MISSING_COST = 0.5
 
@@ -114,16 +115,21 @@ class IntentClassifier:
         tokens = tokenize(text)
         if not tokens:
             return []
-        best: dict[str, Match] = {}
+        by_intent: dict[str, list[Match]] = {}
         for pattern in self.patterns:
-            match = self._align(pattern, tokens)
-            current = best.get(pattern.intent)
-            # Equal confidence: prefer the pattern that captured more slots.
-            if current is None or (match.confidence, len(match.slots)) > (current.confidence, len(current.slots)):
-                best[pattern.intent] = match
-        for match in best.values():
-            self._fill_specific_slots(match, tokens)
-        return sorted(best.values(), key=lambda m: m.confidence, reverse=True)
+            by_intent.setdefault(pattern.intent, []).append(self._align(pattern, tokens))
+        best: list[Match] = []
+        for matches in by_intent.values():
+            top = max(matches, key=lambda m: m.confidence)
+            # The intent's confidence is its best pattern's; its slots come from the pattern that captures the
+            # most slots among those nearly as good ("add new user bbanner" fits "add a new user" best, but
+            # "add a user called {Username}" says what bbanner is).
+            close = [m for m in matches if m.confidence >= top.confidence - SLOT_PATTERN_MARGIN]
+            richest = max(close, key=lambda m: (len(m.slots), m.confidence))
+            chosen = Match(top.intent, top.confidence, dict(richest.slots), richest.pattern, dict(richest.spans))
+            self._fill_specific_slots(chosen, tokens)
+            best.append(chosen)
+        return sorted(best, key=lambda m: m.confidence, reverse=True)
 
     def _fill_specific_slots(self, match: Match, tokens: Sequence[Token]) -> None:
         """A slot of a specific type (email, number, date, custom) that the best pattern did not place is
