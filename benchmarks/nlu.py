@@ -97,8 +97,8 @@ def evaluate(model: BotModel, examples: list[Example]) -> Report:
     return report
 
 
-def unseen(model: BotModel, examples: list[Example]) -> list[str]:
-    """Utterances of the set that are also sample utterances of the model (must be none)."""
+def seen_in_model(model: BotModel, examples: list[Example]) -> list[str]:
+    """Utterances of the set that are also sample utterances of the model (there must be none)."""
     samples = {normalize_phrase(u) for i in model.intents for u in i.utterances}
     return [e.utterance for e in examples if normalize_phrase(e.utterance) in samples]
 

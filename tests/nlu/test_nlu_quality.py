@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.nlu import TARGETS, evaluate, load_examples, unseen
+from benchmarks.nlu import TARGETS, evaluate, load_examples, seen_in_model
 from bot import load_bot_model
 
 MODEL = load_bot_model()
@@ -14,7 +14,7 @@ def test_set_is_large_varied_and_unseen() -> None:
     intents = {e.intent for e in EXAMPLES}
     assert {i.name for i in MODEL.intents} <= intents
     assert sum(e.intent == "FallbackIntent" for e in EXAMPLES) >= 30
-    assert unseen(MODEL, EXAMPLES) == []
+    assert seen_in_model(MODEL, EXAMPLES) == []
 
 
 def test_nlu_meets_its_targets() -> None:
