@@ -116,8 +116,9 @@ class IntentClassifier:
         if not tokens:
             return []
         by_intent: dict[str, list[Match]] = {}
+        span_cache: dict[tuple[int, int, int], Resolved | None] = {}  # (recognizer, start, end) for all patterns
         for pattern in self.patterns:
-            by_intent.setdefault(pattern.intent, []).append(self._align(pattern, tokens))
+            by_intent.setdefault(pattern.intent, []).append(self._align(pattern, tokens, span_cache))
         best: list[Match] = []
         for matches in by_intent.values():
             top = max(matches, key=lambda m: m.confidence)
@@ -181,7 +182,9 @@ class IntentClassifier:
         start, end, resolved = max(candidates, key=lambda c: (c[1] - c[0], c[0]))
         return resolved
 
-    def _align(self, pattern: Pattern, tokens: Sequence[Token]) -> Match:
+    def _align(
+        self, pattern: Pattern, tokens: Sequence[Token], span_cache: dict[tuple[int, int, int], Resolved | None]
+    ) -> Match:
         elements = pattern.elements
         words = [t.orig for t in tokens]
         n, m = len(tokens), len(elements)
