@@ -77,8 +77,10 @@ test-integration: install
 test-infra: install
 	python -m pytest tests/infrastructure
 
-bench: install ## Run the benchmarks in benchmarks/
+bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performance.md)
 	python -m benchmarks.synth
+	python -m benchmarks.nlu
+	python -m benchmarks.lex_runtime
 
 clean: ## Remove build output (not the virtualenv or node_modules)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
