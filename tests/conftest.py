@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +30,7 @@ _FAKE_AWS = {
 os.environ.pop("AWS_PROFILE", None)
 os.environ.update(_FAKE_AWS)
 
+from local.context import LocalLambdaContext  # noqa: E402
 from tests.support.synth import SynthesizedStage, synth_stage  # noqa: E402
 
 
@@ -63,23 +63,9 @@ def stage(request: pytest.FixtureRequest, synth_dir: Path) -> SynthesizedStage:
     return _stage(str(request.param), synth_dir)
 
 
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "test-function"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-    log_group_name: str = "/aws/lambda/test-function"
-    log_stream_name: str = "2026/11/22/[$LATEST]0000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
-
-
 @pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
+def lambda_context() -> LocalLambdaContext:
+    return LocalLambdaContext(function_name="test-function")
 
 
 @pytest.fixture(autouse=True)
