@@ -35,3 +35,24 @@ class UsersTableEnv(BaseEnv):
 
 class BotEnv(UsersTableEnv):
     user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)
+
+
+class ShopEnv(BotEnv):
+    """Everything the shop's services need: used by the API and by the bot's code hook."""
+
+    products_table_name: str = Field(alias="PRODUCTS_TABLE_NAME", min_length=1)
+    orders_table_name: str = Field(alias="ORDERS_TABLE_NAME", min_length=1)
+    recommendations_table_name: str = Field(alias="RECOMMENDATIONS_TABLE_NAME", min_length=1)
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
+
+
+class ApiEnv(ShopEnv):
+    images_bucket_name: str = Field(alias="IMAGES_BUCKET_NAME", default="")
+    allowed_origin: str = Field(alias="ALLOWED_ORIGIN", default="http://localhost:8080")
+
+
+class ChatEnv(BaseEnv):
+    bot_id: str = Field(alias="BOT_ID", min_length=1)
+    bot_alias_id: str = Field(alias="BOT_ALIAS_ID", min_length=1)
+    bot_locale_id: str = Field(alias="BOT_LOCALE_ID", default="en_US")
+    allowed_origin: str = Field(alias="ALLOWED_ORIGIN", default="http://localhost:8080")

@@ -43,3 +43,23 @@ class ConfigurationError(BookstoreError):
     """The function's environment is incomplete; raised at cold start."""
 
     code = "ConfigurationError"
+
+
+class OutOfStock(Conflict):
+    code = "OutOfStock"
+
+
+class BookNotFound(NotFound):
+    code = "BookNotFound"
+
+
+class OrderNotFound(NotFound):
+    code = "OrderNotFound"
+
+
+class InvalidTransition(Conflict):
+    code = "InvalidTransition"
+
+
+class Unauthenticated(BookstoreError):
+    code = "Unauthenticated"

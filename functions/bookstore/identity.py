@@ -36,6 +36,20 @@ class Caller:
         groups = frozenset(g.strip() for g in (attributes.get(GROUPS_ATTRIBUTE) or "").split(",") if g.strip())
         return cls(username=username, groups=groups)
 
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, object] | None) -> Caller:
+        """From the claims API Gateway's Cognito authorizer verified. `cognito:groups` arrives as a list, a
+        "[a b]" string or an "a,b" string depending on the integration; all are accepted."""
+        claims = claims or {}
+        username = str(claims.get("cognito:username") or claims.get("username") or "").strip() or None
+        raw = claims.get("cognito:groups") or ""
+        if isinstance(raw, list | tuple):
+            groups = frozenset(str(g).strip() for g in raw if str(g).strip())
+        else:
+            text = str(raw).strip().strip("[]")
+            groups = frozenset(g for g in (p.strip() for p in text.replace(",", " ").split()) if g)
+        return cls(username=username, groups=groups)
+
     def as_request_attributes(self) -> dict[str, str]:
         attributes = {GROUPS_ATTRIBUTE: ",".join(sorted(self.groups))}
         if self.username:

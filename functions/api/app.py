@@ -1,0 +1,331 @@
+"""The bookstore REST API: routes, validation from pydantic models, and one place mapping errors to statuses."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.common import caller as caller_from
+from api.common import claims, create_resolver
+from bookstore import aws
+from bookstore.catalog_models import (
+    BOOK_ID_PATTERN,
+    GENRES,
+    ORDER_ID_PATTERN,
+    Book,
+    BookChanges,
+    NewBook,
+    Order,
+    OrderLineRequest,
+    OrderStatus,
+)
+from bookstore.env import ApiEnv
+from bookstore.errors import NotAuthorized, ValidationError
+from bookstore.identity import Caller
+from bookstore.models import UserProfile
+from bookstore.observability import tracer
+from bookstore.services.orders import PlaceOrderRequest
+from bookstore.wiring import Services, build_services
+
+ENV = ApiEnv.load()
+app = create_resolver(ENV.allowed_origin)
+
+
+@cache
+def services() -> Services:
+    return build_services(ENV, images_bucket=ENV.images_bucket_name or None, s3=aws.client("s3"))
+
+
+def caller() -> Caller:
+    who = caller_from(app)
+    tracer.put_annotation("caller_is_staff", who.is_staff)
+    return who
+
+
+def caller_email() -> str | None:
+    email = claims(app).get("email")
+    return str(email) if email else None
+
+
+def staff() -> Caller:
+    who = caller()
+    if not who.is_staff:
+        raise NotAuthorized("Only bookstore staff may do this.")
+    return who
+
+
+# ---- response models --------------------------------------------------------------------------------
+
+
+class BookOut(Book):
+    image_url: str | None = None
+    score: float | None = None
+
+
+class BookList(BaseModel):
+    items: list[BookOut]
+    next_cursor: str | None = None
+
+
+class OrderList(BaseModel):
+    items: list[Order]
+    next_cursor: str | None = None
+
+
+class Genres(BaseModel):
+    genres: list[str]
+
+
+class RecommendationOut(BaseModel):
+    book: BookOut
+    reason: str
+
+
+class Recommendations(BaseModel):
+    items: list[RecommendationOut]
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
+
+
+# ---- request models ---------------------------------------------------------------------------------
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlaceOrderBody(_Request):
+    lines: list[OrderLineRequest] = Field(min_length=1, max_length=20)
+
+
+class ProfileChanges(_Request):
+    given_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    family_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class StockBody(_Request):
+    stock: Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class ImageUploadBody(_Request):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+
+
+class ImageUpload(BaseModel):
+    url: str
+    fields: dict[str, str]
+    image_key: str
+    expires_in: int
+
+
+class StatusBody(_Request):
+    status: OrderStatus
+
+
+class NewUserBody(_Request):
+    username: Annotated[str, Field(min_length=3, max_length=32)]
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    given_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    family_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class UserChangeBody(_Request):
+    attribute: Literal["email", "first name", "last name"]
+    value: Annotated[str, Field(min_length=1, max_length=254)]
+
+
+class Registered(BaseModel):
+    username: str
+    created: bool
+
+
+ERRORS: dict[int, OpenAPIResponse] = {
+    400: {"description": "Invalid request", "content": {"application/json": {"model": ErrorBody}}},
+    404: {"description": "Not found", "content": {"application/json": {"model": ErrorBody}}},
+}
+AUTH_ERRORS: dict[int, OpenAPIResponse] = {**ERRORS, 401: {"description": "Not signed in"}}
+STAFF_ERRORS: dict[int, OpenAPIResponse] = {**AUTH_ERRORS, 403: {"description": "Not staff"}}
+
+BookIdPath = Annotated[str, Path(pattern=BOOK_ID_PATTERN, description="Book id")]
+OrderIdPath = Annotated[str, Path(pattern=ORDER_ID_PATTERN, description="Order id")]
+Limit = Annotated[int, Query(ge=1, le=50, description="Page size")]
+Cursor = Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")]
+
+
+def _book_out(book: Book, score: float | None = None) -> BookOut:
+    return BookOut(**book.model_dump(), image_url=services().catalog.image_url(book), score=score)
+
+
+# ---- public catalog ---------------------------------------------------------------------------------
+
+
+@app.get("/books", summary="Search or browse books", tags=["catalog"], responses=ERRORS)
+def list_books(
+    q: Annotated[str | None, Query(max_length=200, description="Words of a title, an author or a genre")] = None,
+    genre: Annotated[str | None, Query(description="Browse one genre, by title")] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> BookList:
+    catalog = services().catalog
+    if q:
+        page = catalog.search(q, limit, cursor)
+        return BookList(items=[_book_out(h.book, h.score) for h in page.items], next_cursor=page.next_cursor)
+    if genre:
+        browsed = catalog.browse(genre, limit, cursor)
+        return BookList(items=[_book_out(b) for b in browsed.items], next_cursor=browsed.next_cursor)
+    raise ValidationError("Give q to search or genre to browse.")
+
+
+@app.get("/books/<book_id>", summary="Get a book", tags=["catalog"], responses=ERRORS)
+def get_book(book_id: BookIdPath) -> BookOut:
+    return _book_out(services().catalog.get(book_id))
+
+
+@app.get("/genres", summary="The genres of the catalog", tags=["catalog"])
+def list_genres() -> Genres:
+    return Genres(genres=list(GENRES))
+
+
+# ---- customer routes --------------------------------------------------------------------------------
+
+
+@app.get("/me", summary="My profile", tags=["me"], responses=AUTH_ERRORS)
+def get_me() -> UserProfile:
+    who = caller()
+    assert who.username is not None
+    return services().profiles.me(who.username, caller_email())
+
+
+@app.patch("/me", summary="Change my name", tags=["me"], responses=AUTH_ERRORS)
+def patch_me(changes: Annotated[ProfileChanges, Body()]) -> UserProfile:
+    who = caller()
+    assert who.username is not None
+    return services().profiles.update_me(
+        who.username, caller_email(), given_name=changes.given_name, family_name=changes.family_name
+    )
+
+
+@app.get("/orders", summary="My orders, newest first", tags=["orders"], responses=AUTH_ERRORS)
+def list_orders(limit: Limit = 20, cursor: Cursor = None) -> OrderList:
+    who = caller()
+    assert who.username is not None
+    page = services().orders.list_mine(who.username.lower(), limit, cursor)
+    return OrderList(items=page.items, next_cursor=page.next_cursor)
+
+
+@app.post(
+    "/orders",
+    summary="Place an order",
+    description="Idempotent on the Idempotency-Key header: a retry with the same key returns the same order "
+    "and takes the stock once. Totals are computed from the catalog.",
+    tags=["orders"],
+    responses={**AUTH_ERRORS, 409: {"description": "Out of stock, or the key was used for another order"}},
+)
+def place_order(
+    body: Annotated[PlaceOrderBody, Body()],
+    idempotency_key: Annotated[
+        str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+    ],
+) -> Response[str]:
+    who = caller()
+    assert who.username is not None
+    order = services().orders.place(
+        PlaceOrderRequest(username=who.username.lower(), idempotency_key=idempotency_key, lines=body.lines)
+    )
+    return Response(status_code=201, content_type="application/json", body=order.model_dump_json())
+
+
+@app.get("/orders/<order_id>", summary="One of my orders", tags=["orders"], responses=AUTH_ERRORS)
+def get_order(order_id: OrderIdPath) -> Order:
+    who = caller()
+    assert who.username is not None
+    return services().orders.get_mine(who.username.lower(), order_id)
+
+
+@app.post("/orders/<order_id>/cancel", summary="Cancel my order (while PLACED)", tags=["orders"], responses=AUTH_ERRORS)
+def cancel_order(order_id: OrderIdPath) -> Order:
+    who = caller()
+    assert who.username is not None
+    return services().orders.cancel_mine(who.username.lower(), order_id)
+
+
+@app.get("/recommendations", summary="Books picked for me", tags=["recommendations"], responses=AUTH_ERRORS)
+def recommendations(
+    genre: Annotated[str | None, Query(description="Only this genre")] = None, limit: Limit = 10
+) -> Recommendations:
+    who = caller()
+    picks = services().recommendations.for_customer(who.username, genre, limit)
+    return Recommendations(items=[RecommendationOut(book=_book_out(p.book), reason=p.reason) for p in picks])
+
+
+# ---- staff routes -----------------------------------------------------------------------------------
+
+
+@app.post("/books", summary="Create a book", tags=["staff"], responses=STAFF_ERRORS)
+def create_book(book: Annotated[NewBook, Body()]) -> Response[str]:
+    staff()
+    created = services().catalog.create(book)
+    return Response(status_code=201, content_type="application/json", body=_book_out(created).model_dump_json())
+
+
+@app.patch("/books/<book_id>", summary="Change a book's details", tags=["staff"], responses=STAFF_ERRORS)
+def update_book(book_id: BookIdPath, changes: Annotated[BookChanges, Body()]) -> BookOut:
+    staff()
+    return _book_out(services().catalog.update(book_id, changes))
+
+
+@app.put("/books/<book_id>/stock", summary="Set a book's stock", tags=["staff"], responses=STAFF_ERRORS)
+def set_stock(book_id: BookIdPath, body: Annotated[StockBody, Body()]) -> BookOut:
+    staff()
+    return _book_out(services().catalog.set_stock(book_id, body.stock))
+
+
+@app.post(
+    "/books/<book_id>/image-upload", summary="Presigned upload of a cover", tags=["staff"], responses=STAFF_ERRORS
+)
+def image_upload(book_id: BookIdPath, body: Annotated[ImageUploadBody, Body()]) -> ImageUpload:
+    staff()
+    return ImageUpload(**services().catalog.image_upload(book_id, body.content_type))
+
+
+@app.get("/staff/orders/<order_id>", summary="Any order", tags=["staff"], responses=STAFF_ERRORS)
+def staff_get_order(order_id: OrderIdPath) -> Order:
+    staff()
+    return services().orders.get_any(order_id)
+
+
+@app.put(
+    "/staff/orders/<order_id>/status",
+    summary="Move an order: PLACED -> SHIPPED -> DELIVERED, or PLACED -> CANCELLED",
+    tags=["staff"],
+    responses=STAFF_ERRORS,
+)
+def move_order(order_id: OrderIdPath, body: Annotated[StatusBody, Body()]) -> Order:
+    staff()
+    return services().orders.move(order_id, body.status)
+
+
+@app.post("/users", summary="Register a user (Cognito invitation + profile)", tags=["staff"], responses=STAFF_ERRORS)
+def register_user(body: Annotated[NewUserBody, Body()]) -> Response[str]:
+    staff()
+    created = services().admin.register(
+        username=body.username, email=body.email, given_name=body.given_name, family_name=body.family_name
+    )
+    result = Registered(username=body.username.strip().lower(), created=created)
+    return Response(status_code=201 if created else 200, content_type="application/json", body=result.model_dump_json())
+
+
+@app.patch("/users/<username>", summary="Change a user's email or name", tags=["staff"], responses=STAFF_ERRORS)
+def edit_user(
+    username: Annotated[str, Path(min_length=3, max_length=32)], body: Annotated[UserChangeBody, Body()]
+) -> UserProfile:
+    staff()
+    return services().admin.edit(username=username, attribute=body.attribute, value=body.value).profile

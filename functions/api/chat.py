@@ -1,0 +1,114 @@
+"""POST /chat: the signed-in user talks to the bot. The only function whose role may call the bot alias.
+
+The verified username and groups go to Lex as request attributes (the code hook's only source of
+identity); the session id is derived from the user, so a conversation survives page reloads.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.common import caller, create_resolver
+from bookstore import aws
+from bookstore.env import ChatEnv
+from bookstore.errors import BookstoreError, ValidationError
+from bookstore.observability import logger, metrics, tracer
+
+ENV = ChatEnv.load()
+app = create_resolver(ENV.allowed_origin)
+
+
+class AssistantUnavailable(BookstoreError):
+    code = "AssistantUnavailable"
+
+
+class ChatBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class ChatReply(BaseModel):
+    messages: list[str]
+    intent: str | None = None
+    intent_state: str | None = None
+    dialog_action: str | None = None
+    slot_to_elicit: str | None = None
+    session_id: str
+
+
+class ChatReset(BaseModel):
+    session_id: str
+    reset: bool
+
+
+@cache
+def lex() -> Any:
+    return aws.client("lexv2-runtime")
+
+
+def session_id(username: str) -> str:
+    return f"user-{username.lower()}"[:100]
+
+
+def _call(operation: str, **kwargs: Any) -> dict[str, Any]:
+    try:
+        response: dict[str, Any] = getattr(lex(), operation)(
+            botId=ENV.bot_id, botAliasId=ENV.bot_alias_id, localeId=ENV.bot_locale_id, **kwargs
+        )
+    except ClientError as err:
+        code = err.response["Error"]["Code"]
+        if code == "ValidationException":
+            raise ValidationError(err.response["Error"].get("Message", "The message is not valid.")) from err
+        if code == "ResourceNotFoundException" and operation == "delete_session":
+            return {}
+        logger.exception("The bot failed", extra={"lex_error": code})
+        raise AssistantUnavailable("The assistant is unavailable right now; please try again.") from err
+    return response
+
+
+@app.post("/chat", summary="Say something to the bookstore assistant", tags=["chat"])
+def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
+    who = caller(app)
+    assert who.username is not None
+    if not body.text.strip():
+        raise ValidationError("Say something: the message is empty.")
+    session = session_id(who.username)
+    response = _call("recognize_text", sessionId=session, text=body.text, requestAttributes=who.as_request_attributes())
+    state = response.get("sessionState", {})
+    intent = state.get("intent") or {}
+    action = state.get("dialogAction") or {}
+    metrics.add_metric(name="ChatTurns", unit=MetricUnit.Count, value=1)
+    tracer.put_annotation("intent", intent.get("name", "none"))
+    return ChatReply(
+        messages=[m.get("content", "") for m in response.get("messages", []) if m.get("content")],
+        intent=intent.get("name"),
+        intent_state=intent.get("state"),
+        dialog_action=action.get("type"),
+        slot_to_elicit=action.get("slotToElicit"),
+        session_id=session,
+    )
+
+
+@app.delete("/chat", summary="Start the conversation over", tags=["chat"])
+def reset() -> ChatReset:
+    who = caller(app)
+    assert who.username is not None
+    session = session_id(who.username)
+    _call("delete_session", sessionId=session)
+    return ChatReset(session_id=session, reset=True)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,91 @@
+"""What both API functions share: CORS, the error mapping, identity from the verified token, body limits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from bookstore.errors import BookstoreError, Conflict, NotAuthorized, NotFound, Unauthenticated, ValidationError
+from bookstore.identity import Caller
+from bookstore.observability import logger, tracer
+
+MAX_BODY_BYTES = 16 * 1024
+STATUS: list[tuple[type[BookstoreError], int]] = [
+    (ValidationError, 400),
+    (Unauthenticated, 401),
+    (NotAuthorized, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+]
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> Response[str]:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body))
+
+
+def create_resolver(allowed_origin: str) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(
+        enable_validation=True,
+        cors=CORSConfig(
+            allow_origin=allowed_origin,
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            max_age=600,
+        ),
+    )
+
+    def _domain_error(error: BookstoreError) -> Response[str]:
+        status = next((code for cls, code in STATUS if isinstance(error, cls)), 400)
+        tracer.put_annotation("outcome", error.code)
+        return error_response(status, error.code, error.message)
+
+    def _invalid_request(error: RequestValidationError) -> Response[str]:
+        details = [
+            {"location": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in error.errors()
+        ]
+        return error_response(400, "ValidationError", "The request is not valid.", details)
+
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("Unhandled error")
+        return error_response(500, "InternalError", "Something went wrong on our side; nothing was changed.")
+
+    def _not_found(_: NotFoundError) -> Response[str]:
+        event = app.current_event
+        return error_response(404, "RouteNotFound", f"No route {event.http_method} {event.path}.")
+
+    # Registered by call rather than as decorators: Powertools' decorators are untyped.
+    app.exception_handler(BookstoreError)(_domain_error)
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(Exception)(_unexpected)
+    app.not_found(_not_found)
+
+    def limit_body(app_: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        body = app_.current_event.body or ""
+        if len(body.encode()) > MAX_BODY_BYTES:
+            return error_response(413, "PayloadTooLarge", f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        return next_middleware(app_)
+
+    app.use(middlewares=[limit_body])
+    return app
+
+
+def claims(app: APIGatewayRestResolver) -> dict[str, Any]:
+    context = app.current_event.request_context
+    found = context.authorizer.claims if context and context.authorizer else None
+    return dict(found or {})
+
+
+def caller(app: APIGatewayRestResolver) -> Caller:
+    """The signed-in user, from the claims API Gateway's Cognito authorizer verified."""
+    who = Caller.from_claims(claims(app))
+    if who.username is None:
+        raise Unauthenticated("Sign in first: this route needs a valid Cognito token.")
+    return who

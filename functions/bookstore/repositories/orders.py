@@ -1,0 +1,156 @@
+"""Orders table: CUSTOMER#<username>/ORDER#<order id>, gsi1 by order id, gsi2 by status. Streams to the
+recommendations worker.
+
+Placing decrements every line's stock and writes the order in one transaction with conditions, so stock
+never goes negative and nothing is sold twice; cancelling returns the stock in one transaction too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from bookstore import aws
+from bookstore.catalog_models import Book, Order, OrderStatus
+from bookstore.errors import Conflict, InvalidTransition, OrderNotFound, OutOfStock
+from bookstore.repositories.dynamo import cancellation_codes, from_item, to_item
+from bookstore.repositories.products import ProductRepository
+
+
+def order_key(username: str, order_id: str) -> dict[str, Any]:
+    return to_item({"pk": f"CUSTOMER#{username}", "sk": f"ORDER#{order_id}"})
+
+
+def _order_item(order: Order) -> dict[str, Any]:
+    return {
+        "pk": f"CUSTOMER#{order.username}",
+        "sk": f"ORDER#{order.order_id}",
+        "type": "order",
+        "gsi1pk": f"ORDER#{order.order_id}",
+        "gsi1sk": "ORDER",
+        "gsi2pk": f"STATUS#{order.status}",
+        "gsi2sk": f"{order.created_at}#{order.order_id}",
+        **order.model_dump(),
+    }
+
+
+def _to_order(item: dict[str, Any]) -> Order:
+    data = from_item(item)
+    fields = set(Order.model_fields)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if hasattr(value, "to_integral_value"):  # Decimal from DynamoDB
+            return int(value)
+        return value
+
+    return Order.model_validate({k: plain(v) for k, v in data.items() if k in fields})
+
+
+class OrderRepository:
+    def __init__(self, table_name: str, products_table: str, client: Any | None = None) -> None:
+        self.table = table_name
+        self.products_table = products_table
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        return self._client or aws.client("dynamodb")
+
+    def place(self, order: Order, books: dict[str, Book]) -> Order:
+        items = [
+            ProductRepository.reserve_stock(self.products_table, books[line.book_id], line.quantity)
+            for line in order.lines
+        ]
+        items.append(
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(_order_item(order)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        )
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            codes = cancellation_codes(err)
+            for line, code in zip(order.lines, codes, strict=False):
+                if code == "ConditionalCheckFailed":
+                    book = books[line.book_id]
+                    raise OutOfStock(
+                        f"Not enough stock of {book.title!r} for {line.quantity} "
+                        "(or its price just changed); please check the book and try again."
+                    ) from err
+            if "TransactionConflict" in codes:
+                raise Conflict("The stock of a book in this order is changing right now; please try again.") from err
+            raise
+        return order
+
+    def get(self, order_id: str) -> Order | None:
+        response = self.client.query(
+            TableName=self.table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :o",
+            ExpressionAttributeValues=to_item({":o": f"ORDER#{order_id}"}),
+            Limit=1,
+        )
+        items = response.get("Items", [])
+        return _to_order(items[0]) if items else None
+
+    def list_for(
+        self, username: str, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[Order], dict[str, Any] | None]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :c AND begins_with(sk, :o)",
+            "ExpressionAttributeValues": to_item({":c": f"CUSTOMER#{username}", ":o": "ORDER#"}),
+            "ScanIndexForward": False,  # newest first: order ids sort by time
+            "Limit": limit,
+        }
+        if start_key:
+            kwargs["ExclusiveStartKey"] = start_key
+        response = self.client.query(**kwargs)
+        return [_to_order(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+    def change_status(self, order: Order, new_status: OrderStatus, at: str, *, return_stock: bool = False) -> Order:
+        """Move an order from its current status; with `return_stock`, put its books back in the same transaction."""
+        history = [*order.history, {"status": new_status, "at": at}]
+        update = {
+            "Update": {
+                "TableName": self.table,
+                "Key": order_key(order.username, order.order_id),
+                "UpdateExpression": "SET #s = :new, gsi2pk = :g, updated_at = :t, history = :h",
+                "ConditionExpression": "#s = :old",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": to_item(
+                    {":new": new_status, ":old": order.status, ":g": f"STATUS#{new_status}", ":t": at, ":h": history}
+                ),
+            }
+        }
+        items: list[dict[str, Any]] = [update]
+        if return_stock:
+            items += [
+                ProductRepository.return_stock(self.products_table, line.book_id, line.quantity) for line in order.lines
+            ]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            codes = cancellation_codes(err)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                current = self.get(order.order_id)
+                if current is None:
+                    raise OrderNotFound(f"There is no order {order.order_id}.") from err
+                raise InvalidTransition(
+                    f"Order {order.order_id} is {current.status} now and cannot become {new_status}."
+                ) from err
+            raise
+        return order.model_copy(update={"status": new_status, "updated_at": at, "history": history})

@@ -1,0 +1,241 @@
+"""Products table: books (BOOK#<id>/META, genre index gsi1) and keyword postings (WORD#<token>/BOOK#<id>).
+
+Reads are GetItem, BatchGetItem and Query only. A book and its postings are written together, so search
+always agrees with the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from bookstore import aws
+from bookstore.catalog_models import Book
+from bookstore.errors import BookNotFound, Conflict
+from bookstore.models import utc_now
+from bookstore.repositories.dynamo import from_item, to_item
+from bookstore.search import index_terms
+
+META = "META"
+BATCH_GET_LIMIT = 100
+POSTINGS_PER_TERM = 500
+
+
+def book_key(book_id: str) -> dict[str, Any]:
+    return to_item({"pk": f"BOOK#{book_id}", "sk": META})
+
+
+def _book_item(book: Book) -> dict[str, Any]:
+    terms = index_terms(book.title, book.author, book.genre)
+    return {
+        "pk": f"BOOK#{book.book_id}",
+        "sk": META,
+        "type": "book",
+        "gsi1pk": f"GENRE#{book.genre}",
+        "gsi1sk": f"{book.title.lower()}#{book.book_id}",
+        "terms": sorted(terms),
+        **book.model_dump(exclude_none=True),
+    }
+
+
+def _posting(book: Book, term: str, weight: float) -> dict[str, Any]:
+    return {
+        "pk": f"WORD#{term}",
+        "sk": f"BOOK#{book.book_id}",
+        "type": "posting",
+        "book_id": book.book_id,
+        "title": book.title,
+        "weight": str(weight),
+    }
+
+
+def _to_book(item: dict[str, Any]) -> Book:
+    data = from_item(item)
+    fields = set(Book.model_fields)
+    return Book.model_validate(
+        {k: (int(v) if k in {"year", "price_cents", "stock"} else v) for k, v in data.items() if k in fields}
+    )
+
+
+class ProductRepository:
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self.table = table_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        return self._client or aws.client("dynamodb")
+
+    # ---- reads ----------------------------------------------------------------------------------
+
+    def get(self, book_id: str) -> Book | None:
+        item = self.client.get_item(TableName=self.table, Key=book_key(book_id)).get("Item")
+        return None if item is None else _to_book(item)
+
+    def get_many(self, book_ids: Sequence[str]) -> dict[str, Book]:
+        """BatchGetItem in chunks of 100, retrying unprocessed keys; missing ids are simply absent."""
+        found: dict[str, Book] = {}
+        unique = list(dict.fromkeys(book_ids))
+        for start in range(0, len(unique), BATCH_GET_LIMIT):
+            request = {self.table: {"Keys": [book_key(i) for i in unique[start : start + BATCH_GET_LIMIT]]}}
+            for _ in range(5):
+                response = self.client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.table, []):
+                    book = _to_book(item)
+                    found[book.book_id] = book
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+        return found
+
+    def by_genre(
+        self, genre: str, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[Book], dict[str, Any] | None]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": "gsi1",
+            "KeyConditionExpression": "gsi1pk = :g",
+            "ExpressionAttributeValues": to_item({":g": f"GENRE#{genre}"}),
+            "Limit": limit,
+        }
+        if start_key:
+            kwargs["ExclusiveStartKey"] = start_key
+        response = self.client.query(**kwargs)
+        return [_to_book(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+    def postings(self, term: str) -> list[dict[str, Any]]:
+        response = self.client.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=to_item({":p": f"WORD#{term}"}),
+            Limit=POSTINGS_PER_TERM,
+        )
+        return [from_item(i) for i in response.get("Items", [])]
+
+    # ---- writes ---------------------------------------------------------------------------------
+
+    def create(self, book: Book) -> Book:
+        now = utc_now()
+        book = book.model_copy(update={"created_at": book.created_at or now, "updated_at": now})
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(_book_item(book)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        items += [
+            {"Put": {"TableName": self.table, "Item": to_item(_posting(book, term, weight))}}
+            for term, weight in index_terms(book.title, book.author, book.genre).items()
+        ]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "TransactionCanceledException":
+                raise Conflict(f"A book with id {book.book_id} already exists.") from err
+            raise
+        return book
+
+    def replace(self, current: Book, changed: Book) -> Book:
+        """Write new details (not stock, which moves only through stock operations) and re-index."""
+        changed = changed.model_copy(update={"updated_at": utc_now(), "stock": current.stock})
+        old_terms = set(index_terms(current.title, current.author, current.genre))
+        new_terms = index_terms(changed.title, changed.author, changed.genre)
+        item = _book_item(changed)
+        item.pop("stock", None)
+        names = {f"#{k}": k for k in item if k not in {"pk", "sk"}}
+        sets = ", ".join(f"#{k} = :{k}" for k in item if k not in {"pk", "sk"})
+        values = {f":{k}": v for k, v in item.items() if k not in {"pk", "sk"}}
+        writes: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": book_key(current.book_id),
+                    "UpdateExpression": f"SET {sets}",
+                    "ConditionExpression": "attribute_exists(pk) AND #updated_at = :expected",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": to_item({**values, ":expected": current.updated_at or ""}),
+                }
+            }
+        ]
+        writes += [
+            {"Delete": {"TableName": self.table, "Key": to_item({"pk": f"WORD#{t}", "sk": f"BOOK#{current.book_id}"})}}
+            for t in old_terms - set(new_terms)
+        ]
+        writes += [
+            {"Put": {"TableName": self.table, "Item": to_item(_posting(changed, t, w))}} for t, w in new_terms.items()
+        ]
+        try:
+            self.client.transact_write_items(TransactItems=writes)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "TransactionCanceledException":
+                raise Conflict(f"The book {current.book_id} changed meanwhile; reload it and try again.") from err
+            raise
+        return changed
+
+    def set_stock(self, book_id: str, stock: int) -> Book:
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=book_key(book_id),
+                UpdateExpression="SET stock = :s, updated_at = :t",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=to_item({":s": stock, ":t": utc_now()}),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise BookNotFound(f"There is no book {book_id}.") from err
+            raise
+        return _to_book(response["Attributes"])
+
+    def set_image(self, book_id: str, image_key: str) -> None:
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=book_key(book_id),
+                UpdateExpression="SET image_key = :k, updated_at = :t",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=to_item({":k": image_key, ":t": utc_now()}),
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise BookNotFound(f"There is no book {book_id}.") from err
+            raise
+
+    @staticmethod
+    def reserve_stock(table: str, book: Book, quantity: int) -> dict[str, Any]:
+        """Transaction item: take `quantity` from stock, only if that much is there and the price is unchanged."""
+        return {
+            "Update": {
+                "TableName": table,
+                "Key": book_key(book.book_id),
+                "UpdateExpression": "SET stock = stock - :q",
+                "ConditionExpression": "attribute_exists(pk) AND stock >= :q AND price_cents = :p",
+                "ExpressionAttributeValues": to_item({":q": quantity, ":p": book.price_cents}),
+            }
+        }
+
+    @staticmethod
+    def return_stock(table: str, book_id: str, quantity: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": table,
+                "Key": book_key(book_id),
+                "UpdateExpression": "SET stock = stock + :q",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": to_item({":q": quantity}),
+            }
+        }
+
+    def seed(self, book: Book) -> bool:
+        """`make seed`: create the book and its postings unless it exists (a re-run never resets stock)."""
+        try:
+            self.create(book)
+        except Conflict:
+            return False
+        return True

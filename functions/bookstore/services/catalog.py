@@ -1,0 +1,126 @@
+"""The catalog: get, browse by genre, keyword search (ranked, paginated, no Scan), staff operations."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from bookstore.catalog_models import GENRES, Book, BookChanges, NewBook, Page, SearchHit
+from bookstore.errors import BookNotFound, ValidationError
+from bookstore.repositories.cursor import decode_cursor, encode_cursor
+from bookstore.repositories.products import ProductRepository
+from bookstore.search import MAX_QUERY_TOKENS, tokens
+
+MAX_PAGE = 50
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+URL_TTL_SECONDS = 900
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}")
+    return limit
+
+
+@dataclass
+class CatalogService:
+    products: ProductRepository
+    images_bucket: str | None = None
+    s3: Any = None
+
+    def get(self, book_id: str) -> Book:
+        book = self.products.get(book_id)
+        if book is None:
+            raise BookNotFound(f"There is no book {book_id}.")
+        return book
+
+    def browse(self, genre: str, limit: int = 20, cursor: str | None = None) -> Page[Book]:
+        if genre not in GENRES:
+            raise ValidationError(f"Unknown genre {genre!r}. Genres: {', '.join(GENRES)}.")
+        books, last = self.products.by_genre(genre, _limit(limit), decode_cursor(cursor))
+        return Page[Book](items=books, next_cursor=encode_cursor(last))
+
+    def search(self, query: str, limit: int = 20, cursor: str | None = None) -> Page[SearchHit]:
+        """Rank books by the weighted query words they contain (title 3, author 2, genre 1)."""
+        terms = tokens(query)[:MAX_QUERY_TOKENS]
+        if not terms:
+            raise ValidationError("Search for at least one word of a title, an author or a genre.")
+        limit = _limit(limit)
+        offset = int((decode_cursor(cursor) or {}).get("offset", 0))
+        scores: dict[str, float] = {}
+        matched: dict[str, int] = {}
+        titles: dict[str, str] = {}
+        for term in terms:
+            for posting in self.products.postings(term):
+                book_id = str(posting["book_id"])
+                scores[book_id] = scores.get(book_id, 0.0) + float(posting["weight"])
+                matched[book_id] = matched.get(book_id, 0) + 1
+                titles[book_id] = str(posting["title"])
+        # Books matching more of the query words first, then by weight, then by title.
+        ranked = sorted(scores, key=lambda b: (-matched[b], -scores[b], titles[b].lower()))
+        page_ids = ranked[offset : offset + limit]
+        books = self.products.get_many(page_ids)
+        hits = [
+            SearchHit(book=books[b], score=round(scores[b] * matched[b] / len(terms), 2))
+            for b in page_ids
+            if b in books
+        ]
+        next_offset = offset + limit
+        return Page[SearchHit](
+            items=hits, next_cursor=encode_cursor({"offset": next_offset}) if next_offset < len(ranked) else None
+        )
+
+    def find_by_title(self, title: str) -> Book | None:
+        """The best single match for a title someone typed or said (the bot's PlaceOrder)."""
+        hits = self.search(title, limit=1).items
+        if not hits:
+            return None
+        wanted = set(tokens(title))
+        found = set(tokens(hits[0].book.title))
+        return hits[0].book if wanted and len(wanted & found) >= max(1, (len(wanted) + 1) // 2) else None
+
+    # Staff operations.
+
+    def create(self, new: NewBook) -> Book:
+        book = Book(book_id=new.book_id, **new.model_dump())
+        return self.products.create(book)
+
+    def update(self, book_id: str, changes: BookChanges) -> Book:
+        current = self.get(book_id)
+        updates = changes.model_dump(exclude_none=True)
+        if not updates:
+            raise ValidationError("Nothing to change: send at least one field.")
+        return self.products.replace(current, current.model_copy(update=updates))
+
+    def set_stock(self, book_id: str, stock: int) -> Book:
+        if not 0 <= stock <= 1_000_000:
+            raise ValidationError("stock must be between 0 and 1000000")
+        return self.products.set_stock(book_id, stock)
+
+    def image_upload(self, book_id: str, content_type: str) -> dict[str, Any]:
+        """A presigned POST for staff to upload a cover (type and size enforced by S3)."""
+        if content_type not in IMAGE_TYPES:
+            raise ValidationError(f"content_type must be one of {', '.join(IMAGE_TYPES)}")
+        self.get(book_id)
+        if not self.images_bucket or self.s3 is None:
+            raise ValidationError("Image uploads are not configured for this deployment.")
+        key = f"books/{book_id}/{uuid.uuid4().hex}.{IMAGE_TYPES[content_type]}"
+        post = self.s3.generate_presigned_post(
+            Bucket=self.images_bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, MAX_IMAGE_BYTES]],
+            ExpiresIn=URL_TTL_SECONDS,
+        )
+        self.products.set_image(book_id, key)
+        return {"url": post["url"], "fields": post["fields"], "image_key": key, "expires_in": URL_TTL_SECONDS}
+
+    def image_url(self, book: Book) -> str | None:
+        if not book.image_key or not self.images_bucket or self.s3 is None:
+            return None
+        url: str = self.s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self.images_bucket, "Key": book.image_key}, ExpiresIn=URL_TTL_SECONDS
+        )
+        return url

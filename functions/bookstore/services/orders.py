@@ -1,0 +1,160 @@
+"""Orders: place (idempotent on a client key), list mine, get one, cancel, and staff status moves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from pydantic import BaseModel, ConfigDict, Field
+
+from bookstore.catalog_models import (
+    MAX_ORDER_LINES,
+    Order,
+    OrderLine,
+    OrderLineRequest,
+    OrderStatus,
+    Page,
+    StatusChange,
+)
+from bookstore.errors import BookNotFound, Conflict, InvalidTransition, OrderNotFound, ValidationError
+from bookstore.ids import ulid
+from bookstore.models import utc_now
+from bookstore.observability import logger, metrics
+from bookstore.repositories.cursor import decode_cursor, encode_cursor
+from bookstore.repositories.orders import OrderRepository
+from bookstore.repositories.products import ProductRepository
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+# Staff moves: PLACED -> SHIPPED -> DELIVERED; CANCELLED only from PLACED (and returns the stock).
+TRANSITIONS: dict[str, set[str]] = {"PLACED": {"SHIPPED", "CANCELLED"}, "SHIPPED": {"DELIVERED"}}
+
+
+class PlaceOrderRequest(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    username: str
+    idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+    lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+
+
+@dataclass
+class OrderService:
+    orders: OrderRepository
+    products: ProductRepository
+    idempotency_table: str
+    idempotency_client: Any = None
+
+    def place(self, request: PlaceOrderRequest) -> Order:
+        """Place an order once per (customer, idempotency key): a retry returns the first result.
+
+        The same key with different lines is a Conflict, as is a retry while the first is still running.
+        """
+        if len({line.book_id for line in request.lines}) != len(request.lines):
+            raise ValidationError("Each book may appear once in an order; set its quantity instead.")
+        persistence = DynamoDBPersistenceLayer(table_name=self.idempotency_table, boto3_client=self.idempotency_client)
+        config = IdempotencyConfig(
+            event_key_jmespath="[username, idempotency_key]",
+            payload_validation_jmespath="lines",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
+        )
+
+        place_once = idempotent_function(
+            self._place,
+            data_keyword_argument="request",
+            persistence_store=persistence,
+            config=config,
+            output_serializer=PydanticSerializer,
+        )
+        try:
+            result: Order = place_once(request=request)
+        except IdempotencyValidationError as err:
+            raise Conflict("This idempotency key was already used for a different order.") from err
+        except IdempotencyAlreadyInProgressError as err:
+            raise Conflict("This order is already being placed; retry in a moment to get its result.") from err
+        return result
+
+    def _place(self, request: PlaceOrderRequest) -> Order:
+        books = self.products.get_many([line.book_id for line in request.lines])
+        missing = [line.book_id for line in request.lines if line.book_id not in books]
+        if missing:
+            raise BookNotFound(f"There is no book {missing[0]}.")
+        # Totals come from the catalog, never from the client.
+        lines = [
+            OrderLine(
+                book_id=line.book_id,
+                title=books[line.book_id].title,
+                quantity=line.quantity,
+                unit_price_cents=books[line.book_id].price_cents,
+                line_total_cents=books[line.book_id].price_cents * line.quantity,
+            )
+            for line in request.lines
+        ]
+        now = utc_now()
+        order = Order(
+            order_id=ulid(),
+            username=request.username,
+            lines=lines,
+            total_cents=sum(line.line_total_cents for line in lines),
+            status="PLACED",
+            created_at=now,
+            updated_at=now,
+            history=[StatusChange(status="PLACED", at=now)],
+        )
+        self.orders.place(order, books)
+        metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="OrderValue", unit=MetricUnit.Count, value=order.total_cents)
+        logger.info("Order placed", extra={"order_id": order.order_id, "total_cents": order.total_cents})
+        return order
+
+    def list_mine(self, username: str, limit: int = 20, cursor: str | None = None) -> Page[Order]:
+        if not 1 <= limit <= 50:
+            raise ValidationError("limit must be between 1 and 50")
+        orders, last = self.orders.list_for(username, limit, decode_cursor(cursor))
+        return Page[Order](items=orders, next_cursor=encode_cursor(last))
+
+    def latest(self, username: str) -> Order | None:
+        orders, _ = self.orders.list_for(username, 1, None)
+        return orders[0] if orders else None
+
+    def get_mine(self, username: str, order_id: str) -> Order:
+        order = self.orders.get(order_id)
+        # Someone else's order is reported exactly like a missing one: nothing leaks.
+        if order is None or order.username != username:
+            raise OrderNotFound(f"You have no order {order_id}.")
+        return order
+
+    def get_any(self, order_id: str) -> Order:
+        order = self.orders.get(order_id)
+        if order is None:
+            raise OrderNotFound(f"There is no order {order_id}.")
+        return order
+
+    def cancel_mine(self, username: str, order_id: str) -> Order:
+        order = self.get_mine(username, order_id)
+        if order.status == "CANCELLED":
+            return order  # cancelling twice is not an error
+        if order.status != "PLACED":
+            raise InvalidTransition(f"Order {order_id} is {order.status}; only a PLACED order can be cancelled.")
+        cancelled = self.orders.change_status(order, "CANCELLED", utc_now(), return_stock=True)
+        metrics.add_metric(name="OrdersCancelled", unit=MetricUnit.Count, value=1)
+        return cancelled
+
+    def move(self, order_id: str, status: OrderStatus) -> Order:
+        order = self.get_any(order_id)
+        if order.status == status:
+            return order
+        if status not in TRANSITIONS.get(order.status, set()):
+            raise InvalidTransition(f"Order {order_id} is {order.status} and cannot become {status}.")
+        return self.orders.change_status(order, status, utc_now(), return_stock=status == "CANCELLED")

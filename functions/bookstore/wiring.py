@@ -1,0 +1,46 @@
+"""Build the services from a function's environment, once per cold start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bookstore.env import ShopEnv
+from bookstore.repositories.directory import CognitoDirectory
+from bookstore.repositories.orders import OrderRepository
+from bookstore.repositories.products import ProductRepository
+from bookstore.repositories.recommendations import RecommendationRepository
+from bookstore.repositories.users import UserRepository
+from bookstore.services.accounts import AccountService
+from bookstore.services.catalog import CatalogService
+from bookstore.services.orders import OrderService
+from bookstore.services.profiles import ProfileService
+from bookstore.services.recommendations import RecommendationService
+from bookstore.services.user_admin import UserAdminService
+
+
+@dataclass
+class Services:
+    catalog: CatalogService
+    orders: OrderService
+    profiles: ProfileService
+    recommendations: RecommendationService
+    admin: UserAdminService
+
+
+def build_services(env: ShopEnv, *, images_bucket: str | None = None, s3: Any = None) -> Services:
+    users = UserRepository(env.users_table_name)
+    directory = CognitoDirectory(env.user_pool_id)
+    products = ProductRepository(env.products_table_name)
+    admin = UserAdminService(users=users, directory=directory)
+    return Services(
+        catalog=CatalogService(products, images_bucket=images_bucket, s3=s3),
+        orders=OrderService(
+            orders=OrderRepository(env.orders_table_name, env.products_table_name),
+            products=products,
+            idempotency_table=env.idempotency_table_name,
+        ),
+        profiles=ProfileService(admin=admin, accounts=AccountService(users=users, directory=directory)),
+        recommendations=RecommendationService(RecommendationRepository(env.recommendations_table_name), products),
+        admin=admin,
+    )
