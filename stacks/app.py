@@ -11,6 +11,7 @@ from aws_cdk import App, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from bot import load_bot_model
+from stacks.api_stack import ApiStack
 from stacks.auth_stack import AuthStack
 from stacks.bot_stack import BotStack
 from stacks.config import APP_NAME, StageConfig
@@ -30,9 +31,10 @@ class BookstoreStacks:
     data: DataStack
     auth: AuthStack
     bot: BotStack
+    api: ApiStack
 
-    def all(self) -> tuple[DataStack, AuthStack, BotStack]:
-        return (self.data, self.auth, self.bot)
+    def all(self) -> tuple[DataStack, AuthStack, BotStack, ApiStack]:
+        return (self.data, self.auth, self.bot, self.api)
 
 
 def build_app(app: App, config: StageConfig) -> BookstoreStacks:
@@ -67,8 +69,28 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         termination_protection=config.is_production,
     )
 
+    api = ApiStack(
+        app,
+        config.stack_name("Api"),
+        config=config,
+        users_table=data.users_table,
+        products_table=data.products_table,
+        orders_table=data.orders_table,
+        recommendations_table=data.recommendations_table,
+        idempotency_table=data.idempotency_table,
+        images_bucket=data.images_bucket,
+        user_pool=auth.user_pool,
+        bot_id=bot.bot.attr_id,
+        bot_alias_id=bot.alias.attr_bot_alias_id,
+        bot_alias_arn=bot.alias.attr_arn,
+        bot_locale_id=bot.model.locale,
+        env=env,
+        description=f"{APP_NAME} ({config.name}): REST API, Cognito authorizer, WAF, API and chat functions",
+        termination_protection=config.is_production,
+    )
+
     Tags.of(app).add("Project", APP_NAME)
     Tags.of(app).add("Stage", config.name)
     # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return BookstoreStacks(data=data, auth=auth, bot=bot)
+    return BookstoreStacks(data=data, auth=auth, bot=bot, api=api)

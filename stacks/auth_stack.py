@@ -12,6 +12,7 @@ from constructs import Construct
 
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
+from stacks.permissions import grant_table
 
 STAFF_GROUP = "staff"
 CUSTOMERS_GROUP = "customers"
@@ -126,7 +127,7 @@ class AuthStack(Stack):
             refresh_token_validity=Duration.days(30),
         )
 
-        users_table.grant_read_write_data(self.post_confirmation.function)
+        grant_table(self.post_confirmation.function, users_table, write=True)
         # A separate policy, not the role's default one: the pool references the function, so a grant
         # that references the pool from the function's own policy would be a circular dependency.
         iam.Policy(

@@ -18,6 +18,7 @@ from bot.schema import BotModel
 from stacks.bot_definition import bot_locale
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
+from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
 
 LIVE_ALIAS_NAME = "live"
 CODE_HOOK_INTERFACE_VERSION = "1.0"
@@ -25,17 +26,6 @@ CODE_HOOK_INTERFACE_VERSION = "1.0"
 OUTPUT_BOT_ID = "BotId"
 OUTPUT_BOT_ALIAS_ID = "BotAliasId"
 OUTPUT_BOT_LOCALE_ID = "BotLocaleId"
-
-COGNITO_ACTIONS = [
-    "cognito-idp:AdminCreateUser",
-    "cognito-idp:AdminDeleteUser",
-    "cognito-idp:AdminGetUser",
-    "cognito-idp:AdminUpdateUserAttributes",
-    "cognito-idp:AdminDeleteUserAttributes",
-    "cognito-idp:AdminAddUserToGroup",
-    "cognito-idp:AdminListGroupsForUser",
-    "cognito-idp:ListUsers",
-]
 
 
 class BotStack(Stack):
@@ -67,8 +57,8 @@ class BotStack(Stack):
             },
             timeout=Duration.seconds(15),
         )
-        users_table.grant_read_write_data(self.fulfillment.function)
-        user_pool.grant(self.fulfillment.function, *COGNITO_ACTIONS)
+        grant_table(self.fulfillment.function, users_table, write=True)
+        user_pool.grant(self.fulfillment.function, *USER_ADMIN_ACTIONS)
 
         # Conversation logs hold what users type (names, emails): encrypted with our own key.
         self.logs_key = kms.Key(

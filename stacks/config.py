@@ -68,6 +68,11 @@ class StageConfig:
     noncurrent_image_versions_days: int
     access_logs_retention_days: int
     alarm_email: str | None = None
+    # The web front end's origin: the API's CORS allows only this (the CloudFront domain once Step 7 lands).
+    frontend_origin: str
+    api_rate_limit: int  # requests per second, stage-wide
+    api_burst_limit: int
+    waf_rate_limit: int  # requests per 5 minutes from one IP before WAF answers 429
 
     @property
     def is_production(self) -> bool:
@@ -109,6 +114,10 @@ STAGES: Mapping[str, StageConfig] = {
         log_level="DEBUG",
         noncurrent_image_versions_days=7,
         access_logs_retention_days=30,
+        frontend_origin="http://localhost:8080",
+        api_rate_limit=20,
+        api_burst_limit=40,
+        waf_rate_limit=500,
     ),
     "prod": StageConfig(
         name="prod",
@@ -121,11 +130,16 @@ STAGES: Mapping[str, StageConfig] = {
         log_level="INFO",
         noncurrent_image_versions_days=90,
         access_logs_retention_days=365,
+        frontend_origin="https://shop.example.com",
+        api_rate_limit=200,
+        api_burst_limit=400,
+        waf_rate_limit=2000,
     ),
 }
 
 # Context keys a deployment may set on the command line (`-c account=...`) or in cdk.json.
-_OVERRIDES = ("account", "region", "alarmEmail")
+_OVERRIDES = ("account", "region", "alarmEmail", "frontendOrigin")
+_ORIGIN_RE = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 
 
 def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = None) -> StageConfig:
@@ -145,8 +159,12 @@ def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = Non
     email = ctx.get("alarmEmail")
     if email is not None and not _EMAIL_RE.match(str(email)):
         raise ConfigError(f"Context 'alarmEmail' must be an email address, got {email!r}.")
+    origin = ctx.get("frontendOrigin")
+    if origin is not None and not _ORIGIN_RE.match(str(origin)):
+        raise ConfigError(f"Context 'frontendOrigin' must look like 'https://shop.example.com', got {origin!r}.")
     return replace(
         config,
+        frontend_origin=str(origin) if origin is not None else config.frontend_origin,
         account=str(account) if account is not None else None,
         region=str(region) if region is not None else None,
         alarm_email=str(email) if email is not None else None,

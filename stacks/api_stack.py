@@ -1,0 +1,281 @@
+"""The REST API: API Gateway + Cognito authorizer + WAF in front of the API and chat functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from stacks.config import StageConfig
+from stacks.constructs.function import BookstoreFunctionConstruct
+from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
+
+OUTPUT_API_URL = "ApiUrl"
+STAGE_NAME = "v1"
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    method: str
+    function: str  # "api" or "chat"
+    public: bool = False
+
+
+# Every route of the resolvers in functions/api (a test checks the two lists agree).
+ROUTES: tuple[Route, ...] = (
+    Route("/books", "GET", "api", public=True),
+    Route("/books", "POST", "api"),
+    Route("/books/{book_id}", "GET", "api", public=True),
+    Route("/books/{book_id}", "PATCH", "api"),
+    Route("/books/{book_id}/stock", "PUT", "api"),
+    Route("/books/{book_id}/image-upload", "POST", "api"),
+    Route("/genres", "GET", "api", public=True),
+    Route("/me", "GET", "api"),
+    Route("/me", "PATCH", "api"),
+    Route("/orders", "GET", "api"),
+    Route("/orders", "POST", "api"),
+    Route("/orders/{order_id}", "GET", "api"),
+    Route("/orders/{order_id}/cancel", "POST", "api"),
+    Route("/recommendations", "GET", "api"),
+    Route("/staff/orders/{order_id}", "GET", "api"),
+    Route("/staff/orders/{order_id}/status", "PUT", "api"),
+    Route("/users", "POST", "api"),
+    Route("/users/{username}", "PATCH", "api"),
+    Route("/chat", "POST", "chat"),
+    Route("/chat", "DELETE", "chat"),
+)
+
+
+class ApiStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: StageConfig,
+        users_table: dynamodb.ITableV2,
+        products_table: dynamodb.ITableV2,
+        orders_table: dynamodb.ITableV2,
+        recommendations_table: dynamodb.ITableV2,
+        idempotency_table: dynamodb.ITableV2,
+        images_bucket: s3.IBucket,
+        user_pool: cognito.IUserPool,
+        bot_id: str,
+        bot_alias_id: str,
+        bot_alias_arn: str,
+        bot_locale_id: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id_, **kwargs)
+        origin = config.frontend_origin
+
+        self.api_function = BookstoreFunctionConstruct(
+            self,
+            "ApiFunction",
+            handler="api.handler.lambda_handler",
+            service="api",
+            description="Bookstore REST API: catalog, orders, profile and staff routes",
+            settings=config.function_settings,
+            memory_size=512,
+            environment={
+                "USERS_TABLE_NAME": users_table.table_name,
+                "PRODUCTS_TABLE_NAME": products_table.table_name,
+                "ORDERS_TABLE_NAME": orders_table.table_name,
+                "RECOMMENDATIONS_TABLE_NAME": recommendations_table.table_name,
+                "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
+                "IMAGES_BUCKET_NAME": images_bucket.bucket_name,
+                "USER_POOL_ID": user_pool.user_pool_id,
+                "ALLOWED_ORIGIN": origin,
+            },
+        )
+        api_fn = self.api_function.function
+        grant_table(api_fn, users_table, write=True)
+        grant_table(api_fn, idempotency_table, write=True)
+        grant_table(api_fn, products_table, write=True, indexes=("gsi1",))
+        grant_table(api_fn, orders_table, write=True, indexes=("gsi1", "gsi2"))
+        grant_table(api_fn, recommendations_table, write=False)
+        user_pool.grant(api_fn, *USER_ADMIN_ACTIONS)
+        # Presigned upload and read of covers, only under books/ (the keys are made per upload).
+        api_fn.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:GetObject"], resources=[images_bucket.arn_for_objects("books/*")]
+            )
+        )
+        Validations.of(self.api_function.role).acknowledge(
+            Acknowledgment(
+                # cdk-nag names the resource by the Data stack's export of the bucket ARN.
+                id=f"AwsSolutions-IAM5[Resource::{config.stack_name('Data')}:"
+                "ExportsOutputFnGetAttProductImagesBucket03BDA4C8Arn5AA48756/books/*]",
+                reason="Cover keys are generated per upload (books/<book id>/<uuid>.<ext>), so the grant names "
+                "the books/ prefix, not single objects.",
+            )
+        )
+
+        self.chat_function = BookstoreFunctionConstruct(
+            self,
+            "ChatFunction",
+            handler="api.chat.lambda_handler",
+            service="chat",
+            description="POST /chat: forwards the signed-in user's text and identity to the bot",
+            settings=config.function_settings,
+            timeout=Duration.seconds(20),
+            environment={
+                "BOT_ID": bot_id,
+                "BOT_ALIAS_ID": bot_alias_id,
+                "BOT_LOCALE_ID": bot_locale_id,
+                "ALLOWED_ORIGIN": origin,
+            },
+        )
+        # Only this role may talk to the bot, so the request attributes the code hook trusts come from here.
+        self.chat_function.role.add_to_policy(
+            iam.PolicyStatement(actions=["lex:RecognizeText", "lex:DeleteSession"], resources=[bot_alias_arn])
+        )
+
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy
+        )
+        self.api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=f"bookstore-{config.name}",
+            description=f"Bookstore REST API ({config.name})",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=config.removal_policy,
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                tracing_enabled=True,
+                metrics_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,
+                throttling_rate_limit=config.api_rate_limit,
+                throttling_burst_limit=config.api_burst_limit,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=[origin],
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                max_age=Duration.minutes(10),
+            ),
+        )
+        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name=f"bookstore-{config.name}"
+        )
+        validator = self.api.add_request_validator(
+            "RequestValidator", validate_request_parameters=True, validate_request_body=True
+        )
+        integrations = {
+            "api": apigw.LambdaIntegration(api_fn),
+            "chat": apigw.LambdaIntegration(self.chat_function.function),
+        }
+        for route in ROUTES:
+            resource = self.api.root.resource_for_path(route.path)
+            method = resource.add_method(
+                route.method,
+                integrations[route.function],
+                authorization_type=apigw.AuthorizationType.NONE if route.public else apigw.AuthorizationType.COGNITO,
+                authorizer=None if route.public else self.authorizer,
+                request_validator=validator,
+            )
+            if route.public:
+                self._acknowledge_public(method, "the public catalog is read without signing in")
+        for method in self.api.methods:
+            if method.http_method == "OPTIONS":
+                self._acknowledge_public(method, "CORS preflight requests carry no credentials by design")
+
+        role = self.node.try_find_child("RestApi")
+        cloudwatch_role = role.node.try_find_child("CloudWatchRole") if role is not None else None
+        if cloudwatch_role is not None:
+            Validations.of(cloudwatch_role).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+                    reason="API Gateway's account-level logging role is defined by AWS with this managed policy; "
+                    "it only lets API Gateway write its own logs.",
+                )
+            )
+
+        self.web_acl = self._web_acl(config)
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.api.deployment_stage.stage_arn,
+            web_acl_arn=self.web_acl.attr_arn,
+        )
+
+        output = CfnOutput(self, OUTPUT_API_URL, value=self.api.url, description="Base URL of the REST API")
+        output.override_logical_id(OUTPUT_API_URL)
+
+    @staticmethod
+    def _acknowledge_public(method: apigw.Method, reason: str) -> None:
+        for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+            Validations.of(method).acknowledge(Acknowledgment(id=rule, reason=f"No authorizer: {reason}."))
+
+    def _web_acl(self, config: StageConfig) -> wafv2.CfnWebACL:
+        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+            )
+
+        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+            return wafv2.CfnWebACL.RuleProperty(
+                name=name,
+                priority=priority,
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name=name
+                    )
+                ),
+                visibility_config=visibility(name),
+            )
+
+        rate_limit = wafv2.CfnWebACL.RuleProperty(
+            name="RateLimitPerIp",
+            priority=0,
+            action=wafv2.CfnWebACL.RuleActionProperty(
+                block=wafv2.CfnWebACL.BlockActionProperty(
+                    custom_response=wafv2.CfnWebACL.CustomResponseProperty(response_code=429)
+                )
+            ),
+            statement=wafv2.CfnWebACL.StatementProperty(
+                rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                    limit=config.waf_rate_limit, aggregate_key_type="IP", evaluation_window_sec=300
+                )
+            ),
+            visibility_config=visibility("RateLimitPerIp"),
+        )
+        return wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=visibility(f"bookstore-{config.name}-api"),
+            rules=[
+                rate_limit,
+                managed("AWSManagedRulesAmazonIpReputationList", 1),
+                managed("AWSManagedRulesCommonRuleSet", 2),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 3),
+            ],
+        )

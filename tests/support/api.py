@@ -1,0 +1,40 @@
+"""Import the API resolvers with a complete environment (they read it at import, like a cold start)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+
+API_ENV = {
+    "USERS_TABLE_NAME": "UsersTable",
+    "PRODUCTS_TABLE_NAME": "ProductsTable",
+    "ORDERS_TABLE_NAME": "OrdersTable",
+    "RECOMMENDATIONS_TABLE_NAME": "RecommendationsTable",
+    "IDEMPOTENCY_TABLE_NAME": "IdempotencyTable",
+    "IMAGES_BUCKET_NAME": "product-images",
+    "USER_POOL_ID": "us-east-1_example",
+    "ALLOWED_ORIGIN": "http://localhost:8080",
+    "BOT_ID": "BOOKSTORE1",
+    "BOT_ALIAS_ID": "TSTALIASID",
+    "BOT_LOCALE_ID": "en_US",
+}
+
+
+def load_api_modules(env: dict[str, str] | None = None) -> tuple[ModuleType, ModuleType]:
+    os.environ.update({**API_ENV, **(env or {})})
+    app = importlib.reload(importlib.import_module("api.app"))
+    chat = importlib.reload(importlib.import_module("api.chat"))
+    return app, chat
+
+
+def resolver_routes() -> set[tuple[str, str]]:
+    app, chat = load_api_modules()
+    routes: set[tuple[str, str]] = set()
+    for module in (app, chat):
+        schema = module.app.get_openapi_schema()
+        for path, item in (schema.paths or {}).items():
+            for method in ("get", "post", "put", "patch", "delete"):
+                if getattr(item, method, None) is not None:
+                    routes.add((path, method.upper()))
+    return routes
