@@ -238,7 +238,8 @@ def place_order(
     who = caller()
     assert who.username is not None
     order = services().orders.place(
-        PlaceOrderRequest(username=who.username.lower(), idempotency_key=idempotency_key, lines=body.lines)
+        PlaceOrderRequest(username=who.username.lower(), idempotency_key=idempotency_key, lines=body.lines),
+        app.lambda_context,
     )
     return Response(status_code=201, content_type="application/json", body=order.model_dump_json())
 

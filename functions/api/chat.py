@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import caller, create_resolver
+from api.common import caller, create_resolver, precheck
 from bookstore import aws
 from bookstore.env import ChatEnv
 from bookstore.errors import BookstoreError, ValidationError
@@ -111,4 +111,4 @@ def reset() -> ChatReset:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return precheck(event, ENV.allowed_origin) or app.resolve(event, context)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from bookstore.errors import BookstoreError, Conflict, NotAuthorized, NotFound, Unauthenticated, ValidationError
@@ -67,14 +67,35 @@ def create_resolver(allowed_origin: str) -> APIGatewayRestResolver:
     app.exception_handler(Exception)(_unexpected)
     app.not_found(_not_found)
 
-    def limit_body(app_: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-        body = app_.current_event.body or ""
-        if len(body.encode()) > MAX_BODY_BYTES:
-            return error_response(413, "PayloadTooLarge", f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-        return next_middleware(app_)
-
-    app.use(middlewares=[limit_body])
     return app
+
+
+def precheck(event: dict[str, Any], allowed_origin: str) -> dict[str, Any] | None:
+    """Refuse what must not reach request validation: oversized bodies (413) and signed-out callers of
+    private routes (401; API Gateway's authorizer does this too, this is defence in depth)."""
+    body = event.get("body") or ""
+    problem: tuple[int, str, str] | None = None
+    if len(body.encode()) > MAX_BODY_BYTES:
+        problem = (413, "PayloadTooLarge", f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    elif not is_public(event.get("httpMethod", ""), event.get("path", "")) and not (
+        ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims")
+    ):
+        problem = (401, "Unauthenticated", "Sign in first: this route needs a valid Cognito token.")
+    if problem is None:
+        return None
+    status, code, message = problem
+    headers = {"Content-Type": "application/json"}
+    origin = (event.get("headers") or {}).get("origin") or (event.get("headers") or {}).get("Origin")
+    if origin == allowed_origin:
+        headers["Access-Control-Allow-Origin"] = allowed_origin
+    return {"statusCode": status, "headers": headers, "body": json.dumps({"error": code, "message": message})}
+
+
+PUBLIC_ROUTES = (("GET", re.compile(r"^/books(/[^/]+)?/?$")), ("GET", re.compile(r"^/genres/?$")))
+
+
+def is_public(method: str, path: str) -> bool:
+    return method == "OPTIONS" or any(method == m and pattern.match(path) for m, pattern in PUBLIC_ROUTES)
 
 
 def claims(app: APIGatewayRestResolver) -> dict[str, Any]:

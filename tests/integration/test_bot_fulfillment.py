@@ -14,7 +14,7 @@ from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
 from bookstore.services.user_admin import UserAdminService
 from bot_fulfillment import dialog
-from tests.support.aws import EVENTS_DIR, LocalAws, load_event
+from tests.support.aws import EVENTS_DIR, LocalAws, SerializedClient, load_event
 from tests.support.lex import lex_event
 
 
@@ -186,27 +186,6 @@ def test_register_duplicate_email_at_fulfillment_fails_and_changes_nothing(invok
     assert response["sessionState"]["intent"]["state"] == "Failed"
     assert "already used" in _message(response)
     assert _snapshot(local_aws) == before
-
-
-class SerializedClient:
-    """moto's in-memory backend is not atomic across threads (DynamoDB is): one call at a time, so the two
-    registrations still interleave call by call, and only the conditional transaction decides the winner."""
-
-    _lock = threading.Lock()
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._client, name)
-        if not callable(attribute):
-            return attribute
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                return attribute(*args, **kwargs)
-
-        return call
 
 
 def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aws) -> None:

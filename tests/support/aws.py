@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ class LocalAws:
     tables: dict[str, str]
     user_pool_id: str
     client_id: str
+    images_bucket: str = "product-images"
 
     def items(self, table: str) -> list[dict[str, Any]]:
         return list(self.dynamodb.scan(TableName=self.tables[table])["Items"])  # tests only
@@ -38,11 +40,33 @@ class LocalAws:
         return sorted(g["GroupName"] for g in response["Groups"])
 
 
+class SerializedClient:
+    """moto's in-memory backend is not atomic across threads (DynamoDB is): one call at a time, so concurrent
+    requests still interleave call by call, and only conditional writes decide who wins, as in DynamoDB."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return call
+
+
 def build_local_aws(data_template: dict[str, Any], auth_template: dict[str, Any]) -> LocalAws:
     dynamodb = boto3.client("dynamodb")
     cognito = boto3.client("cognito-idp")
     tables = create_tables(data_template, dynamodb)
     pool = create_user_pool(auth_template, cognito)
+    boto3.client("s3").create_bucket(Bucket="product-images")
     return LocalAws(dynamodb, cognito, tables, pool["user_pool_id"], pool["client_id"])
 
 

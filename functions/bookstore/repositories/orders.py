@@ -121,7 +121,7 @@ class OrderRepository:
 
     def change_status(self, order: Order, new_status: OrderStatus, at: str, *, return_stock: bool = False) -> Order:
         """Move an order from its current status; with `return_stock`, put its books back in the same transaction."""
-        history = [*order.history, {"status": new_status, "at": at}]
+        history = [*(h.model_dump() for h in order.history), {"status": new_status, "at": at}]
         update = {
             "Update": {
                 "TableName": self.table,
@@ -153,4 +153,4 @@ class OrderRepository:
                     f"Order {order.order_id} is {current.status} now and cannot become {new_status}."
                 ) from err
             raise
-        return order.model_copy(update={"status": new_status, "updated_at": at, "history": history})
+        return Order.model_validate({**order.model_dump(), "status": new_status, "updated_at": at, "history": history})

@@ -55,7 +55,7 @@ class OrderService:
     idempotency_table: str
     idempotency_client: Any = None
 
-    def place(self, request: PlaceOrderRequest) -> Order:
+    def place(self, request: PlaceOrderRequest, context: Any = None) -> Order:
         """Place an order once per (customer, idempotency key): a retry returns the first result.
 
         The same key with different lines is a Conflict, as is a retry while the first is still running.
@@ -69,13 +69,15 @@ class OrderService:
             raise_on_no_idempotency_key=True,
             expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
         )
+        if context is not None:
+            config.register_lambda_context(context)  # an in-progress record expires with the invocation
 
         place_once = idempotent_function(
             self._place,
             data_keyword_argument="request",
             persistence_store=persistence,
             config=config,
-            output_serializer=PydanticSerializer,
+            output_serializer=PydanticSerializer(model=Order),
         )
         try:
             result: Order = place_once(request=request)
