@@ -16,18 +16,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import caller, create_resolver, precheck
+from api.common import AssistantUnavailable, caller, create_resolver, precheck
 from bookstore import aws
 from bookstore.env import ChatEnv
-from bookstore.errors import BookstoreError, ValidationError
+from bookstore.errors import ValidationError
 from bookstore.observability import logger, metrics, tracer
 
 ENV = ChatEnv.load()
 app = create_resolver(ENV.allowed_origin)
-
-
-class AssistantUnavailable(BookstoreError):
-    code = "AssistantUnavailable"
 
 
 class ChatBody(BaseModel):

@@ -15,7 +15,14 @@ from bookstore.identity import Caller
 from bookstore.observability import logger, tracer
 
 MAX_BODY_BYTES = 16 * 1024
+
+
+class AssistantUnavailable(BookstoreError):
+    code = "AssistantUnavailable"
+
+
 STATUS: list[tuple[type[BookstoreError], int]] = [
+    (AssistantUnavailable, 502),
     (ValidationError, 400),
     (Unauthenticated, 401),
     (NotAuthorized, 403),
