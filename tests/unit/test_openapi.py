@@ -25,3 +25,12 @@ def test_every_operation_has_a_summary_and_tag() -> None:
         for method, operation in item.items():
             assert operation.get("summary"), f"{method} {path}"
             assert operation.get("tags"), f"{method} {path}"
+
+
+def test_docs_api_lists_every_route_with_its_role() -> None:
+    from stacks.api_stack import ROUTES
+
+    text = (DOCUMENT.parent / "api.md").read_text()
+    for route in ROUTES:
+        row = f"| {route.method} | {route.path} | {'anyone' if route.public else ''}"
+        assert row in text, f"docs/api.md misses {route.method} {route.path}"
