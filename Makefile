@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := cdk --no-notices
 STAGE_ARGS := -c stage=$(STAGE)
 
-.PHONY: help install chat lex synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
+.PHONY: help install chat lex seed synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ chat: install ## Talk to the bot on this machine (no AWS account): make chat ARG
 
 lex: install ## Run the local Lex V2 runtime for boto3 / the AWS CLI: make lex PORT=8000
 	python -m local.lex --port $(or $(PORT),8000) $(ARGS)
+
+seed: install ## Load data/books.csv: make seed ARGS="--stage dev" or ARGS="--endpoint http://127.0.0.1:PORT"
+	python -m local.seed $(ARGS)
 
 synth: install ## Synthesize STAGE (default dev) into cdk.out/: make synth STAGE=prod
 	$(CDK) synth $(STAGE_ARGS) --quiet

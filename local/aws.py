@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -39,6 +40,11 @@ def synthesize(stage: str = "dev") -> dict[str, dict[str, Any]]:
         return {s.stack_name.removeprefix(prefix): s.template for s in assembly.stacks}
 
 
+def _env_name(logical: str) -> str:
+    """`ProductsTable` -> `PRODUCTS_TABLE_NAME`, the variable a deployed function reads."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", logical).upper() + "_NAME"
+
+
 @dataclass
 class LocalAws:
     endpoint: str
@@ -46,6 +52,7 @@ class LocalAws:
     user_pool_id: str
     client_id: str
     server: Any = None
+    images_bucket: str = "product-images"
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -67,8 +74,9 @@ class LocalAws:
             "AWS_ENDPOINT_URL_DYNAMODB": self.endpoint,
             "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": self.endpoint,
             "AWS_ENDPOINT_URL_S3": self.endpoint,
-            "USERS_TABLE_NAME": self.tables["UsersTable"],
             "USER_POOL_ID": self.user_pool_id,
+            "IMAGES_BUCKET_NAME": self.images_bucket,
+            **{f"{_env_name(logical)}": name for logical, name in self.tables.items()},
         }
 
     def reset_data(self) -> None:
@@ -90,7 +98,9 @@ class LocalAws:
             self.server = None
 
 
-def start_local_aws(templates: dict[str, dict[str, Any]], *, host: str = "127.0.0.1", port: int = 0) -> LocalAws:
+def start_local_aws(
+    templates: dict[str, dict[str, Any]], *, host: str = "127.0.0.1", port: int = 0, seed: bool = True
+) -> LocalAws:
     """Start a moto server and create the app's tables and user pool in it."""
     from moto.server import ThreadedMotoServer
 
@@ -106,6 +116,13 @@ def start_local_aws(templates: dict[str, dict[str, Any]], *, host: str = "127.0.
     aws.tables = create_tables(templates["Data"], aws.client("dynamodb"))
     pool = create_user_pool(templates["Auth"], aws.client("cognito-idp"))
     aws.user_pool_id, aws.client_id = pool["user_pool_id"], pool["client_id"]
+    aws.client("s3").create_bucket(Bucket=aws.images_bucket)
+    if seed:
+        from local.seed import load_catalog, seed_catalog
+
+        seed_catalog(
+            aws.client("dynamodb"), aws.tables["ProductsTable"], aws.tables["RecommendationsTable"], load_catalog()
+        )
     return aws
 
 

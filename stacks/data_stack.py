@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, CfnResource, Duration, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -102,6 +102,16 @@ class DataStack(Stack):
             auto_delete_objects=config.auto_delete_objects,
         )
         self._lint_auto_delete_provider()
+
+        # Read by `python -m local.seed --stage <stage>` and operators.
+        for key, value in (
+            ("UsersTableName", self.users_table.table_name),
+            ("ProductsTableName", self.products_table.table_name),
+            ("OrdersTableName", self.orders_table.table_name),
+            ("RecommendationsTableName", self.recommendations_table.table_name),
+            ("ProductImagesBucketName", self.images_bucket.bucket_name),
+        ):
+            CfnOutput(self, key, value=value).override_logical_id(key)
 
     def _lint_auto_delete_provider(self) -> None:
         provider = self.node.try_find_child("Custom::S3AutoDeleteObjectsCustomResourceProvider")

@@ -27,7 +27,7 @@ def book_key(book_id: str) -> dict[str, Any]:
     return to_item({"pk": f"BOOK#{book_id}", "sk": META})
 
 
-def _book_item(book: Book) -> dict[str, Any]:
+def book_item(book: Book) -> dict[str, Any]:
     terms = index_terms(book.title, book.author, book.genre)
     return {
         "pk": f"BOOK#{book.book_id}",
@@ -40,7 +40,7 @@ def _book_item(book: Book) -> dict[str, Any]:
     }
 
 
-def _posting(book: Book, term: str, weight: float) -> dict[str, Any]:
+def posting(book: Book, term: str, weight: float) -> dict[str, Any]:
     return {
         "pk": f"WORD#{term}",
         "sk": f"BOOK#{book.book_id}",
@@ -123,13 +123,13 @@ class ProductRepository:
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": to_item(_book_item(book)),
+                    "Item": to_item(book_item(book)),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
         ]
         items += [
-            {"Put": {"TableName": self.table, "Item": to_item(_posting(book, term, weight))}}
+            {"Put": {"TableName": self.table, "Item": to_item(posting(book, term, weight))}}
             for term, weight in index_terms(book.title, book.author, book.genre).items()
         ]
         try:
@@ -145,7 +145,7 @@ class ProductRepository:
         changed = changed.model_copy(update={"updated_at": utc_now(), "stock": current.stock})
         old_terms = set(index_terms(current.title, current.author, current.genre))
         new_terms = index_terms(changed.title, changed.author, changed.genre)
-        item = _book_item(changed)
+        item = book_item(changed)
         item.pop("stock", None)
         names = {f"#{k}": k for k in item if k not in {"pk", "sk"}}
         sets = ", ".join(f"#{k} = :{k}" for k in item if k not in {"pk", "sk"})
@@ -167,7 +167,7 @@ class ProductRepository:
             for t in old_terms - set(new_terms)
         ]
         writes += [
-            {"Put": {"TableName": self.table, "Item": to_item(_posting(changed, t, w))}} for t, w in new_terms.items()
+            {"Put": {"TableName": self.table, "Item": to_item(posting(changed, t, w))}} for t, w in new_terms.items()
         ]
         try:
             self.client.transact_write_items(TransactItems=writes)
