@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -74,6 +75,8 @@ def validate_model(model: BotModel) -> list[str]:
     for i, slot_type in enumerate(model.slot_types):
         place = f"slot_types[{i}] ({slot_type.name})"
         check_name("slot type", slot_type.name, place)
+        if not slot_type.values:
+            problems.append(f"{place}.values: a slot type needs at least one value (or values_from)")
         if slot_type.name in type_names:
             problems.append(f"{place}: duplicate slot type name")
         type_names.add(slot_type.name)
@@ -147,9 +150,38 @@ def validate_model(model: BotModel) -> list[str]:
     return problems
 
 
-def parse_bot_model(raw: Any, source: str = "<memory>") -> BotModel:
+def _expand_values(raw: dict[str, Any], base: Path | None, source: str) -> None:
+    """Fill `values` of slot types that name a CSV column in `values_from` (unique values, file order)."""
+    for index, slot_type in enumerate(raw.get("slot_types") or []):
+        spec = slot_type.get("values_from") if isinstance(slot_type, dict) else None
+        if not isinstance(spec, dict):
+            continue
+        place = f"slot_types[{index}] ({slot_type.get('name')}).values_from"
+        if base is None:
+            raise BotModelError(source, [f"{place}: values_from needs a model loaded from a file"])
+        path = (base / str(spec.get("file", ""))).resolve()
+        try:
+            with path.open(newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+        except OSError as err:
+            raise BotModelError(source, [f"{place}: cannot read {path}: {err.strerror}"]) from err
+        column = str(spec.get("column", ""))
+        if rows and column not in rows[0]:
+            raise BotModelError(source, [f"{place}: {path.name} has no column {column!r}"])
+        seen = {str(v.get("value", "")).lower() for v in slot_type.get("values") or [] if isinstance(v, dict)}
+        values = list(slot_type.get("values") or [])
+        for row in rows:
+            value = " ".join(str(row[column]).split())[:140]
+            if value and value.lower() not in seen:
+                seen.add(value.lower())
+                values.append({"value": value})
+        slot_type["values"] = values
+
+
+def parse_bot_model(raw: Any, source: str = "<memory>", base: Path | None = None) -> BotModel:
     if not isinstance(raw, dict):
         raise BotModelError(source, ["(top level): the model must be a mapping"])
+    _expand_values(raw, base, source)
     try:
         model = BotModel.model_validate(raw)
     except ValidationError as err:
@@ -167,7 +199,7 @@ def load_bot_model(path: Path | str = DEFAULT_MODEL_PATH) -> BotModel:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise BotModelError(str(path), [f"YAML syntax: {err}"]) from err
-    return parse_bot_model(raw, str(path))
+    return parse_bot_model(raw, str(path), base=path.parent)
 
 
 def model_hash(model: BotModel) -> str:

@@ -46,11 +46,19 @@ class SlotTypeValue(_Strict):
     synonyms: list[Annotated[str, Field(min_length=1, max_length=140)]] = []
 
 
+class ValuesFrom(_Strict):
+    """Slot values read from a CSV column (path relative to the model file), e.g. the catalog's titles."""
+
+    file: str
+    column: str
+
+
 class SlotType(_Strict):
     name: str
     description: str = ""
     resolution: Literal["ORIGINAL_VALUE", "TOP_RESOLUTION"] = "ORIGINAL_VALUE"
-    values: Annotated[list[SlotTypeValue], Field(min_length=1)]
+    values: list[SlotTypeValue] = []
+    values_from: ValuesFrom | None = None
 
 
 class Slot(_Strict):

@@ -37,6 +37,10 @@ class BotStack(Stack):
         config: StageConfig,
         model: BotModel,
         users_table: dynamodb.ITableV2,
+        products_table: dynamodb.ITableV2,
+        orders_table: dynamodb.ITableV2,
+        recommendations_table: dynamodb.ITableV2,
+        idempotency_table: dynamodb.ITableV2,
         user_pool: cognito.IUserPool,
         **kwargs: Any,
     ) -> None:
@@ -53,11 +57,20 @@ class BotStack(Stack):
             settings=config.function_settings,
             environment={
                 "USERS_TABLE_NAME": users_table.table_name,
+                "PRODUCTS_TABLE_NAME": products_table.table_name,
+                "ORDERS_TABLE_NAME": orders_table.table_name,
+                "RECOMMENDATIONS_TABLE_NAME": recommendations_table.table_name,
+                "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
                 "USER_POOL_ID": user_pool.user_pool_id,
             },
             timeout=Duration.seconds(15),
         )
-        grant_table(self.fulfillment.function, users_table, write=True)
+        hook = self.fulfillment.function
+        grant_table(hook, users_table, write=True)
+        grant_table(hook, products_table, write=True, indexes=("gsi1",))  # orders take stock
+        grant_table(hook, orders_table, write=True, indexes=("gsi1", "gsi2"))
+        grant_table(hook, idempotency_table, write=True)
+        grant_table(hook, recommendations_table, write=False)
         user_pool.grant(self.fulfillment.function, *USER_ADMIN_ACTIONS)
 
         # Conversation logs hold what users type (names, emails): encrypted with our own key.

@@ -188,3 +188,10 @@ def elicit_intent(event: LexEvent, message: str) -> LexResponse:
     return LexResponse(
         session_state=_state(event, intent, DialogAction(type="ElicitIntent")), messages=_messages(message)
     )
+
+
+def confirm_intent(event: LexEvent, message: str, intent: Intent | None = None) -> LexResponse:
+    current = (intent or event.intent).model_copy(update={"state": "InProgress", "confirmation_state": "None"})
+    return LexResponse(
+        session_state=_state(event, current, DialogAction(type="ConfirmIntent")), messages=_messages(message)
+    )

@@ -11,13 +11,14 @@ from bookstore.identity import Caller
 from bookstore.lex import Intent, LexEvent, LexResponse, Slot, close, delegate, elicit_intent, elicit_slot
 from bookstore.observability import logger, metrics, tracer
 from bookstore.services.user_admin import (
-    UserAdminService,
     check_attribute,
     check_person_name,
     profile_value,
 )
+from bookstore.wiring import Services
+from bot_fulfillment import shopping
 
-IntentHandler = Callable[[LexEvent, Caller, UserAdminService], LexResponse]
+IntentHandler = Callable[[LexEvent, Caller, Services], LexResponse]
 
 REFUSAL = 'Sorry, only bookstore staff can register or edit users. Say "help" to see what I can do for you.'
 UNEXPECTED = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
@@ -29,7 +30,7 @@ HELP_STAFF = (
 HELP_CUSTOMER = "I'm the bookstore assistant. Staff can use me to manage user accounts; more is coming soon."
 
 
-def handle(event: LexEvent, admin: UserAdminService) -> LexResponse:
+def handle(event: LexEvent, services: Services) -> LexResponse:
     caller = Caller.from_request_attributes(event.request_attributes)
     intent = event.intent.name
     tracer.put_annotation("intent", intent)
@@ -37,7 +38,7 @@ def handle(event: LexEvent, admin: UserAdminService) -> LexResponse:
     logger.append_keys(intent=intent, invocation=event.invocation_source)
     handler = INTENTS.get(intent, fallback)
     try:
-        response = handler(event, caller, admin)
+        response = handler(event, caller, services)
     except BookstoreError as err:
         logger.info("Intent failed with a domain error", extra={"error": err.code})
         response = close(event, "Failed", err.message)
@@ -64,10 +65,11 @@ def _with_value(intent: Intent, slot: str, value: str) -> Intent:
     return intent.model_copy(update={"slots": slots})
 
 
-def register_user(event: LexEvent, caller: Caller, admin: UserAdminService) -> LexResponse:
+def register_user(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     refusal = _require_staff(event, caller)
     if refusal:
         return refusal
+    admin = services.admin
     intent = event.intent
     if event.invocation_source == "DialogCodeHook":
         # Validate each value as it arrives, in the order Lex asks for them; re-ask with the reason.
@@ -106,10 +108,11 @@ def register_user(event: LexEvent, caller: Caller, admin: UserAdminService) -> L
     )
 
 
-def edit_user(event: LexEvent, caller: Caller, admin: UserAdminService) -> LexResponse:
+def edit_user(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     refusal = _require_staff(event, caller)
     if refusal:
         return refusal
+    admin = services.admin
     intent = event.intent
     username, attribute, new_value = intent.value("Username"), intent.value("Attribute"), intent.value("NewValue")
     if event.invocation_source == "DialogCodeHook":
@@ -145,11 +148,11 @@ def edit_user(event: LexEvent, caller: Caller, admin: UserAdminService) -> LexRe
     return close(event, "Fulfilled", f"Done: {who}'s {name} is now {value}.")
 
 
-def help_intent(event: LexEvent, caller: Caller, admin: UserAdminService) -> LexResponse:
+def help_intent(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     return close(event, "Fulfilled", HELP_STAFF if caller.is_staff else HELP_CUSTOMER)
 
 
-def fallback(event: LexEvent, caller: Caller, admin: UserAdminService) -> LexResponse:
+def fallback(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     metrics.add_metric(name="FallbackTurns", unit=MetricUnit.Count, value=1)
     return elicit_intent(event, FALLBACK)
 
@@ -157,6 +160,11 @@ def fallback(event: LexEvent, caller: Caller, admin: UserAdminService) -> LexRes
 INTENTS: dict[str, IntentHandler] = {
     "RegisterUser": register_user,
     "EditUser": edit_user,
+    "FindBook": shopping.find_book,
+    "RecommendBooks": shopping.recommend_books,
+    "PlaceOrder": shopping.place_order,
+    "OrderStatus": shopping.order_status,
+    "CancelOrder": shopping.cancel_order,
     "Help": help_intent,
     "FallbackIntent": fallback,
 }

@@ -34,9 +34,8 @@ TYPO_CREDIT = 0.8
 # Open-class types accept almost any word, so filling one is weak evidence for an intent.
 OPEN_SLOT_TYPES = frozenset({"AMAZON.AlphaNumeric", "AMAZON.FirstName", "AMAZON.LastName"})
 OPEN_SLOT_CREDIT = 0.6
-# Without a single content word of the utterance matched, a match is mostly slot guessing.
-NO_CONTENT_FACTOR = 0.5
 SLOT_PATTERN_MARGIN = 0.15
+CONTENT_EXPONENT = 0.2
 EXTRA_INPUT_COST = 0.5  # in the alignment objective, per unit of unmatched input weight
 MISSING_COST = 0.5
 
@@ -62,6 +61,10 @@ class Pattern:
     @property
     def weight(self) -> float:
         return sum(e.weight for e in self.elements)
+
+    @property
+    def content_words(self) -> int:
+        return sum(1 for e in self.elements if e.word is not None and e.word not in LIGHT_WORDS)
 
 
 @dataclass
@@ -145,7 +148,9 @@ class IntentClassifier:
                 (start, end, resolved)
                 for start in range(len(words))
                 for end in range(start + 1, min(len(words), start + MAX_SLOT_SPAN) + 1)
-                if not used & set(range(start, end)) and (resolved := recognizer(words[start:end])) is not None
+                if not used & set(range(start, end))
+                and (resolved := recognizer(words[start:end])) is not None
+                and resolved.certainty == 1.0  # only listed values, never guesses
             ]
             longest = max((end - start for start, end, _ in found), default=0)
             found = [f for f in found if f[1] - f[0] == longest]
@@ -221,7 +226,9 @@ class IntentClassifier:
                     assert element.slot is not None
                     credit = self.slot_credit[(pattern.intent, element.slot)]
                     for end in range(j + 1, min(n, j + MAX_SLOT_SPAN) + 1):
-                        if recognize(element.slot, j, end) is not None:
+                        found = recognize(element.slot, j, end)
+                        if found is not None:
+                            credit = self.slot_credit[(pattern.intent, element.slot)] * found.certainty
                             rest = best(i + 1, end)
                             spans = ((element.slot, j, end), *rest[4])
                             options.append((rest[0] + credit, rest[1] + credit, rest[2], rest[3], spans))
@@ -229,8 +236,10 @@ class IntentClassifier:
 
         _, gain, unmatched, content, spans = best(0, 0)
         confidence = gain / (pattern.weight + unmatched) if pattern.weight + unmatched > 0 else 0.0
-        if content == 0:
-            confidence *= NO_CONTENT_FACTOR
+        # The utterance's meaning is in its content words: matching "what is the ... of" of "what is the status
+        # of order {OrderId}" is weak evidence however many light words agree.
+        if pattern.content_words:
+            confidence *= (content / pattern.content_words) ** CONTENT_EXPONENT
         slots: dict[str, Resolved] = {}
         positions: dict[str, tuple[int, int]] = {}
         for slot, start, end in spans:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from bot.schema import SlotType
 from local.lex.text import fuzzy_equal, normalize_phrase
@@ -53,6 +54,8 @@ class Resolved:
     original: str
     interpreted: str
     resolved: tuple[str, ...] = ()
+    # How sure the recognizer is: 1.0 for a listed value, less for part of one or for unlisted text.
+    certainty: float = 1.0
 
 
 Recognizer = Callable[[Sequence[str]], Resolved | None]
@@ -237,24 +240,74 @@ BUILTIN_RECOGNIZERS: dict[str, Recognizer] = {
 }
 
 
+_ARTICLES = frozenset({"the", "a", "an"})
+_WEAK = STOPWORDS | _ARTICLES | frozenset({"book", "books", "novel", "novels", "story", "stories", "copy", "copies"})
+
+
 def custom_recognizer(slot_type: SlotType) -> Recognizer:
-    """Values and synonyms, case-insensitive and tolerant of a small typo; the resolution strategy decides
-    whether interpretedValue is the canonical value (TOP_RESOLUTION) or what the user said."""
+    """Values and synonyms, case-insensitive and tolerant of a small typo. The resolution strategy decides
+    whether interpretedValue is the canonical value (TOP_RESOLUTION) or what the user said (ORIGINAL_VALUE).
+    ORIGINAL_VALUE types also accept part of a value ("monte cristo" for "The Count of Monte Cristo"), as
+    Lex accepts values similar to the listed ones."""
     phrases: list[tuple[list[str], str]] = []
     for value in slot_type.values:
         for phrase in [value.value, *value.synonyms]:
             phrases.append((normalize_phrase(phrase).split(), value.value))
+    exact = {" ".join(tokens): canonical for tokens, canonical in phrases}
+    vocabulary: dict[str, set[int]] = {}
+    for index, (tokens, _) in enumerate(phrases):
+        for token in tokens:
+            vocabulary.setdefault(token, set()).add(index)
+    partial = slot_type.resolution == "ORIGINAL_VALUE"
+
+    @lru_cache(maxsize=8192)
+    def containing(word: str, min_typo_length: int) -> frozenset[int]:
+        """Phrases with this word, or with a word one small typo away (for words long enough)."""
+        found = set(vocabulary.get(word, set()))
+        if len(word) >= min_typo_length:
+            for known, indexes in vocabulary.items():
+                if known[0] == word[0] and abs(len(known) - len(word)) <= 2 and fuzzy_equal(word, known):
+                    found |= indexes
+        return frozenset(found)
+
+    def candidates(words: Sequence[str], min_typo_length: int) -> list[int]:
+        sets = [containing(w, min_typo_length) for w in words]
+        return sorted(frozenset.intersection(*sets)) if sets else []
 
     def recognize(words: Sequence[str]) -> Resolved | None:
         said = normalize_phrase(" ".join(words)).split()
         if not said:
             return None
-        for tokens, canonical in phrases:
+        original = " ".join(words)
+
+        def resolved(canonical: str) -> Resolved:
+            interpreted = canonical if slot_type.resolution == "TOP_RESOLUTION" else original
+            return Resolved(original, interpreted, (canonical,))
+
+        if " ".join(said) in exact:
+            return resolved(exact[" ".join(said)])
+        for index in candidates(said, 4):
+            tokens, canonical = phrases[index]
             if len(tokens) == len(said) and all(fuzzy_equal(a, b) for a, b in zip(said, tokens, strict=True)):
-                original = " ".join(words)
-                interpreted = canonical if slot_type.resolution == "TOP_RESOLUTION" else original
-                return Resolved(original, interpreted, (canonical,))
-        return None
+                return resolved(canonical)
+        if not partial:
+            return None
+        core = said[1:] if said[0] in _ARTICLES else said
+        if not core or all(w in _WEAK for w in core) or len(core) > 8:
+            return None
+        for index in candidates(core, 6):  # short words: exact only ("show" is not "Shaw")
+            tokens, canonical = phrases[index]
+            # the words must appear in order, next to each other
+            for start in range(len(tokens) - len(core) + 1):
+                if all(fuzzy_equal(a, b) for a, b in zip(core, tokens[start : start + len(core)], strict=True)):
+                    return Resolved(original, original, (canonical,), certainty=0.8)
+        # ORIGINAL_VALUE: unlisted text still comes through (the code hook decides), with little credit; but
+        # "a hotel" or "me a pizza" name a kind of thing, not a title.
+        if len(said) < 2 or said[0] in {"a", "an"} or core[0] in _WEAK or core[-1] in _WEAK or len(core) > 6:
+            return None  # one unlisted word ("pizza") says too little to be taken for a title
+        if "by" in core:
+            return None  # ("Frankenstein by Mary Shelley" is a title and an author)
+        return Resolved(original, original, (), certainty=0.4)
 
     return recognize
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 # Curly quotes are folded to ASCII first (see tokenize), so only ASCII punctuation is listed here.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _EDGE_PUNCTUATION = " \t\"'`,;:!?()[]{}<>"
+_INITIAL = re.compile(r"^[A-Za-z]\.$")
 _POSSESSIVE = re.compile(r"^(.+?)('s)$", re.IGNORECASE)
 
 
@@ -21,8 +22,9 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for raw in text.translate(_QUOTES).split():
         word = raw.strip(_EDGE_PUNCTUATION)
-        # A sentence-final period is punctuation; a period inside (j.doe, example.com) is not.
-        while word.endswith(".") or word.endswith(","):
+        # A sentence-final period is punctuation; a period inside (j.doe, example.com) or after an initial
+        # ("H. G. Wells") is not.
+        while (word.endswith(".") and not _INITIAL.match(word)) or word.endswith(","):
             word = word[:-1]
         if not word:
             continue

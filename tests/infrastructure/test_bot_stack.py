@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import yaml
 from aws_cdk import App
@@ -80,8 +81,7 @@ def test_staff_intents_use_dialog_and_fulfillment_hooks_and_confirm(dev) -> None
 
 
 def test_user_attribute_slot_type_resolves_synonyms_to_values(dev) -> None:
-    [slot_type] = _locale(dev)["SlotTypes"]
-    assert slot_type["Name"] == "UserAttribute"
+    slot_type = next(t for t in _locale(dev)["SlotTypes"] if t["Name"] == "UserAttribute")
     assert slot_type["ValueSelectionSetting"] == {"ResolutionStrategy": "TOP_RESOLUTION"}
     values = {
         v["SampleValue"]["Value"]: [s["Value"] for s in v.get("Synonyms", [])] for v in slot_type["SlotTypeValues"]
@@ -140,8 +140,12 @@ def test_a_changed_model_cuts_a_new_version(tmp_path) -> None:
             app,
             "B",
             config=config,
-            model=parse_bot_model(data),
+            model=parse_bot_model(data, base=DEFAULT_MODEL_PATH.parent),
             users_table=data_stack.users_table,
+            products_table=data_stack.products_table,
+            orders_table=data_stack.orders_table,
+            recommendations_table=data_stack.recommendations_table,
+            idempotency_table=data_stack.idempotency_table,
             user_pool=auth.user_pool,
         )
         ids.append(bot.version.node.id)
@@ -205,3 +209,19 @@ def test_outputs_name_bot_alias_and_locale(dev) -> None:
 
 def test_bot_stack_matches_snapshot(stage, snapshot_json) -> None:
     assert masked(stage.template("Bot")) == snapshot_json
+
+
+def test_catalog_slot_types_keep_what_the_user_said(dev) -> None:
+    types = {t["Name"]: t for t in _locale(dev)["SlotTypes"]}
+    for name in ("BookTitle", "BookAuthor"):
+        assert types[name]["ValueSelectionSetting"] == {"ResolutionStrategy": "ORIGINAL_VALUE"}
+        assert len(types[name]["SlotTypeValues"]) >= 100
+    assert types["BookGenre"]["ValueSelectionSetting"] == {"ResolutionStrategy": "TOP_RESOLUTION"}
+
+
+def test_code_hook_may_use_the_shop_tables_without_scan(dev) -> None:
+    statements = policy_statements(dev.template("Bot"))
+    rendered = json.dumps(statements)
+    for table in ("ProductsTable", "OrdersTable", "IdempotencyTable", "RecommendationsTable"):
+        assert table in rendered, table
+    assert "dynamodb:Scan" not in rendered

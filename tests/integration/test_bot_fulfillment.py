@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import importlib
+import re
 import threading
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from bookstore.catalog_models import Book
 from bookstore.models import UserProfile
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
 from bookstore.services.user_admin import UserAdminService
 from bot_fulfillment import dialog
-from tests.support.aws import EVENTS_DIR, LocalAws, SerializedClient, load_event
+from tests.support.aws import EVENTS_DIR, LocalAws, SerializedClient, load_event, services_for
 from tests.support.lex import lex_event
 
 
 @pytest.fixture
 def hook(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    monkeypatch.setenv("USERS_TABLE_NAME", local_aws.tables["UsersTable"])
+    for logical, name in local_aws.tables.items():
+        monkeypatch.setenv(re.sub(r"(?<!^)(?=[A-Z])", "_", logical).upper() + "_NAME", name)
     monkeypatch.setenv("USER_POOL_ID", local_aws.user_pool_id)
     module = importlib.reload(importlib.import_module("bot_fulfillment.handler"))
-    module.user_admin.cache_clear()
+    module.services.cache_clear()
     return module
 
 
@@ -189,7 +192,7 @@ def test_register_duplicate_email_at_fulfillment_fails_and_changes_nothing(invok
 
 
 def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aws) -> None:
-    admin = _admin(
+    services = services_for(
         local_aws, cognito=SerializedClient(local_aws.cognito), dynamodb=SerializedClient(local_aws.dynamodb)
     )
     barrier = threading.Barrier(2)
@@ -206,7 +209,7 @@ def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aw
 
         parsed = LexEvent.model_validate(event)
         barrier.wait()
-        outcomes[username] = dialog.handle(parsed, admin).dump()["sessionState"]["intent"]["state"]
+        outcomes[username] = dialog.handle(parsed, services).dump()["sessionState"]["intent"]["state"]
 
     threads = [threading.Thread(target=register, args=(name,)) for name in ("racer1", "racer2")]
     for thread in threads:
@@ -224,10 +227,10 @@ def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aw
 @pytest.mark.parametrize("failing", ["admin_create_user", "admin_add_user_to_group"])
 def test_register_second_write_failure_is_compensated(local_aws, failing) -> None:
     # Given Cognito fails after the profile (and maybe the user) was written
-    admin = _admin(local_aws, cognito=FailingClient(local_aws.cognito, failing))
+    services = services_for(local_aws, cognito=FailingClient(local_aws.cognito, failing))
     from bookstore.lex import LexEvent
 
-    response = dialog.handle(LexEvent.model_validate(_register()), admin).dump()
+    response = dialog.handle(LexEvent.model_validate(_register()), services).dump()
     # Then the conversation is told, and nothing is left behind
     assert response["sessionState"]["intent"]["state"] == "Failed"
     assert "nothing was changed" in _message(response)
@@ -368,11 +371,11 @@ def test_edit_retried_fulfillment_reports_success_and_changes_nothing_more(invok
 def test_edit_cognito_failure_restores_the_profile_and_guard(local_aws) -> None:
     _existing_user(local_aws)
     before = _snapshot(local_aws)
-    admin = _admin(local_aws, cognito=FailingClient(local_aws.cognito, "admin_update_user_attributes"))
+    services = services_for(local_aws, cognito=FailingClient(local_aws.cognito, "admin_update_user_attributes"))
     from bookstore.lex import LexEvent
 
     event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewValue="new@example.com")
-    response = dialog.handle(LexEvent.model_validate(event), admin).dump()
+    response = dialog.handle(LexEvent.model_validate(event), services).dump()
     assert response["sessionState"]["intent"]["state"] == "Failed"
     after_items, after_users = _snapshot(local_aws)
     strip = [{k: v for k, v in i.items() if k != "updated_at"} for i in after_items]
@@ -399,10 +402,10 @@ def test_fallback_asks_again_and_counts(invoke, capsys) -> None:
 
 
 def test_unexpected_failure_closes_politely(local_aws) -> None:
-    admin = _admin(local_aws, dynamodb=FailingClient(local_aws.dynamodb, "get_item"))
+    services = services_for(local_aws, dynamodb=FailingClient(local_aws.dynamodb, "get_item"))
     from bookstore.lex import LexEvent
 
-    response = dialog.handle(LexEvent.model_validate(lex_event("RegisterUser", {"Username": "jdoe"})), admin).dump()
+    response = dialog.handle(LexEvent.model_validate(lex_event("RegisterUser", {"Username": "jdoe"})), services).dump()
     assert response["sessionState"]["intent"]["state"] == "Failed"
     assert "something went wrong" in _message(response)
 
@@ -416,6 +419,23 @@ def test_profile_model_rejects_what_the_hook_rejects() -> None:
 def test_every_sample_bot_event_runs_through_the_handler(invoke, local_aws, path) -> None:
     if path.startswith("edit_user"):
         _existing_user(local_aws, "jdoe", "jdoe@example.com")
+    services_for(local_aws).catalog.products.create(
+        Book(
+            book_id="dracula-bram-stoker",
+            title="Dracula",
+            author="Bram Stoker",
+            genre="horror",
+            year=1897,
+            price_cents=899,
+            stock=5,
+        )
+    )
     response = invoke(load_event(f"bot/{path}"))
-    assert response["sessionState"]["dialogAction"]["type"] in {"Close", "Delegate", "ElicitSlot", "ElicitIntent"}
+    assert response["sessionState"]["dialogAction"]["type"] in {
+        "Close",
+        "ConfirmIntent",
+        "Delegate",
+        "ElicitSlot",
+        "ElicitIntent",
+    }
     assert "something went wrong" not in _message(response)

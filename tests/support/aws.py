@@ -74,3 +74,39 @@ def load_event(relative: str, **overrides: Any) -> dict[str, Any]:
     event: dict[str, Any] = json.loads((EVENTS_DIR / relative).read_text())
     event.update(overrides)
     return event
+
+
+def services_for(aws: LocalAws, *, cognito: Any = None, dynamodb: Any = None) -> Any:
+    """The bot's and API's services over moto, with clients that tests may wrap (failures, serialization)."""
+    from bookstore.repositories.directory import CognitoDirectory
+    from bookstore.repositories.orders import OrderRepository
+    from bookstore.repositories.products import ProductRepository
+    from bookstore.repositories.recommendations import RecommendationRepository
+    from bookstore.repositories.users import UserRepository
+    from bookstore.services.accounts import AccountService
+    from bookstore.services.catalog import CatalogService
+    from bookstore.services.orders import OrderService
+    from bookstore.services.profiles import ProfileService
+    from bookstore.services.recommendations import RecommendationService
+    from bookstore.services.user_admin import UserAdminService
+    from bookstore.wiring import Services
+
+    dynamodb = dynamodb or aws.dynamodb
+    users = UserRepository(aws.tables["UsersTable"], client=dynamodb)
+    directory = CognitoDirectory(aws.user_pool_id, client=cognito or aws.cognito)
+    products = ProductRepository(aws.tables["ProductsTable"], client=dynamodb)
+    admin = UserAdminService(users=users, directory=directory)
+    return Services(
+        catalog=CatalogService(products),
+        orders=OrderService(
+            orders=OrderRepository(aws.tables["OrdersTable"], aws.tables["ProductsTable"], client=dynamodb),
+            products=products,
+            idempotency_table=aws.tables["IdempotencyTable"],
+            idempotency_client=dynamodb,
+        ),
+        profiles=ProfileService(admin=admin, accounts=AccountService(users=users, directory=directory)),
+        recommendations=RecommendationService(
+            RecommendationRepository(aws.tables["RecommendationsTable"], client=dynamodb), products
+        ),
+        admin=admin,
+    )

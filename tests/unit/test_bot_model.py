@@ -24,15 +24,21 @@ def _intent(raw: dict[str, Any], name: str) -> dict[str, Any]:
     return next(i for i in raw["intents"] if i["name"] == name)
 
 
+BASE = DEFAULT_MODEL_PATH.parent
+
+
 def _problems(raw: dict[str, Any]) -> list[str]:
     with pytest.raises(BotModelError) as failure:
-        parse_bot_model(raw, "test.yaml")
+        parse_bot_model(raw, "test.yaml", base=BASE)
     return failure.value.problems
 
 
 def test_shipped_model_loads_with_the_required_intents() -> None:
     model = load_bot_model()
-    assert [i.name for i in model.intents] == ["RegisterUser", "EditUser", "Help", "FallbackIntent"]
+    assert [i.name for i in model.intents] == [
+        "RegisterUser", "EditUser", "FindBook", "RecommendBooks", "PlaceOrder", "OrderStatus", "CancelOrder",
+        "Help", "FallbackIntent",
+    ]  # fmt: skip
     assert model.intent("FallbackIntent").parent == "AMAZON.FallbackIntent"
 
 
@@ -97,13 +103,13 @@ def test_duplicate_priority_is_rejected(raw) -> None:
 def test_name_lex_would_refuse_is_rejected(raw, bad_name) -> None:
     _intent(raw, "Help")["name"] = bad_name
     problems = _problems(raw)
-    assert any(p.startswith("intents[2] (") and "is not accepted by Lex" in p for p in problems)
+    assert any(p.startswith("intents[7] (") and "is not accepted by Lex" in p for p in problems)
 
 
 def test_duplicate_utterance_across_intents_is_rejected(raw) -> None:
     _intent(raw, "Help")["utterances"].append("Edit a user!")  # differs only by case and punctuation
     problems = _problems(raw)
-    assert any("intents[2] (Help).utterances[" in p and "also in intent EditUser" in p for p in problems)
+    assert any("intents[7] (Help).utterances[" in p and "also in intent EditUser" in p for p in problems)
 
 
 def test_missing_fallback_intent_is_rejected(raw) -> None:
@@ -136,7 +142,32 @@ def test_yaml_syntax_error_names_the_file(tmp_path) -> None:
 
 
 def test_model_hash_changes_with_the_model_and_only_then(raw) -> None:
-    first = model_hash(parse_bot_model(copy.deepcopy(raw)))
-    assert model_hash(parse_bot_model(copy.deepcopy(raw))) == first
+    first = model_hash(parse_bot_model(copy.deepcopy(raw), base=BASE))
+    assert model_hash(parse_bot_model(copy.deepcopy(raw), base=BASE)) == first
     _intent(raw, "Help")["utterances"].append("what services do you offer")
-    assert model_hash(parse_bot_model(raw)) != first
+    assert model_hash(parse_bot_model(raw, base=BASE)) != first
+
+
+def test_genre_slot_type_matches_the_catalog_genres() -> None:
+    from bookstore.catalog_models import GENRES
+
+    genre = load_bot_model().slot_type("BookGenre")
+    assert genre is not None
+    assert [v.value for v in genre.values] == list(GENRES)
+
+
+def test_title_and_author_values_come_from_the_catalog() -> None:
+    from local.seed import load_catalog
+
+    model = load_bot_model()
+    titles, authors = model.slot_type("BookTitle"), model.slot_type("BookAuthor")
+    assert titles is not None
+    assert authors is not None
+    books = load_catalog()
+    assert {v.value for v in titles.values} == {b.title for b in books}
+    assert {v.value for v in authors.values} == {b.author for b in books}
+
+
+def test_values_from_a_missing_column_is_rejected(raw) -> None:
+    next(t for t in raw["slot_types"] if t["name"] == "BookTitle")["values_from"]["column"] = "name"
+    assert any("has no column 'name'" in p for p in _problems(raw))
