@@ -1,0 +1,157 @@
+"""Catalog search and browse at scale: 50,000 synthetic books in moto, requests through the API handler.
+
+Reports, per search and per browse: DynamoDB calls, items read, and p50/p99 latency (median of the runs).
+Books get 2-4 word titles from a 3,000-word vocabulary, authors from 4,000 names, and one of the genres,
+so common words have long posting lists, as real catalogs do.
+
+    python -m benchmarks.catalog [--books 50000] [--queries 200] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from typing import Any
+
+import local  # noqa: F401  (functions/ on sys.path)
+
+WORDS = 3000
+AUTHORS = 4000
+
+
+def _vocabulary(rng: random.Random, size: int, length: tuple[int, int]) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(*length))))
+    return sorted(words)
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--books", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=200, help="searches (and half as many browses) per run")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.books < 100 or args.queries < 10 or args.runs < 1:
+        parser.error("--books >= 100, --queries >= 10, --runs >= 1")
+
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+        }
+    )
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import boto3
+    from moto import mock_aws
+
+    from bookstore.catalog_models import GENRES, Book
+    from bookstore.repositories.products import book_item, posting
+    from bookstore.search import index_terms
+    from local.aws import synthesize
+    from local.context import LocalLambdaContext
+    from local.provision import create_tables
+    from local.seed import _write
+    from tests.support.apigw import api_event
+
+    print("Synthesizing the Data stack for the table definitions ...", file=sys.stderr)
+    templates = synthesize("dev")
+    rng = random.Random(20261122)  # noqa: S311 (reproducible synthetic data, not security)
+    words = _vocabulary(rng, WORDS, (4, 9))
+    surnames = _vocabulary(rng, AUTHORS, (5, 10))
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        tables = create_tables(templates["Data"], dynamodb)
+        products = tables["ProductsTable"]
+        started = time.perf_counter()
+        batch: list[dict[str, Any]] = []
+        for number in range(args.books):
+            title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 4))).title()
+            book = Book(book_id=f"book-{number:06d}", title=title, author=f"Author {rng.choice(surnames).title()}",
+                        genre=rng.choice(GENRES), year=rng.randint(1800, 1929), price_cents=rng.randint(299, 2999),
+                        stock=rng.randint(0, 50))  # fmt: skip
+            batch.append(book_item(book))
+            batch += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
+            if len(batch) >= 2500:
+                _write(dynamodb, products, batch)
+                batch = []
+            if (number + 1) % 10_000 == 0:
+                print(f"  loaded {number + 1}/{args.books} books", file=sys.stderr)
+        _write(dynamodb, products, batch)
+        print(f"Loaded {args.books} books in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+        os.environ.update({"PRODUCTS_TABLE_NAME": products, "USERS_TABLE_NAME": tables["UsersTable"],
+                           "ORDERS_TABLE_NAME": tables["OrdersTable"],
+                           "RECOMMENDATIONS_TABLE_NAME": tables["RecommendationsTable"],
+                           "IDEMPOTENCY_TABLE_NAME": tables["IdempotencyTable"], "USER_POOL_ID": "none"})  # fmt: skip
+        handler = importlib.import_module("api.handler")
+        calls: list[tuple[str, int]] = []
+
+        def after(event_name: str, parsed: dict[str, Any], **_: Any) -> None:
+            operation = event_name.rsplit(".", 1)[-1]
+            items = len(parsed.get("Items", [])) + len(parsed.get("Item", {}) and [1])
+            items += sum(len(v) for v in parsed.get("Responses", {}).values())
+            calls.append((operation, items))
+
+        boto3._get_default_session().events.register("after-call.dynamodb", after)
+
+        def request(query: dict[str, str]) -> tuple[float, int, int, int]:
+            calls.clear()
+            t0 = time.perf_counter()
+            response = handler.lambda_handler(api_event("GET", "/books", query=query), LocalLambdaContext())
+            elapsed = time.perf_counter() - t0
+            assert response["statusCode"] == 200, response
+            found = len(json.loads(response["body"])["items"])
+            return elapsed, len(calls), sum(i for _, i in calls), found
+
+        results: dict[str, list[tuple[float, float, float, float]]] = {"search": [], "browse": []}
+        for _ in range(args.runs):
+            for kind, count in (("search", args.queries), ("browse", args.queries // 2)):
+                samples = []
+                for _ in range(count):
+                    if kind == "search":
+                        q = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+                        samples.append(request({"q": q, "limit": "20"}))
+                    else:
+                        samples.append(request({"genre": rng.choice(GENRES), "limit": "20"}))
+                latencies = [s[0] for s in samples]
+                results[kind].append((
+                    _percentile(latencies, 0.5), _percentile(latencies, 0.99),
+                    statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples),
+                ))  # fmt: skip
+                if any(op == "Scan" for op, _ in calls):
+                    raise SystemExit("a Scan was issued")
+
+    over = f"median of {args.runs} runs"
+    print(f"{args.books} books, {args.queries} searches and {args.queries // 2} browses per run, {over}")
+    print("| request | DynamoDB calls | items read | p50 | p99 |")
+    print("|---|---|---|---|---|")
+    for kind, runs in results.items():
+        p50 = statistics.median(r[0] for r in runs) * 1000
+        p99 = statistics.median(r[1] for r in runs) * 1000
+        calls_mean = statistics.median(r[2] for r in runs)
+        items_mean = statistics.median(r[3] for r in runs)
+        print(f"| {kind} | {calls_mean:.1f} | {items_mean:.0f} | {p50:.1f} ms | {p99:.1f} ms |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
