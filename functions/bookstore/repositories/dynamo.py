@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from bookstore import aws
+from bookstore.errors import Conflict
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -23,3 +27,31 @@ def cancellation_codes(error: Any) -> list[str]:
     """The per-item reason codes of a TransactionCanceledException, in request order."""
     reasons = error.response.get("CancellationReasons") or []
     return [str(r.get("Code") or "None") for r in reasons]
+
+
+class DynamoRepository:
+    """A table and a client (injectable for tests; the cached per-cold-start client otherwise)."""
+
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self.table = table_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        return self._client or aws.client("dynamodb")
+
+    def transact(self, items: list[dict[str, Any]]) -> list[str] | None:
+        """Run one TransactWriteItems. None when it succeeded; the per-item cancellation codes when a
+        condition failed. A conflict with a concurrent transaction is a Conflict; anything else is raised."""
+        try:
+            self.client.transact_write_items(TransactItems=items)
+            return None
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            codes = cancellation_codes(err)
+            if "TransactionConflict" in codes:
+                raise Conflict("Something else is changing the same items right now; please try again.") from err
+            if "ConditionalCheckFailed" not in codes:
+                raise
+            return codes

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from bookstore import aws
 from bookstore.catalog_models import Book, Order, OrderStatus
 from bookstore.errors import Conflict, InvalidTransition, OrderNotFound, OutOfStock
-from bookstore.repositories.dynamo import cancellation_codes, from_item, to_item
+from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 from bookstore.repositories.products import ProductRepository
 
 
@@ -51,15 +48,10 @@ def _to_order(item: dict[str, Any]) -> Order:
     return Order.model_validate({k: plain(v) for k, v in data.items() if k in fields})
 
 
-class OrderRepository:
+class OrderRepository(DynamoRepository):
     def __init__(self, table_name: str, products_table: str, client: Any | None = None) -> None:
-        self.table = table_name
+        super().__init__(table_name, client)
         self.products_table = products_table
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        return self._client or aws.client("dynamodb")
 
     def place(self, order: Order, books: dict[str, Book]) -> Order:
         items = [
@@ -75,22 +67,16 @@ class OrderRepository:
                 }
             }
         )
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            codes = cancellation_codes(err)
-            for line, code in zip(order.lines, codes, strict=False):
-                if code == "ConditionalCheckFailed":
-                    book = books[line.book_id]
-                    raise OutOfStock(
-                        f"Not enough stock of {book.title!r} for {line.quantity} "
-                        "(or its price just changed); please check the book and try again."
-                    ) from err
-            if "TransactionConflict" in codes:
-                raise Conflict("The stock of a book in this order is changing right now; please try again.") from err
-            raise
+        codes = self.transact(items)
+        for line, code in zip(order.lines, codes or [], strict=False):
+            if code == "ConditionalCheckFailed":
+                book = books[line.book_id]
+                raise OutOfStock(
+                    f"Not enough stock of {book.title!r} for {line.quantity} "
+                    "(or its price just changed); please check the book and try again."
+                )
+        if codes:
+            raise Conflict(f"Order {order.order_id} could not be written; please try again.")
         return order
 
     def get(self, order_id: str) -> Order | None:
@@ -139,18 +125,10 @@ class OrderRepository:
             items += [
                 ProductRepository.return_stock(self.products_table, line.book_id, line.quantity) for line in order.lines
             ]
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            codes = cancellation_codes(err)
-            if codes and codes[0] == "ConditionalCheckFailed":
-                current = self.get(order.order_id)
-                if current is None:
-                    raise OrderNotFound(f"There is no order {order.order_id}.") from err
-                raise InvalidTransition(
-                    f"Order {order.order_id} is {current.status} now and cannot become {new_status}."
-                ) from err
-            raise
+        codes = self.transact(items)
+        if codes:
+            current = self.get(order.order_id)
+            if current is None:
+                raise OrderNotFound(f"There is no order {order.order_id}.")
+            raise InvalidTransition(f"Order {order.order_id} is {current.status} now and cannot become {new_status}.")
         return Order.model_validate({**order.model_dump(), "status": new_status, "updated_at": at, "history": history})

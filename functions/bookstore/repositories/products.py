@@ -11,11 +11,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from bookstore import aws
 from bookstore.catalog_models import Book
 from bookstore.errors import BookNotFound, Conflict
 from bookstore.models import utc_now
-from bookstore.repositories.dynamo import from_item, to_item
+from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 from bookstore.search import index_terms
 
 META = "META"
@@ -59,15 +58,7 @@ def _to_book(item: dict[str, Any]) -> Book:
     )
 
 
-class ProductRepository:
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
-        self.table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        return self._client or aws.client("dynamodb")
-
+class ProductRepository(DynamoRepository):
     # ---- reads ----------------------------------------------------------------------------------
 
     def get(self, book_id: str) -> Book | None:

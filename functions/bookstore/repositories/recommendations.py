@@ -7,21 +7,10 @@ Until orders exist, `make seed` writes the store's featured books there.
 
 from __future__ import annotations
 
-from typing import Any
-
-from bookstore import aws
-from bookstore.repositories.dynamo import from_item, to_item
+from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 
 
-class RecommendationRepository:
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
-        self.table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        return self._client or aws.client("dynamodb")
-
+class RecommendationRepository(DynamoRepository):
     def bestsellers(self, genre: str | None = None) -> list[str]:
         key = to_item({"pk": "BESTSELLERS", "sk": f"GENRE#{genre}" if genre else "ALL"})
         item = self.client.get_item(TableName=self.table, Key=key).get("Item")

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from bookstore import aws
 from bookstore.errors import Conflict, EmailAlreadyUsed, UserAlreadyExists
 from bookstore.models import UserProfile, utc_now
-from bookstore.repositories.dynamo import cancellation_codes, from_item, to_item
+from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 
 PROFILE_SK = "PROFILE"
 GUARD_SK = "GUARD"
@@ -40,15 +37,7 @@ def _claim_email(table: str, email: str, username: str) -> dict[str, Any]:
     }
 
 
-class UserRepository:
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        return self._client or aws.client("dynamodb")
-
+class UserRepository(DynamoRepository):
     def create(self, profile: UserProfile) -> bool:
         """Store a new profile and claim its email. True if created, False if this exact user exists.
 
@@ -60,16 +49,16 @@ class UserRepository:
             "type": "user",
             **profile.model_dump(),
         }
-        codes = self._transact(
+        codes = self.transact(
             [
                 {
                     "Put": {
-                        "TableName": self._table,
+                        "TableName": self.table,
                         "Item": to_item(item),
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
-                _claim_email(self._table, profile.email, profile.username),
+                _claim_email(self.table, profile.email, profile.username),
             ]
         )
         if codes is None:
@@ -81,31 +70,15 @@ class UserRepository:
             raise UserAlreadyExists(f"The username {profile.username!r} is already taken.")
         raise EmailAlreadyUsed(f"The email {profile.email!r} is already used by another user.")
 
-    def _transact(self, items: list[dict[str, Any]]) -> list[str] | None:
-        """Run one transaction. None when it succeeded, else the per-item cancellation codes of a transaction
-        cancelled by a failed condition. A conflict with a concurrent transaction is reported as such."""
-        try:
-            self.client.transact_write_items(TransactItems=items)
-            return None
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            codes = cancellation_codes(err)
-            if "TransactionConflict" in codes:
-                raise Conflict("Another change to this user is in progress; please try again.") from err
-            if "ConditionalCheckFailed" not in codes:
-                raise
-            return codes
-
     def get(self, username: str) -> UserProfile | None:
-        response = self.client.get_item(TableName=self._table, Key=user_key(username), ConsistentRead=True)
+        response = self.client.get_item(TableName=self.table, Key=user_key(username), ConsistentRead=True)
         item = response.get("Item")
         if item is None:
             return None
         return UserProfile.model_validate(from_item(item))
 
     def email_owner(self, email: str) -> str | None:
-        response = self.client.get_item(TableName=self._table, Key=email_key(email), ConsistentRead=True)
+        response = self.client.get_item(TableName=self.table, Key=email_key(email), ConsistentRead=True)
         item = response.get("Item")
         return None if item is None else str(from_item(item)["username"])
 
@@ -115,7 +88,7 @@ class UserRepository:
             TransactItems=[
                 {
                     "Delete": {
-                        "TableName": self._table,
+                        "TableName": self.table,
                         "Key": user_key(profile.username),
                         "ConditionExpression": "email = :e",
                         "ExpressionAttributeValues": to_item({":e": profile.email}),
@@ -123,7 +96,7 @@ class UserRepository:
                 },
                 {
                     "Delete": {
-                        "TableName": self._table,
+                        "TableName": self.table,
                         "Key": email_key(profile.email),
                         "ConditionExpression": "username = :u",
                         "ExpressionAttributeValues": to_item({":u": profile.username}),
@@ -153,7 +126,7 @@ class UserRepository:
         items: list[dict[str, Any]] = [
             {
                 "Update": {
-                    "TableName": self._table,
+                    "TableName": self.table,
                     "Key": user_key(current.username),
                     "UpdateExpression": expression,
                     "ConditionExpression": "attribute_exists(pk) AND #e = :old",
@@ -166,15 +139,15 @@ class UserRepository:
             items += [
                 {
                     "Delete": {
-                        "TableName": self._table,
+                        "TableName": self.table,
                         "Key": email_key(current.email),
                         "ConditionExpression": "username = :u",
                         "ExpressionAttributeValues": to_item({":u": current.username}),
                     }
                 },
-                _claim_email(self._table, changed.email, current.username),
+                _claim_email(self.table, changed.email, current.username),
             ]
-        codes = self._transact(items)
+        codes = self.transact(items)
         if codes is None:
             return
         if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
