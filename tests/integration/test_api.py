@@ -12,9 +12,10 @@ import pytest
 
 from bookstore.catalog_models import Book
 from bookstore.repositories.products import ProductRepository
+from local.context import LocalLambdaContext
 from tests.support.api import load_api_modules
 from tests.support.apigw import call
-from tests.support.aws import LocalAws
+from tests.support.aws import EVENTS_DIR, LocalAws, load_event
 
 HOBBIT = Book(book_id="the-hobbit-j-r-r-tolkien", title="The Hobbit", author="J. R. R. Tolkien", genre="fantasy",
               year=1937, price_cents=1299, stock=10, description="A hobbit's adventure.")  # fmt: skip
@@ -385,3 +386,14 @@ def test_cors_header_names_only_the_front_end_origin(api, books) -> None:
     event = api_event("GET", f"/books/{HOBBIT.book_id}", headers={"Origin": "https://evil.example"})
     response = api.lambda_handler(event, LocalLambdaContext())
     assert "Access-Control-Allow-Origin" not in response.get("multiValueHeaders", {})
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (EVENTS_DIR / "api").glob("*.json") if p.stem != "chat"))
+def test_every_sample_api_event_runs_through_the_handler(api, local_aws, name) -> None:
+    ProductRepository(local_aws.tables["ProductsTable"], client=local_aws.dynamodb).create(
+        Book(book_id="dracula-bram-stoker", title="Dracula", author="Bram Stoker", genre="horror", year=1897,
+             price_cents=899, stock=5)
+    )  # fmt: skip
+    response = api.lambda_handler(load_event(f"api/{name}.json"), LocalLambdaContext())
+    expected = 403 if name == "customer_on_staff_route" else (201 if name == "place_order" else 200)
+    assert response["statusCode"] == expected, response["body"]
