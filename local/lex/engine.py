@@ -352,8 +352,9 @@ class _Turn:
         session = self.session
         action = (session.dialog_action or {}).get("type")
         active = session.intent is not None and session.intent.get("state") in {"InProgress", None}
-        if active and action == "ElicitSlot":
-            self._answer_slot(session.dialog_action["slotToElicit"])  # type: ignore[index]
+        slot = (session.dialog_action or {}).get("slotToElicit")
+        if active and action == "ElicitSlot" and isinstance(slot, str):
+            self._answer_slot(slot)
         elif active and action == "ConfirmIntent":
             self._answer_confirmation()
         else:

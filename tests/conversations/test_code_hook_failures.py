@@ -16,12 +16,12 @@ from tests.conversations.conftest import lex_client
 BEHAVIOUR: dict[str, Any] = {}
 
 
-def hook(event: dict[str, Any]) -> dict[str, Any]:
+def hook(event: dict[str, Any]) -> Any:  # Any: some modes answer with what Lex would reject
     mode = BEHAVIOUR.get("mode", "close")
     if mode == "raise":
         raise KeyError("boom")
     if mode == "not-a-dict":
-        return ["nope"]  # type: ignore[return-value]
+        return ["nope"]
     if mode == "no-session-state":
         return {"messages": []}
     if mode == "bad-action":
