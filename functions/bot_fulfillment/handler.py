@@ -25,4 +25,6 @@ def services() -> Services:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handle(LexEvent.model_validate(event), services()).dump()
+    shop = services()
+    shop.orders.lambda_context = context
+    return handle(LexEvent.model_validate(event), shop).dump()

@@ -54,6 +54,8 @@ class OrderService:
     products: ProductRepository
     idempotency_table: str
     idempotency_client: Any = None
+    # The current invocation's Lambda context, for callers that cannot pass it to place() (the bot's hook).
+    lambda_context: Any = None
 
     def place(self, request: PlaceOrderRequest, context: Any = None) -> Order:
         """Place an order once per (customer, idempotency key): a retry returns the first result.
@@ -69,6 +71,7 @@ class OrderService:
             raise_on_no_idempotency_key=True,
             expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
         )
+        context = context if context is not None else self.lambda_context
         if context is not None:
             config.register_lambda_context(context)  # an in-progress record expires with the invocation
 
