@@ -23,11 +23,14 @@ IntentHandler = Callable[[LexEvent, Caller, Services], LexResponse]
 REFUSAL = 'Sorry, only bookstore staff can register or edit users. Say "help" to see what I can do for you.'
 UNEXPECTED = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 FALLBACK = 'Sorry, I didn\'t understand that. Say "help" to hear what I can do.'
+HELP_CUSTOMER = (
+    'I can find books ("find books by Jane Austen"), recommend some ("recommend a mystery"), place an order '
+    '("buy two copies of Dracula"), tell you where your order is ("where is my order") and cancel it.'
+)
 HELP_STAFF = (
     'I can register a new user ("register a user jdoe with email jdoe@example.com") and edit a user\'s '
-    'email, first name or last name ("change the email of jdoe").'
+    'email, first name or last name ("change the email of jdoe"). ' + HELP_CUSTOMER
 )
-HELP_CUSTOMER = "I'm the bookstore assistant. Staff can use me to manage user accounts; more is coming soon."
 
 
 def handle(event: LexEvent, services: Services) -> LexResponse:

@@ -391,6 +391,9 @@ def test_help_depends_on_the_role(invoke) -> None:
     customer = invoke(lex_event("Help", invocation="FulfillmentCodeHook", username="carol", groups="customers"))
     assert "register a new user" in _message(staff)
     assert "register a new user" not in _message(customer)
+    for text in (_message(staff), _message(customer)):
+        assert "find books" in text
+        assert "place an order" in text
     assert staff["sessionState"]["intent"]["state"] == "Fulfilled"
 
 
