@@ -40,7 +40,7 @@ def synthesize(stage: str = "dev") -> dict[str, dict[str, Any]]:
         return {s.stack_name.removeprefix(prefix): s.template for s in assembly.stacks}
 
 
-def _env_name(logical: str) -> str:
+def table_env_variable(logical: str) -> str:
     """`ProductsTable` -> `PRODUCTS_TABLE_NAME`, the variable a deployed function reads."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", logical).upper() + "_NAME"
 
@@ -76,7 +76,7 @@ class LocalAws:
             "AWS_ENDPOINT_URL_S3": self.endpoint,
             "USER_POOL_ID": self.user_pool_id,
             "IMAGES_BUCKET_NAME": self.images_bucket,
-            **{f"{_env_name(logical)}": name for logical, name in self.tables.items()},
+            **{table_env_variable(logical): name for logical, name in self.tables.items()},
         }
 
     def reset_data(self) -> None:

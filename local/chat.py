@@ -36,7 +36,7 @@ class Target:
     stop: Callable[[], None] = lambda: None
 
 
-def _friendly(err: Exception) -> ChatError:
+def friendly_error(err: Exception) -> ChatError:
     from botocore.exceptions import (
         ClientError,
         EndpointConnectionError,
@@ -86,7 +86,7 @@ def deployed_target(args: argparse.Namespace) -> Target:
     except ChatError:
         raise
     except Exception as err:
-        raise _friendly(err) from err
+        raise friendly_error(err) from err
     return Target(client, bot_id, alias_id, locale_id, f"bot {bot_id} alias {alias_id} in {session.region_name}")
 
 
@@ -139,7 +139,7 @@ def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: Te
                 requestAttributes=attributes,
             )
         except Exception as err:
-            friendly = _friendly(err)
+            friendly = friendly_error(err)
             print(f"error: {friendly}", file=sys.stderr)
             if "not found" in str(friendly) or "credentials" in str(friendly) or "access denied" in str(friendly):
                 return 1

@@ -183,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except Exception as err:
-        from local.chat import _friendly
+        from local.chat import friendly_error
 
-        print(f"error: {_friendly(err)}", file=sys.stderr)
+        print(f"error: {friendly_error(err)}", file=sys.stderr)
         return 1
     print(f"{created} books created, {kept} already there (left unchanged)")
     return 0

@@ -55,6 +55,10 @@ class Intent(_LexModel):
         raw = filled.value.interpreted_value or filled.value.original_value
         return raw.strip() if raw and raw.strip() else None
 
+    def with_slot(self, slot: str, value: str) -> Intent:
+        """A copy with `slot` set to `value` (as Lex fills a scalar slot)."""
+        return self.model_copy(update={"slots": {**self.slots, slot: Slot.of(value)}})
+
     def dump(self) -> dict[str, Any]:
         # Unfilled slots are explicit nulls, as Lex sends them.
         data = self.model_dump(by_alias=True, exclude_none=True)

@@ -8,7 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from bookstore.errors import BookstoreError
 from bookstore.identity import Caller
-from bookstore.lex import Intent, LexEvent, LexResponse, Slot, close, delegate, elicit_intent, elicit_slot
+from bookstore.lex import LexEvent, LexResponse, close, delegate, elicit_intent, elicit_slot
 from bookstore.observability import logger, metrics, tracer
 from bookstore.services.user_admin import (
     check_attribute,
@@ -62,12 +62,6 @@ def _require_staff(event: LexEvent, caller: Caller) -> LexResponse | None:
     return close(event, "Failed", REFUSAL)
 
 
-def _with_value(intent: Intent, slot: str, value: str) -> Intent:
-    slots = dict(intent.slots)
-    slots[slot] = Slot.of(value)
-    return intent.model_copy(update={"slots": slots})
-
-
 def register_user(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     refusal = _require_staff(event, caller)
     if refusal:
@@ -87,7 +81,7 @@ def register_user(event: LexEvent, caller: Caller, services: Services) -> LexRes
             if value is None:
                 continue
             try:
-                intent = _with_value(intent, slot, check(value))
+                intent = intent.with_slot(slot, check(value))
             except BookstoreError as err:
                 return elicit_slot(event, slot, err.message)
         return delegate(event, intent)
@@ -122,19 +116,19 @@ def edit_user(event: LexEvent, caller: Caller, services: Services) -> LexRespons
         try:
             if username is not None:
                 username = admin.existing_user(username).username
-                intent = _with_value(intent, "Username", username)
+                intent = intent.with_slot("Username", username)
         except BookstoreError as err:
             return elicit_slot(event, "Username", err.message)
         try:
             if attribute is not None:
                 attribute = check_attribute(attribute)
-                intent = _with_value(intent, "Attribute", attribute)
+                intent = intent.with_slot("Attribute", attribute)
         except BookstoreError as err:
             return elicit_slot(event, "Attribute", err.message)
         try:
             if new_value is not None and attribute is not None and username is not None:
                 new_value = admin.check_new_value(check_attribute(attribute), new_value, username)
-                intent = _with_value(intent, "NewValue", new_value)
+                intent = intent.with_slot("NewValue", new_value)
         except BookstoreError as err:
             return elicit_slot(event, "NewValue", err.message)
         return delegate(event, intent)

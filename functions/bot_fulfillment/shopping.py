@@ -11,7 +11,7 @@ import re
 from bookstore.catalog_models import MAX_QUANTITY, Book, Order, OrderLineRequest
 from bookstore.errors import BookstoreError, OrderNotFound, ValidationError
 from bookstore.identity import Caller
-from bookstore.lex import Intent, LexEvent, LexResponse, Slot, close, confirm_intent, delegate, elicit_slot
+from bookstore.lex import LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 from bookstore.services.orders import PlaceOrderRequest
 from bookstore.wiring import Services
 
@@ -22,12 +22,6 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
 
 def money(cents: int) -> str:
     return f"${cents / 100:,.2f}"
-
-
-def _with(intent: Intent, slot: str, value: str) -> Intent:
-    slots = dict(intent.slots)
-    slots[slot] = Slot.of(value)
-    return intent.model_copy(update={"slots": slots})
 
 
 def _describe(book: Book) -> str:
@@ -95,7 +89,7 @@ def place_order(event: LexEvent, caller: Caller, services: Services) -> LexRespo
             return elicit_slot(event, "Title", f'I couldn\'t find a book called "{title}". Which book would you like?')
         if book.stock == 0:
             return close(event, "Failed", f"Sorry, {book.title} is sold out right now.")
-        intent = _with(intent, "Title", book.title)
+        intent = intent.with_slot("Title", book.title)
         event.session_state.session_attributes[BOOK_ATTRIBUTE] = book.book_id
     if quantity is not None:
         if not 1 <= quantity <= MAX_QUANTITY:
@@ -104,7 +98,7 @@ def place_order(event: LexEvent, caller: Caller, services: Services) -> LexRespo
             return elicit_slot(
                 event, "Quantity", f"We have {book.stock} copies of {book.title}. How many would you like?"
             )
-        intent = _with(intent, "Quantity", str(quantity))
+        intent = intent.with_slot("Quantity", str(quantity))
 
     if event.invocation_source == "DialogCodeHook":
         if book is not None and quantity is not None and intent.confirmation_state in (None, "None"):
@@ -165,7 +159,7 @@ def cancel_order(event: LexEvent, caller: Caller, services: Services) -> LexResp
         order = services.orders.get_mine(username, order_id.upper())
     except OrderNotFound:
         return elicit_slot(event, "OrderId", f"I can't find order {order_id} among your orders. Which order?")
-    intent = _with(intent, "OrderId", order.order_id)
+    intent = intent.with_slot("OrderId", order.order_id)
 
     if event.invocation_source == "DialogCodeHook":
         if order.status == "CANCELLED":

@@ -36,16 +36,7 @@ def _to_order(item: dict[str, Any]) -> Order:
     data = from_item(item)
     fields = set(Order.model_fields)
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if hasattr(value, "to_integral_value"):  # Decimal from DynamoDB
-            return int(value)
-        return value
-
-    return Order.model_validate({k: plain(v) for k, v in data.items() if k in fields})
+    return Order.model_validate({k: v for k, v in data.items() if k in fields})
 
 
 class OrderRepository(DynamoRepository):

@@ -53,9 +53,7 @@ def posting(book: Book, term: str, weight: float) -> dict[str, Any]:
 def _to_book(item: dict[str, Any]) -> Book:
     data = from_item(item)
     fields = set(Book.model_fields)
-    return Book.model_validate(
-        {k: (int(v) if k in {"year", "price_cents", "stock"} else v) for k, v in data.items() if k in fields}
-    )
+    return Book.model_validate({k: v for k, v in data.items() if k in fields})
 
 
 class ProductRepository(DynamoRepository):

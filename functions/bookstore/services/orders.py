@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -18,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from pydantic import BaseModel, ConfigDict, Field
 
+from bookstore import aws
 from bookstore.catalog_models import (
     MAX_ORDER_LINES,
     Order,
@@ -64,7 +66,6 @@ class OrderService:
         """
         if len({line.book_id for line in request.lines}) != len(request.lines):
             raise ValidationError("Each book may appear once in an order; set its quantity instead.")
-        persistence = DynamoDBPersistenceLayer(table_name=self.idempotency_table, boto3_client=self.idempotency_client)
         config = IdempotencyConfig(
             event_key_jmespath="[username, idempotency_key]",
             payload_validation_jmespath="lines",
@@ -78,7 +79,7 @@ class OrderService:
         place_once = idempotent_function(
             self._place,
             data_keyword_argument="request",
-            persistence_store=persistence,
+            persistence_store=self._persistence,
             config=config,
             output_serializer=PydanticSerializer(model=Order),
         )
@@ -89,6 +90,13 @@ class OrderService:
         except IdempotencyAlreadyInProgressError as err:
             raise Conflict("This order is already being placed; retry in a moment to get its result.") from err
         return result
+
+    @cached_property
+    def _persistence(self) -> DynamoDBPersistenceLayer:
+        # Once per cold start, on the function's cached client: not a new layer and client per order.
+        return DynamoDBPersistenceLayer(
+            table_name=self.idempotency_table, boto3_client=self.idempotency_client or aws.client("dynamodb")
+        )
 
     def _place(self, request: PlaceOrderRequest) -> Order:
         books = self.products.get_many([line.book_id for line in request.lines])
