@@ -8,7 +8,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +18,7 @@ import boto3
 from botocore.config import Config
 
 from local.provision import create_tables, create_user_pool
+from local.streams import StreamReader, StreamWorker
 
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
@@ -53,6 +54,7 @@ class LocalAws:
     client_id: str
     server: Any = None
     images_bucket: str = "product-images"
+    workers: list[StreamWorker] = field(default_factory=list)
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -93,6 +95,9 @@ class LocalAws:
                 cognito.admin_delete_user(UserPoolId=self.user_pool_id, Username=user["Username"])
 
     def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers.clear()
         if self.server is not None:
             self.server.stop()
             self.server = None
@@ -138,38 +143,51 @@ def progress(message: str) -> Iterator[None]:
     print(f" done ({time.perf_counter() - started:.1f} s)", file=sys.stderr, flush=True)
 
 
-def in_process_code_hook(aws: LocalAws, *, verbose: bool = False) -> Any:
-    """The real bot code hook, imported in this process, with its environment pointed at `aws`."""
+def in_process_handler(
+    aws: LocalAws, module_name: str, function_name: str, *, verbose: bool = False
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function's real handler, imported in this process, with its environment pointed at `aws`."""
     import importlib
+    import warnings
 
+    from bookstore import aws as function_clients
     from local.context import LocalLambdaContext
 
     os.environ.update(aws.function_environment())
     os.environ.update(
         {
-            "POWERTOOLS_SERVICE_NAME": "bot",
+            "POWERTOOLS_SERVICE_NAME": function_name,
             "POWERTOOLS_METRICS_NAMESPACE": "Bookstore",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": "INFO" if verbose else "WARNING",
             "POWERTOOLS_METRICS_DISABLED": "false" if verbose else "true",
         }
     )
-    import warnings
-
-    from bookstore import aws as function_clients
-
-    # A turn that records no business metric is normal here; Powertools warns about it on every flush.
+    # An invocation that records no business metric is normal here; Powertools warns about it on every flush.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
 
     function_clients.clear_clients()
-    module = importlib.import_module("bot_fulfillment.handler")
-    module = importlib.reload(module)
+    module = importlib.reload(importlib.import_module(module_name))
 
-    def hook(event: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = module.lambda_handler(event, LocalLambdaContext(function_name="bot-fulfillment"))
+    def handler(event: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = module.lambda_handler(event, LocalLambdaContext(function_name=function_name))
         return result
 
-    return hook
+    return handler
+
+
+def in_process_code_hook(aws: LocalAws, *, verbose: bool = False) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The real bot code hook, imported in this process, with its environment pointed at `aws`."""
+    return in_process_handler(aws, "bot_fulfillment.handler", "bot", verbose=verbose)
+
+
+def start_recommendations_worker(aws: LocalAws, *, verbose: bool = False) -> StreamWorker:
+    """The recommendations worker on the orders table's stream, as the deployed event source mapping runs it."""
+    handler = in_process_handler(aws, "recommendations_worker.handler", "recommendations", verbose=verbose)
+    table = aws.client("dynamodb").describe_table(TableName=aws.tables["OrdersTable"])["Table"]
+    worker = StreamWorker(StreamReader(aws.client("dynamodbstreams"), table["LatestStreamArn"]), handler).start()
+    aws.workers.append(worker)
+    return worker
 
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"

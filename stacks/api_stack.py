@@ -37,6 +37,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/books", "POST", "api"),
     Route("/books/{book_id}", "GET", "api", public=True),
     Route("/books/{book_id}", "PATCH", "api"),
+    Route("/books/{book_id}/similar", "GET", "api", public=True),
     Route("/books/{book_id}/stock", "PUT", "api"),
     Route("/books/{book_id}/image-upload", "POST", "api"),
     Route("/genres", "GET", "api", public=True),

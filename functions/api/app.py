@@ -189,6 +189,17 @@ def get_book(book_id: BookIdPath) -> BookOut:
     return _book_out(services().catalog.get(book_id))
 
 
+@app.get(
+    "/books/<book_id>/similar",
+    summary="Customers who bought this book also bought",
+    tags=["recommendations"],
+    responses=ERRORS,
+)
+def similar_books(book_id: BookIdPath, limit: Limit = 10) -> Recommendations:
+    picks = services().recommendations.similar_to(book_id, limit)
+    return Recommendations(items=[RecommendationOut(book=_book_out(p.book), reason=p.reason) for p in picks])
+
+
 @app.get("/genres", summary="The genres of the catalog", tags=["catalog"])
 def list_genres() -> Genres:
     return Genres(genres=list(GENRES))

@@ -46,6 +46,11 @@ class ShopEnv(BotEnv):
     idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
 
 
+class RecommendationsWorkerEnv(BaseEnv):
+    products_table_name: str = Field(alias="PRODUCTS_TABLE_NAME", min_length=1)
+    recommendations_table_name: str = Field(alias="RECOMMENDATIONS_TABLE_NAME", min_length=1)
+
+
 class ApiEnv(ShopEnv):
     images_bucket_name: str = Field(alias="IMAGES_BUCKET_NAME", default="")
     allowed_origin: str = Field(alias="ALLOWED_ORIGIN", default="http://localhost:8080")

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import load_bot_model
-from local.aws import LocalAws, in_process_code_hook, progress, start_local_aws, synthesize
+from local.aws import (
+    LocalAws,
+    in_process_code_hook,
+    progress,
+    start_local_aws,
+    start_recommendations_worker,
+    synthesize,
+)
 from local.lex.engine import ALIASES, BOT_ID, DialogEngine
 from local.lex.server import LexHTTPServer, check_port_free
 
@@ -81,6 +88,8 @@ def start_runtime(
             endpoint=aws_endpoint, tables={"UsersTable": users_table}, user_pool_id=user_pool_id, client_id=""
         )
     hook = in_process_code_hook(aws, verbose=verbose)
+    if aws_endpoint is None:  # our own stack: learn from its orders as the deployed worker does
+        start_recommendations_worker(aws, verbose=verbose)
     engine = DialogEngine(model, hook)
     try:
         server = LexHTTPServer(engine, host, port).start()

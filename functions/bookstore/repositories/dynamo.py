@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from bookstore import aws
 from bookstore.errors import Conflict
 
+BATCH_GET_LIMIT = 100
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -51,6 +52,29 @@ class DynamoRepository:
     @property
     def client(self) -> Any:
         return self._client or aws.client("dynamodb")
+
+    def batch_get(
+        self, keys: Sequence[Mapping[str, Any]], *, consistent: bool = False, projection: str | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """BatchGetItem in chunks of 100 (one request each), retrying unprocessed keys; missing keys are absent."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            spec: dict[str, Any] = {"Keys": list(keys[start : start + BATCH_GET_LIMIT]), "ConsistentRead": consistent}
+            if projection:
+                spec["ProjectionExpression"] = projection
+            if names:
+                spec["ExpressionAttributeNames"] = dict(names)
+            request: dict[str, Any] = {self.table: spec}
+            for _ in range(5):
+                response = self.client.batch_get_item(RequestItems=request)
+                found += response.get("Responses", {}).get(self.table, [])
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise Conflict("DynamoDB is busy (keys left unprocessed); please try again.")
+        return found
 
     def transact(self, items: list[dict[str, Any]]) -> list[str] | None:
         """Run one TransactWriteItems. None when it succeeded; the per-item cancellation codes when a

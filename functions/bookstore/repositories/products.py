@@ -18,7 +18,6 @@ from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 from bookstore.search import index_terms
 
 META = "META"
-BATCH_GET_LIMIT = 100
 POSTINGS_PER_TERM = 500
 
 
@@ -65,19 +64,8 @@ class ProductRepository(DynamoRepository):
 
     def get_many(self, book_ids: Sequence[str]) -> dict[str, Book]:
         """BatchGetItem in chunks of 100, retrying unprocessed keys; missing ids are simply absent."""
-        found: dict[str, Book] = {}
-        unique = list(dict.fromkeys(book_ids))
-        for start in range(0, len(unique), BATCH_GET_LIMIT):
-            request = {self.table: {"Keys": [book_key(i) for i in unique[start : start + BATCH_GET_LIMIT]]}}
-            for _ in range(5):
-                response = self.client.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self.table, []):
-                    book = _to_book(item)
-                    found[book.book_id] = book
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-        return found
+        items = self.batch_get([book_key(i) for i in dict.fromkeys(book_ids)])
+        return {book.book_id: book for book in map(_to_book, items)}
 
     def by_genre(
         self, genre: str, limit: int, start_key: dict[str, Any] | None

@@ -1,23 +1,330 @@
-"""Recommendations table: precomputed lists read by the shop (written by the recommendations worker, Step 5).
+"""Recommendations table: the item-to-item model, maintained by the recommendations worker.
 
-    BESTSELLERS / ALL            book_ids, the overall bestsellers
-    BESTSELLERS / GENRE#<genre>  book_ids, a genre's bestsellers
-Until orders exist, `make seed` writes the store's featured books there.
+    BOOK#<id>        / STATS      n, sales (forward-decayed), genre, title, v, and c#<other> co-purchase counts
+    BOOK#<id>        / SIMILAR    items [{b, s, g}]: its top-N similar books; v: the STATS version it came from
+    CUSTOMER#<user>  / HISTORY    orders {id: {at, lines [{b, t, g, q}]}}: the active orders the model counts; v
+    ORDER#<id>       / APPLIED    state added|removed, sales {book: weight}: what the model did with the order
+    BESTSELLERS      / ALL        book_ids (best first), scores; v
+    BESTSELLERS      / GENRE#<g>  the same for a genre
+Until orders exist, `make seed` writes the store's featured books (score 0) to the bestseller lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bookstore.recommender import Applied, History, Line, Outcome, Purchase, SimilarEntry
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
+
+STATS, SIMILAR, HISTORY, APPLIED, BESTSELLERS = "STATS", "SIMILAR", "HISTORY", "APPLIED", "BESTSELLERS"
+CO_PREFIX = "c#"
+
+
+def book_key(book_id: str, sort: str = STATS) -> dict[str, Any]:
+    return to_item({"pk": f"BOOK#{book_id}", "sk": sort})
+
+
+def history_key(username: str) -> dict[str, Any]:
+    return to_item({"pk": f"CUSTOMER#{username}", "sk": HISTORY})
+
+
+def applied_key(order_id: str) -> dict[str, Any]:
+    return to_item({"pk": f"ORDER#{order_id}", "sk": APPLIED})
+
+
+def list_key(genre: str | None) -> dict[str, Any]:
+    return to_item({"pk": BESTSELLERS, "sk": f"GENRE#{genre}" if genre else "ALL"})
+
+
+def number(value: float | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(format(value, ".12g"))
+
+
+# ---- item <-> model -------------------------------------------------------------------------------------
+
+
+def history_item(username: str, history: History, version: int) -> dict[str, Any]:
+    orders = {
+        p.order_id: {
+            "at": p.at,
+            "lines": [{"b": x.book_id, "t": x.title, "g": x.genre, "q": x.quantity} for x in p.lines],
+        }
+        for p in history.orders.values()
+    }
+    return {"pk": f"CUSTOMER#{username}", "sk": HISTORY, "orders": orders, "v": version}
+
+
+def to_history(item: Mapping[str, Any] | None) -> History:
+    if not item:
+        return History()
+    data = from_item(item)
+    orders = {
+        order_id: Purchase(
+            order_id,
+            value["at"],
+            tuple(Line(x["b"], x.get("t", ""), x.get("g"), int(x.get("q", 1))) for x in value["lines"]),
+        )
+        for order_id, value in data.get("orders", {}).items()
+    }
+    return History(orders, int(data.get("v", 0)))
+
+
+def applied_item(order_id: str, username: str, applied: Applied) -> dict[str, Any]:
+    return {
+        "pk": f"ORDER#{order_id}",
+        "sk": APPLIED,
+        "state": applied.state,
+        "sales": applied.sales or None,
+        "username": username,
+    }
+
+
+def to_applied(item: Mapping[str, Any] | None) -> Applied | None:
+    if not item:
+        return None
+    state = item["state"]["S"]
+    sales = {book: Decimal(value["N"]) for book, value in item.get("sales", {}).get("M", {}).items()}
+    return Applied("added" if state == "added" else "removed", sales)
+
+
+@dataclass
+class BookRow:
+    book_id: str
+    n: int
+    sales: Decimal
+    genre: str | None
+    title: str
+    version: int
+    co: dict[str, int]
+
+
+def to_row(item: Mapping[str, Any]) -> BookRow:
+    data = from_item({k: v for k, v in item.items() if not k.startswith(CO_PREFIX)})
+    co = {k[len(CO_PREFIX) :]: int(v["N"]) for k, v in item.items() if k.startswith(CO_PREFIX)}
+    sales = Decimal(item["sales"]["N"]) if "sales" in item else Decimal(0)
+    return BookRow(
+        data["pk"].removeprefix("BOOK#"),
+        int(data.get("n", 0)),
+        sales,
+        data.get("genre"),
+        data.get("title", ""),
+        int(data.get("v", 0)),
+        co,
+    )
+
+
+def row_item(row: BookRow) -> dict[str, Any]:
+    item = to_item(
+        {
+            "pk": f"BOOK#{row.book_id}",
+            "sk": STATS,
+            "n": row.n,
+            "sales": row.sales,
+            "genre": row.genre,
+            "title": row.title,
+            "v": row.version,
+        }
+    )
+    item.update({f"{CO_PREFIX}{other}": {"N": str(count)} for other, count in row.co.items() if count})
+    return item
+
+
+def similar_item(book_id: str, entries: Sequence[SimilarEntry], version: int) -> dict[str, Any]:
+    return {
+        "pk": f"BOOK#{book_id}",
+        "sk": SIMILAR,
+        "v": version,
+        "items": [{"b": e.book_id, "s": number(e.score), "g": e.genre} for e in entries],
+    }
+
+
+def to_similar(item: Mapping[str, Any] | None) -> list[SimilarEntry]:
+    if not item:
+        return []
+    return [SimilarEntry(x["b"], float(x["s"]), x.get("g")) for x in from_item(item).get("items", [])]
+
+
+@dataclass
+class RankedList:
+    entries: list[tuple[str, float]]
+    version: int  # 0: not stored yet
+
+
+def to_ranked(item: Mapping[str, Any] | None) -> RankedList:
+    if not item:
+        return RankedList([], 0)
+    data = from_item(item)
+    ids = [str(b) for b in data.get("book_ids", [])]
+    scores = [float(s) for s in data.get("scores", [])]
+    scores += [0.0] * (len(ids) - len(scores))  # a seeded list has no scores yet
+    return RankedList(list(zip(ids, scores, strict=True)), int(data.get("v", 0)))
+
+
+def ranked_item(genre: str | None, ranked: Sequence[tuple[str, float]], version: int) -> dict[str, Any]:
+    return {
+        "pk": BESTSELLERS,
+        "sk": f"GENRE#{genre}" if genre else "ALL",
+        "v": version,
+        "book_ids": [b for b, _ in ranked],
+        "scores": [number(s) for _, s in ranked],
+    }
+
+
+def _key_of(item: Mapping[str, Any]) -> tuple[str, str]:
+    return item["pk"]["S"], item["sk"]["S"]
+
+
+# ---- the repository -------------------------------------------------------------------------------------
 
 
 class RecommendationRepository(DynamoRepository):
+    # ---- read path: each method is one request --------------------------------------------------------
+
+    def history(self, username: str) -> History:
+        return to_history(self.client.get_item(TableName=self.table, Key=history_key(username)).get("Item"))
+
+    def lists(
+        self, similar_of: Sequence[str] = (), genres: Sequence[str] = (), overall: bool = False
+    ) -> tuple[dict[str, list[SimilarEntry]], dict[str, list[str]], list[str]]:
+        """Similar lists of some books and bestseller lists, in one BatchGetItem."""
+        keys = [book_key(b, SIMILAR) for b in dict.fromkeys(similar_of)]
+        keys += [list_key(g) for g in dict.fromkeys(genres)]
+        if overall:
+            keys.append(list_key(None))
+        items = {_key_of(i): i for i in self.batch_get(keys)} if keys else {}
+        similar = {b: to_similar(items.get((f"BOOK#{b}", SIMILAR))) for b in similar_of}
+        genre_lists = {g: [b for b, _ in to_ranked(items.get((BESTSELLERS, f"GENRE#{g}"))).entries] for g in genres}
+        top = [b for b, _ in to_ranked(items.get((BESTSELLERS, "ALL"))).entries] if overall else []
+        return similar, genre_lists, top
+
     def bestsellers(self, genre: str | None = None) -> list[str]:
-        key = to_item({"pk": "BESTSELLERS", "sk": f"GENRE#{genre}" if genre else "ALL"})
-        item = self.client.get_item(TableName=self.table, Key=key).get("Item")
-        return [str(b) for b in from_item(item).get("book_ids", [])] if item else []
+        item = self.client.get_item(TableName=self.table, Key=list_key(genre)).get("Item")
+        return [b for b, _ in to_ranked(item).entries]
+
+    # ---- worker ---------------------------------------------------------------------------------------
+
+    def load(self, username: str, order_id: str) -> tuple[History, Applied | None]:
+        """A customer's history and what was applied for an order: one strongly consistent BatchGetItem."""
+        items = {_key_of(i): i for i in self.batch_get([history_key(username), applied_key(order_id)], consistent=True)}
+        return (
+            to_history(items.get((f"CUSTOMER#{username}", HISTORY))),
+            to_applied(items.get((f"ORDER#{order_id}", APPLIED))),
+        )
+
+    def commit(
+        self,
+        username: str,
+        order_id: str,
+        before: History,
+        before_applied: Applied | None,
+        outcome: Outcome,
+        meta: Mapping[str, tuple[str, str | None]],
+    ) -> list[str] | None:
+        """Write an event's outcome in one transaction, conditional on the history and the applied record being
+        what was read; None when written, the cancellation codes when something changed meanwhile."""
+        marker: dict[str, Any] = {
+            "Put": {
+                "TableName": self.table,
+                "Item": to_item(applied_item(order_id, username, outcome.applied)),
+                "ConditionExpression": "attribute_not_exists(pk)" if before_applied is None else "#s = :s",
+            }
+        }
+        if before_applied is not None:
+            marker["Put"]["ExpressionAttributeNames"] = {"#s": "state"}
+            marker["Put"]["ExpressionAttributeValues"] = to_item({":s": before_applied.state})
+        items: list[dict[str, Any]] = [marker]
+        if outcome.history is not before:
+            version = before.version + 1
+            put: dict[str, Any] = {
+                "TableName": self.table,
+                "Item": to_item(history_item(username, outcome.history, version)),
+                "ConditionExpression": "attribute_not_exists(pk)" if before.version == 0 else "v = :v",
+            }
+            if before.version:
+                put["ExpressionAttributeValues"] = to_item({":v": before.version})
+            items.append({"Put": put})
+        for book in sorted(outcome.counts.books() | set(outcome.sales)):
+            items.append({"Update": self._row_update(book, outcome, meta.get(book))})
+        return self.transact(items)
+
+    def _row_update(self, book: str, outcome: Outcome, meta: tuple[str, str | None] | None) -> dict[str, Any]:
+        adds, names = ["v :one"], {}
+        values: dict[str, Any] = {":one": 1}
+        if book in outcome.counts.n:
+            adds.append("n :dn")
+            values[":dn"] = outcome.counts.n[book]
+        if book in outcome.sales:
+            adds.append("sales :ds")
+            values[":ds"] = outcome.sales[book]
+        for index, (other, count) in enumerate(sorted(outcome.counts.co.get(book, {}).items())):
+            names[f"#c{index}"] = f"{CO_PREFIX}{other}"
+            values[f":c{index}"] = count
+            adds.append(f"#c{index} :c{index}")
+        expression = "ADD " + ", ".join(adds)
+        if meta is not None:
+            title, genre = meta
+            expression += " SET title = :t" + (", genre = :g" if genre else "")
+            values[":t"] = title
+            if genre:
+                values[":g"] = genre
+        update: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": book_key(book),
+            "UpdateExpression": expression,
+            "ExpressionAttributeValues": to_item(values),
+        }
+        if names:
+            update["ExpressionAttributeNames"] = names
+        return update
+
+    def rows(self, book_ids: Iterable[str], *, full: bool = True) -> dict[str, BookRow]:
+        """Books' STATS rows (strongly consistent); without `full`, only n, genre and title."""
+        keys = [book_key(b) for b in sorted(set(book_ids))]
+        if full:
+            items = self.batch_get(keys, consistent=True)
+        else:
+            items = self.batch_get(keys, consistent=True, projection="pk, n, genre, title")
+        return {row.book_id: row for row in map(to_row, items)}
+
+    def similar_lists(self, book_ids: Iterable[str]) -> dict[str, tuple[list[SimilarEntry], int]]:
+        items = self.batch_get([book_key(b, SIMILAR) for b in sorted(set(book_ids))], consistent=True)
+        return {i["pk"]["S"].removeprefix("BOOK#"): (to_similar(i), int(i.get("v", {}).get("N", 0))) for i in items}
+
+    def put_similar(self, book_id: str, entries: Sequence[SimilarEntry], version: int) -> bool:
+        """Write a similar list unless one computed from a newer STATS version is there; True when written."""
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=to_item(similar_item(book_id, entries, version)),
+                ConditionExpression="attribute_not_exists(pk) OR v <= :v",
+                ExpressionAttributeValues=to_item({":v": version}),
+            )
+            return True
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def ranked_lists(self, genres: Iterable[str | None]) -> dict[str | None, RankedList]:
+        wanted = list(dict.fromkeys(genres))
+        items = {_key_of(i): i for i in self.batch_get([list_key(g) for g in wanted], consistent=True)}
+        return {g: to_ranked(items.get((BESTSELLERS, f"GENRE#{g}" if g else "ALL"))) for g in wanted}
+
+    def put_ranked(self, genre: str | None, ranked: Sequence[tuple[str, float]], expected_version: int) -> bool:
+        """Optimistic write of a bestseller list; False when another writer changed it first."""
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item=to_item(ranked_item(genre, ranked, expected_version + 1)),
+                ConditionExpression="attribute_not_exists(pk) OR attribute_not_exists(v) OR v = :v",
+                ExpressionAttributeValues=to_item({":v": expected_version}),
+            )
+            return True
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+
+    # ---- seed -----------------------------------------------------------------------------------------
 
     def put_bestsellers(self, book_ids: list[str], genre: str | None = None) -> None:
-        self.client.put_item(
-            TableName=self.table,
-            Item=to_item({"pk": "BESTSELLERS", "sk": f"GENRE#{genre}" if genre else "ALL", "book_ids": book_ids}),
-        )
+        self.client.put_item(TableName=self.table, Item=to_item(ranked_item(genre, [(b, 0.0) for b in book_ids], 0)))

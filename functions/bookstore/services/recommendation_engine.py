@@ -1,0 +1,208 @@
+"""The write side of recommendations: learn from order events, then refresh the derived lists.
+
+Per order event (exactly once): read the customer's history and the order's applied record, compute the
+event's effect (bookstore.recommender.apply_event) and write it in one transaction conditional on both being
+unchanged; a concurrent change retries from the read. Replays and duplicates read an applied record and change
+nothing.
+
+Per batch (idempotent, may repeat): recompute the top-N similar list of every book whose counts the batch
+touched, and merge new sales into the bestseller lists (optimistic, versioned writes).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from bookstore.catalog_models import Order
+from bookstore.errors import Conflict, ValidationError
+from bookstore.observability import logger, metrics
+from bookstore.recommender import (
+    Line,
+    OrderEvent,
+    Purchase,
+    SimilarEntry,
+    apply_event,
+    merge_ranking,
+    top_similar,
+)
+from bookstore.repositories.dynamo import from_item
+from bookstore.repositories.products import ProductRepository
+from bookstore.repositories.recommendations import BookRow, RecommendationRepository
+
+COMMIT_ATTEMPTS = 6
+
+
+def event_action(record: Mapping[str, Any]) -> tuple[str, Order] | None:
+    """("add" | "remove", order) for a DynamoDB stream record of the orders table, or None when the record
+    does not change what the model counts (another item type, a move to SHIPPED or DELIVERED).
+
+    Raises ValidationError for a record that is not a well-formed order event (a poison record)."""
+    name = record.get("eventName")
+    body = record.get("dynamodb")
+    if name not in ("INSERT", "MODIFY", "REMOVE") or not isinstance(body, Mapping):
+        raise ValidationError(f"Not a DynamoDB stream record (eventName={name!r})")
+    keys = body.get("Keys") or {}
+    sort_key = (keys.get("sk") or {}).get("S", "")
+    if not sort_key.startswith("ORDER#"):
+        return None
+    old = _order(body.get("OldImage")) if name != "INSERT" else None
+    new = _order(body.get("NewImage")) if name != "REMOVE" else None
+    if name == "INSERT" and new is not None and new.status != "CANCELLED":
+        return "add", new
+    if name == "MODIFY" and old is not None and new is not None:
+        if old.status != "CANCELLED" and new.status == "CANCELLED":
+            return "remove", new
+        return None
+    if name == "REMOVE" and old is not None and old.status != "CANCELLED":
+        return "remove", old
+    return None
+
+
+def _order(image: Any) -> Order | None:
+    if image is None:
+        raise ValidationError("The stream record lacks the order image (the stream must be NEW_AND_OLD_IMAGES)")
+    try:
+        data = from_item(image)
+        return Order.model_validate({k: v for k, v in data.items() if k in Order.model_fields})
+    except Exception as err:  # a malformed image in any way is a poison record
+        raise ValidationError(f"The stream record's order image is invalid: {err}") from err
+
+
+@dataclass
+class Batch:
+    """What one invocation learned, so the derived lists are refreshed once per batch."""
+
+    engine: RecommendationEngine
+    books: set[str] = field(default_factory=set)
+    customers_changed: set[str] = field(default_factory=set)
+    sold: set[str] = field(default_factory=set)
+    applied: int = 0
+    skipped: int = 0
+    _meta: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def prefetch(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Genres of every book in the batch, in one read (records that do not parse are left to fail later)."""
+        wanted: set[str] = set()
+        for record in records:
+            try:
+                found = event_action(record)
+            except ValidationError:
+                continue
+            if found:
+                wanted |= {line.book_id for line in found[1].lines}
+        self._lookup(wanted)
+
+    def _lookup(self, book_ids: set[str]) -> None:
+        missing = book_ids - set(self._meta)
+        if missing:
+            books = self.engine.products.get_many(sorted(missing))
+            for book_id in missing:
+                book = books.get(book_id)
+                self._meta[book_id] = (book.title, book.genre) if book else ("", None)
+
+    def record(self, record: Mapping[str, Any]) -> None:
+        found = event_action(record)
+        if found is None:
+            self.skipped += 1
+            return
+        action, order = found
+        self._lookup({line.book_id for line in order.lines})
+        purchase = Purchase(
+            order.order_id,
+            order.created_at,
+            tuple(
+                Line(x.book_id, x.title or self._meta[x.book_id][0], self._meta[x.book_id][1], x.quantity)
+                for x in order.lines
+            ),
+        )
+        event = OrderEvent("add" if action == "add" else "remove", order.username, purchase)
+        touched, counted, changed = self.engine.learn(event, {b: (t or "", g) for b, (t, g) in self._meta.items()})
+        self.books |= touched
+        self.customers_changed |= counted
+        self.sold |= {line.book_id for line in order.lines}
+        self.applied += int(changed)
+        self.skipped += int(not changed)
+
+    def refresh(self) -> None:
+        if self.books:
+            self.engine.refresh(self.books, self.customers_changed, self.sold)
+
+
+@dataclass
+class RecommendationEngine:
+    recommendations: RecommendationRepository
+    products: ProductRepository
+    sleep: Any = time.sleep
+
+    def batch(self) -> Batch:
+        return Batch(self)
+
+    def learn(self, event: OrderEvent, meta: Mapping[str, tuple[str, str | None]]) -> tuple[set[str], set[str], bool]:
+        """Apply one event exactly once. Returns the books whose rows may have changed and those whose customer
+        count may have changed (for a replay too, so a batch that failed after writing its counts still
+        refreshes their lists), and whether anything changed now."""
+        order_id = event.purchase.order_id
+        for attempt in range(COMMIT_ATTEMPTS):
+            history, applied = self.recommendations.load(event.username, order_id)
+            outcome = apply_event(history, applied, event)
+            touched = set(history.window()) | {line.book_id for line in event.purchase.lines}
+            if not outcome.changed:
+                logger.debug("Order event already applied", extra={"order_id": order_id, "action": event.action})
+                return touched, touched, False
+            try:
+                codes = self.recommendations.commit(event.username, order_id, history, applied, outcome, meta)
+            except Conflict:
+                codes = ["TransactionConflict"]
+            if codes is None:
+                metrics.add_metric(
+                    name="OrdersLearned" if event.action == "add" else "OrdersUnlearned", unit=MetricUnit.Count, value=1
+                )
+                return touched | outcome.counts.books() | set(outcome.history.window()), set(outcome.counts.n), True
+            self.sleep(min(0.05 * 2**attempt, 1.0) * random.random())  # noqa: S311 (jitter, not security)
+        raise Conflict(f"Order {order_id}: the customer's history kept changing; the record will be retried.")
+
+    def refresh(self, books: set[str], customers_changed: set[str], sold: set[str]) -> None:
+        """Recompute the similar lists of the books whose rows changed, and re-rank those of their partners when a
+        partner's customer count changed (the count is in the denominator of every similarity with it)."""
+        rows = self.recommendations.rows(books)
+        neighbours = {other for b in customers_changed & set(rows) for other in rows[b].co} - set(rows)
+        rows.update(self.recommendations.rows(neighbours))
+        partners = {other for row in rows.values() for other in row.co} - set(rows)
+        known = {**self.recommendations.rows(partners, full=False), **rows}
+        n = {book: row.n for book, row in known.items()}
+        stored = self.recommendations.similar_lists(rows)
+        for book, row in rows.items():
+            entries = [
+                SimilarEntry(other, score, known[other].genre) for other, score in top_similar(book, row.n, row.co, n)
+            ]
+            current = stored.get(book, ([], -1))[0]
+            # A book whose own counts changed gets fresh scores; a neighbour only when its ranking changed.
+            if current != entries if book in books else [e.book_id for e in current] != [e.book_id for e in entries]:
+                self.recommendations.put_similar(book, entries, row.version)
+        self._merge_bestsellers({b: rows[b] for b in sold if b in rows})
+
+    def _merge_bestsellers(self, sold: Mapping[str, BookRow]) -> None:
+        by_list: dict[str | None, dict[str, float]] = {None: {}}
+        for book, row in sold.items():
+            by_list[None][book] = float(row.sales)
+            if row.genre:
+                by_list.setdefault(row.genre, {})[book] = float(row.sales)
+        pending = dict(by_list)
+        for attempt in range(COMMIT_ATTEMPTS):
+            current = self.recommendations.ranked_lists(pending)
+            for genre, updates in list(pending.items()):
+                ranked = merge_ranking(current[genre].entries, updates)
+                if ranked == current[genre].entries or self.recommendations.put_ranked(
+                    genre, ranked, current[genre].version
+                ):
+                    del pending[genre]
+            if not pending:
+                return
+            self.sleep(min(0.05 * 2**attempt, 1.0) * random.random())  # noqa: S311 (jitter, not security)
+        raise Conflict("Bestseller lists kept changing; the batch will be retried.")
