@@ -98,7 +98,11 @@ def precheck(event: dict[str, Any], allowed_origin: str) -> dict[str, Any] | Non
     return {"statusCode": status, "headers": headers, "body": json.dumps({"error": code, "message": message})}
 
 
-PUBLIC_ROUTES = (("GET", re.compile(r"^/books(/[^/]+)?/?$")), ("GET", re.compile(r"^/genres/?$")))
+PUBLIC_ROUTES = (
+    ("GET", re.compile(r"^/books(/[^/]+)?/?$")),
+    ("GET", re.compile(r"^/books/[^/]+/similar/?$")),
+    ("GET", re.compile(r"^/genres/?$")),
+)
 
 
 def is_public(method: str, path: str) -> bool:

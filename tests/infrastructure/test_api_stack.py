@@ -43,10 +43,21 @@ def test_stack_routes_and_resolver_routes_agree() -> None:
     assert {(r.path, r.method) for r in ROUTES} == resolver_routes()
 
 
+def test_the_functions_treat_exactly_the_stack_s_public_routes_as_public() -> None:
+    import re
+
+    from api.common import is_public
+
+    for route in ROUTES:
+        path = re.sub(r"\{[^}]+\}", "some-id", route.path)
+        assert is_public(route.method, path) == route.public, (route.method, route.path)
+
+
 def test_public_routes_are_only_catalog_reads() -> None:
     assert {(r.path, r.method) for r in ROUTES if r.public} == {
         ("/books", "GET"),
         ("/books/{book_id}", "GET"),
+        ("/books/{book_id}/similar", "GET"),
         ("/genres", "GET"),
     }
 

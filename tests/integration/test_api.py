@@ -364,6 +364,20 @@ def test_recommendations_read_bestsellers_and_skip_sold_out_books(api, books, lo
     assert body["items"][0]["reason"] == "a bestseller"
 
 
+def test_similar_books_is_public_and_404s_for_an_unknown_book(api, books, local_aws) -> None:
+    from bookstore.repositories.recommendations import RecommendationRepository
+
+    repository = RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb)
+    repository.put_bestsellers([PERSUASION.book_id, EMMA.book_id], genre=EMMA.genre)
+    status, body = call(api, "GET", f"/books/{PERSUASION.book_id}/similar")
+    assert status == 200
+    assert body == {"items": [{"book": body["items"][0]["book"], "reason": f"a bestseller in {EMMA.genre}"}]}
+    assert body["items"][0]["book"]["book_id"] == EMMA.book_id
+    status, body = call(api, "GET", "/books/no-such-book/similar")
+    assert (status, body["error"]) == (404, "BookNotFound")
+    assert call(api, "GET", f"/books/{PERSUASION.book_id}/similar", query={"limit": "0"})[0] == 400
+
+
 def test_oversized_body_is_413(api) -> None:
     status, body = call(api, "POST", "/books", user="alice", groups="staff", raw_body="x" * 20_000)
     assert status == 413

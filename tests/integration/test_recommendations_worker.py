@@ -200,3 +200,120 @@ def test_the_incremental_model_equals_a_rebuild_from_the_orders(shop: Shop) -> N
         assert row.sales == expected.sales
         assert shop.similar(letter) == [b for b, _ in model.similar(f"book-{letter}")]
     assert isinstance(model.books["book-a"].sales, Decimal)
+
+
+# ---- the read path ---------------------------------------------------------------------------------------
+
+
+class CountingClient:
+    """Counts the requests made through a DynamoDB client."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute) or name.startswith("_") or name in ("exceptions", "meta"):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            return attribute(*args, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def counted(shop: Shop, local_aws: LocalAws) -> tuple[Any, CountingClient]:
+    client = CountingClient(local_aws.dynamodb)
+    return services_for(local_aws, dynamodb=client).recommendations, client
+
+
+def _learned_shop(shop: Shop) -> None:
+    shop.order("ann", "a", "b")
+    shop.order("bob", "a", "b", "c")
+    shop.order("cid", "c", "d")
+    shop.order("dan", "e", "f")
+    shop.order("eve", "a")
+    shop.learn()
+
+
+def test_a_customer_gets_similar_books_first_with_their_reason_in_three_reads(shop: Shop, counted) -> None:
+    _learned_shop(shop)
+    service, client = counted
+    picks = service.for_customer("eve", limit=5)
+    assert client.calls == ["get_item", "batch_get_item", "batch_get_item"]
+    assert [(p.book.book_id, p.reason) for p in picks[:2]] == [
+        ("book-b", "because you bought Book A"),  # 2/sqrt(3*2) * 2/4 = 0.41
+        ("book-c", "because you bought Book A"),  # 1/sqrt(3*2) * 1/3 = 0.14
+    ]
+    assert [p.reason for p in picks[2:]] == ["a bestseller"] * 3
+    assert {p.book.book_id for p in picks[2:]} == {"book-d", "book-e", "book-f"}
+
+
+def test_a_genre_keeps_the_similar_books_of_that_genre_then_its_bestsellers(shop: Shop, counted) -> None:
+    _learned_shop(shop)
+    service, client = counted
+    picks = service.for_customer("eve", genre="horror", limit=5)
+    assert len(client.calls) == 3
+    assert [(p.book.book_id, p.reason) for p in picks] == [
+        ("book-c", "because you bought Book A"),
+        ("book-d", "a bestseller in horror"),
+    ]
+
+
+def test_what_a_customer_bought_is_never_recommended(shop: Shop, counted) -> None:
+    _learned_shop(shop)
+    service, _ = counted
+    bought = {"book-a", "book-b", "book-c"}
+    assert not bought & {p.book.book_id for p in service.for_customer("bob", limit=50)}
+
+
+def test_a_new_customer_and_a_stranger_get_bestsellers(shop: Shop, counted) -> None:
+    _learned_shop(shop)
+    service, client = counted
+    new = service.for_customer("zoe", limit=2)
+    assert client.calls == ["get_item", "batch_get_item", "batch_get_item"]
+    # a sold 3; b and c sold 2 each, c more recently (time decay ranks it first).
+    assert [(p.book.book_id, p.reason) for p in new] == [("book-a", "a bestseller"), ("book-c", "a bestseller")]
+    client.calls.clear()
+    assert [p.book.book_id for p in service.for_customer(None, limit=2)] == ["book-a", "book-c"]
+    assert client.calls == ["batch_get_item", "batch_get_item"]
+
+
+def test_similar_books_of_a_book_in_three_reads(shop: Shop, counted) -> None:
+    _learned_shop(shop)
+    service, client = counted
+    picks = service.similar_to("book-c", limit=3)
+    assert client.calls == ["get_item", "batch_get_item", "batch_get_item"]
+    # c: with d once (n=1: 1/sqrt(2) / 3 = 0.24), with a and b once (1/sqrt(2*3) / 3, 1/sqrt(2*2) / 3).
+    assert [(p.book.book_id, p.reason) for p in picks] == [
+        ("book-d", "often bought with Book C"),
+        ("book-b", "often bought with Book C"),
+        ("book-a", "often bought with Book C"),
+    ]
+
+
+def test_similar_books_of_a_book_nobody_bought_are_its_genre_bestsellers(shop: Shop, counted) -> None:
+    shop.order("ann", "e")
+    shop.learn()
+    service, _ = counted
+    assert [(p.book.book_id, p.reason) for p in service.similar_to("book-f")] == [
+        ("book-e", "a bestseller in poetry")
+    ]
+
+
+def test_sold_out_books_are_skipped_and_bad_input_is_refused(shop: Shop, counted) -> None:
+    from bookstore.errors import BookNotFound, ValidationError
+
+    _learned_shop(shop)
+    shop.services.catalog.set_stock("book-b", 0)
+    service, client = counted
+    assert "book-b" not in {p.book.book_id for p in service.for_customer("eve")}
+    with pytest.raises(BookNotFound):
+        service.similar_to("no-such-book")
+    with pytest.raises(ValidationError, match="Unknown genre"):
+        service.for_customer("eve", genre="cookbooks")
+    with pytest.raises(ValidationError, match="limit"):
+        service.similar_to("book-a", limit=0)
