@@ -3,14 +3,14 @@
 
 Batched (BatchGetItem to find what exists, BatchWriteItem for the rest), shows progress, and is safe to re-run:
 a book that exists is left as it is, so a re-run never resets stock that orders have moved. Until the
-recommendation engine has orders to learn from, the bestseller lists are seeded from stock levels (the store
-stocks most of what sells best); existing lists are never overwritten.
+recommendation engine has learned bestsellers from orders, the store's featured lists (shown after the
+bestsellers) are seeded from stock levels (the store stocks most of what sells best); existing featured lists
+are never overwritten.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import sys
 from collections.abc import Callable, Sequence
@@ -22,14 +22,17 @@ from bookstore.catalog_models import GENRES, Book
 from bookstore.ids import slug
 from bookstore.repositories.dynamo import to_item
 from bookstore.repositories.products import book_item, book_key, posting
+from bookstore.repositories.recommendations import RecommendationRepository
 from bookstore.search import index_terms
+from local.progress import ProgressBar
+from local.targets import TargetError, endpoint_target, stage_target
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "data" / "books.csv"
 BESTSELLERS = 20
 
 
-class SeedError(Exception):
+class SeedError(TargetError):
     pass
 
 
@@ -106,61 +109,11 @@ def seed_catalog(
     lists: dict[str, list[str]] = {"ALL": [b.book_id for b in ranked[:BESTSELLERS]]}
     for genre in GENRES:
         lists[f"GENRE#{genre}"] = [b.book_id for b in ranked if b.genre == genre][:BESTSELLERS]
+    featured = RecommendationRepository(recommendations_table, client=dynamodb)
     for sort_key, book_ids in lists.items():
-        # Computed (or seeded) already: keep it.
-        with contextlib.suppress(dynamodb.exceptions.ConditionalCheckFailedException):
-            dynamodb.put_item(
-                TableName=recommendations_table,
-                Item=to_item({"pk": "BESTSELLERS", "sk": sort_key, "book_ids": book_ids, "source": "seed"}),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+        # The store's picks are the store's: a re-run keeps what is there.
+        featured.put_featured(book_ids, sort_key.removeprefix("GENRE#") if sort_key != "ALL" else None, replace=False)
     return created, len(books) - created
-
-
-def _bar(done: int, total: int) -> None:
-    if not sys.stderr.isatty():  # a log, not a terminal: a line every 50 books
-        if done % 50 == 0 or done == total:
-            print(f"  {done}/{total} books", file=sys.stderr, flush=True)
-        return
-    width = 30
-    filled = width * done // total
-    print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} books", end="", file=sys.stderr, flush=True)
-    if done == total:
-        print(file=sys.stderr)
-
-
-def _tables_from_stage(stage: str, region: str | None) -> tuple[Any, str, str]:
-    import boto3
-
-    session = boto3.session.Session(region_name=region)
-    stack = f"Bookstore-{stage}-Data"
-    described = session.client("cloudformation").describe_stacks(StackName=stack)
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
-    try:
-        return session.client("dynamodb"), outputs["ProductsTableName"], outputs["RecommendationsTableName"]
-    except KeyError as err:
-        raise SeedError(f"stack {stack} has no output {err}; deploy the current version first") from err
-
-
-def _tables_at_endpoint(endpoint: str) -> tuple[Any, str, str]:
-    import boto3
-
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 (a local endpoint accepts any)
-    )
-    names = dynamodb.list_tables()["TableNames"]
-
-    def find(logical: str) -> str:
-        matches = [n for n in names if n == logical or n.endswith(logical)]
-        if len(matches) != 1:
-            raise SeedError(f"expected one {logical} at {endpoint}, found {matches or 'none'}")
-        return str(matches[0])
-
-    return dynamodb, find("ProductsTable"), find("RecommendationsTable")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,12 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         books = load_catalog(args.catalog)
-        dynamodb, products, recommendations = (
-            _tables_from_stage(args.stage, args.region) if args.stage else _tables_at_endpoint(args.endpoint)
+        logicals = ("ProductsTable", "RecommendationsTable")
+        found = (
+            stage_target(args.stage, args.region, logicals) if args.stage else endpoint_target(args.endpoint, logicals)
         )
+        products, recommendations = found.tables["ProductsTable"], found.tables["RecommendationsTable"]
         print(f"Seeding {len(books)} books into {products}", file=sys.stderr)
-        created, kept = seed_catalog(dynamodb, products, recommendations, books, _bar)
-    except SeedError as err:
+        bar = ProgressBar("books", len(books), "books")
+        created, kept = seed_catalog(found.client("dynamodb"), products, recommendations, books, bar.update)
+        bar.finish()
+    except TargetError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except Exception as err:

@@ -190,11 +190,11 @@ def top_similar(
 def merge_ranking(
     current: Sequence[tuple[str, float]], updates: Mapping[str, float], size: int = BESTSELLER_LIST_SIZE
 ) -> list[tuple[str, float]]:
-    """A bounded top list with some books' scores replaced, best first. Equal scores keep their order, so
-    featured books (score 0, seeded) stay behind everything sold, in the order they were given."""
+    """A bounded top list with some books' scores replaced, best first (ties by id); a book whose score fell
+    to zero (its sales were cancelled) leaves the list."""
     scores = dict(current)
     scores.update(updates)
-    ranked = sorted(((b, max(float(s), 0.0)) for b, s in scores.items()), key=lambda item: -item[1])
+    ranked = sorted(((b, s) for b, s in scores.items() if s > 0), key=lambda item: (-item[1], item[0]))
     return ranked[:size]
 
 
@@ -277,12 +277,7 @@ class FullModel:
         return top_similar(book_id, stats.n, stats.co, n, limit)
 
     def bestsellers(self, genre: str | None = None) -> list[tuple[str, float]]:
-        scores = {
-            b: float(s.sales)
-            for b, s in sorted(self.books.items())
-            if s.sales > 0 and (genre is None or s.genre == genre)
-        }
-        return merge_ranking([], scores)
+        return merge_ranking([], {b: float(s.sales) for b, s in self.books.items() if genre in (None, s.genre)})
 
 
 def replay(events: Iterable[tuple[str, OrderEvent]]) -> FullModel:

@@ -357,7 +357,7 @@ def test_recommendations_read_bestsellers_and_skip_sold_out_books(api, books, lo
     from bookstore.repositories.recommendations import RecommendationRepository
 
     repository = RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb)
-    repository.put_bestsellers([PERSUASION.book_id, EMMA.book_id, HOBBIT.book_id])
+    repository.put_featured([PERSUASION.book_id, EMMA.book_id, HOBBIT.book_id])
     status, body = call(api, "GET", "/recommendations", user="carol")
     assert status == 200
     assert [r["book"]["book_id"] for r in body["items"]] == [EMMA.book_id, HOBBIT.book_id]
@@ -368,7 +368,7 @@ def test_similar_books_is_public_and_404s_for_an_unknown_book(api, books, local_
     from bookstore.repositories.recommendations import RecommendationRepository
 
     repository = RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb)
-    repository.put_bestsellers([PERSUASION.book_id, EMMA.book_id], genre=EMMA.genre)
+    repository.put_featured([PERSUASION.book_id, EMMA.book_id], genre=EMMA.genre)
     status, body = call(api, "GET", f"/books/{PERSUASION.book_id}/similar")
     assert status == 200
     assert body == {"items": [{"book": body["items"][0]["book"], "reason": f"a bestseller in {EMMA.genre}"}]}

@@ -57,7 +57,7 @@ def test_find_book_by_title_author_or_genre(services) -> None:
 
 
 def test_recommendations_come_with_reasons(services, local_aws) -> None:
-    RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb).put_bestsellers(
+    RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb).put_featured(
         [DRACULA.book_id, EMMA.book_id]
     )
     response = turn(services, "RecommendBooks", {}, invocation="FulfillmentCodeHook", **CAROL)

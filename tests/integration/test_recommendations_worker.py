@@ -3,86 +3,14 @@
 from __future__ import annotations
 
 import copy
-import importlib
-import os
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
-import boto3
 import pytest
 
-from bookstore.catalog_models import Book, OrderLineRequest
 from bookstore.recommender import Line, OrderEvent, Purchase, replay
-from bookstore.repositories.recommendations import RecommendationRepository
-from bookstore.services.orders import PlaceOrderRequest
-from local.context import LocalLambdaContext
-from local.streams import StreamReader, deliver
 from tests.support.aws import LocalAws, services_for
-
-BOOKS = [
-    Book(
-        book_id=f"book-{c}", title=f"Book {c.upper()}", author="Someone", genre=g, year=1900, price_cents=500, stock=100
-    )
-    for c, g in zip("abcdef", ["mystery", "mystery", "horror", "horror", "poetry", "poetry"], strict=True)
-]
-
-
-class Shop:
-    def __init__(self, local_aws: LocalAws, worker: ModuleType) -> None:
-        self.aws = local_aws
-        self.services = services_for(local_aws)
-        for book in BOOKS:
-            self.services.catalog.products.create(book)
-        arn = local_aws.dynamodb.describe_table(TableName=local_aws.tables["OrdersTable"])["Table"]["LatestStreamArn"]
-        streams = boto3.client("dynamodbstreams", endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com")
-        self.reader = StreamReader(streams, arn)
-        self.worker = worker
-        self.repo = RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb)
-        self._keys = 0
-
-    def order(self, username: str, *letters: str) -> str:
-        self._keys += 1
-        lines = [OrderLineRequest(book_id=f"book-{c}", quantity=1) for c in letters]
-        request = PlaceOrderRequest(username=username, idempotency_key=f"key-{self._keys:05}", lines=lines)
-        return self.services.orders.place(request).order_id
-
-    def cancel(self, username: str, order_id: str) -> None:
-        self.services.orders.cancel_mine(username, order_id)
-
-    def records(self) -> list[dict[str, Any]]:
-        return self.reader.read(limit=1000)
-
-    def handle(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = self.worker.lambda_handler({"Records": records}, LocalLambdaContext("worker"))
-        return result
-
-    def learn(self) -> list[dict[str, Any]]:
-        records = self.records()
-        assert not deliver(records, lambda event: self.handle(event["Records"])), "records failed"
-        return records
-
-    def table(self) -> dict[tuple[str, str], dict[str, Any]]:
-        items = self.aws.items("RecommendationsTable")
-        return {(i["pk"]["S"], i["sk"]["S"]): i for i in items}
-
-    def row(self, letter: str) -> Any:
-        return self.repo.rows([f"book-{letter}"])[f"book-{letter}"]
-
-    def similar(self, letter: str) -> list[str]:
-        return [e.book_id for e in self.repo.similar_lists([f"book-{letter}"])[f"book-{letter}"][0]]
-
-
-@pytest.fixture
-def shop(local_aws: LocalAws) -> Shop:
-    os.environ.update(
-        {
-            "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
-            "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
-        }
-    )
-    worker = importlib.reload(importlib.import_module("recommendations_worker.handler"))
-    return Shop(local_aws, worker)
+from tests.support.recommendations import Shop
 
 
 def test_orders_become_counts_similar_lists_and_bestsellers(shop: Shop) -> None:
@@ -299,9 +227,7 @@ def test_similar_books_of_a_book_nobody_bought_are_its_genre_bestsellers(shop: S
     shop.order("ann", "e")
     shop.learn()
     service, _ = counted
-    assert [(p.book.book_id, p.reason) for p in service.similar_to("book-f")] == [
-        ("book-e", "a bestseller in poetry")
-    ]
+    assert [(p.book.book_id, p.reason) for p in service.similar_to("book-f")] == [("book-e", "a bestseller in poetry")]
 
 
 def test_sold_out_books_are_skipped_and_bad_input_is_refused(shop: Shop, counted) -> None:
@@ -317,3 +243,4 @@ def test_sold_out_books_are_skipped_and_bad_input_is_refused(shop: Shop, counted
         service.for_customer("eve", genre="cookbooks")
     with pytest.raises(ValidationError, match="limit"):
         service.similar_to("book-a", limit=0)
+    assert set(client.calls) <= {"get_item", "batch_get_item"}  # reads only, whatever the input

@@ -42,7 +42,7 @@ def test_seed_loads_everything_and_a_rerun_changes_nothing(local_aws: LocalAws) 
 def test_seed_writes_bestsellers_once_and_keeps_computed_ones(local_aws: LocalAws) -> None:
     tables = local_aws.tables
     recommendations = RecommendationRepository(tables["RecommendationsTable"], client=local_aws.dynamodb)
-    recommendations.put_bestsellers(["computed-by-the-engine"], genre="horror")
+    recommendations.put_featured(["computed-by-the-engine"], genre="horror")
     seed_catalog(local_aws.dynamodb, tables["ProductsTable"], tables["RecommendationsTable"], load_catalog())
     assert len(recommendations.bestsellers()) == 20
     assert recommendations.bestsellers("horror") == ["computed-by-the-engine"]

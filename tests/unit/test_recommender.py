@@ -202,10 +202,11 @@ def test_sales_weights_double_every_half_life() -> None:
     assert sales_weight("2025-12-02T00:00:00Z", 1) == Decimal("0.5")
 
 
-def test_merge_ranking_updates_scores_and_keeps_featured_books_in_their_order_after_sold_ones() -> None:
-    featured = [("f1", 0.0), ("f2", 0.0), ("f3", 0.0)]
-    assert merge_ranking(featured, {"s1": 2.0, "f2": 1.0}) == [("s1", 2.0), ("f2", 1.0), ("f1", 0.0), ("f3", 0.0)]
-    assert merge_ranking([("a", 5.0), ("b", 3.0)], {"a": 1.0}, size=1) == [("b", 3.0)]
+def test_merge_ranking_updates_scores_and_drops_books_with_nothing_sold() -> None:
+    current = [("a", 5.0), ("b", 3.0), ("c", 1.0)]
+    assert merge_ranking(current, {"d": 4.0, "b": 0.0}) == [("a", 5.0), ("d", 4.0), ("c", 1.0)]
+    assert merge_ranking(current, {"c": 3.0}) == [("a", 5.0), ("b", 3.0), ("c", 3.0)]  # ties by id
+    assert merge_ranking(current, {}, size=1) == [("a", 5.0)]
 
 
 # ---- the read path's ranking ----------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Recommendations table: the item-to-item model, maintained by the recommendations worker.
 
-    BOOK#<id>        / STATS      n, sales (forward-decayed), genre, title, v, and c#<other> co-purchase counts
-    BOOK#<id>        / SIMILAR    items [{b, s, g}]: its top-N similar books; v: the STATS version it came from
-    CUSTOMER#<user>  / HISTORY    orders {id: {at, lines [{b, t, g, q}]}}: the active orders the model counts; v
-    ORDER#<id>       / APPLIED    state added|removed, sales {book: weight}: what the model did with the order
-    BESTSELLERS      / ALL        book_ids (best first), scores; v
-    BESTSELLERS      / GENRE#<g>  the same for a genre
-Until orders exist, `make seed` writes the store's featured books (score 0) to the bestseller lists.
+BOOK#<id>        / STATS      n, sales (forward-decayed), genre, title, v, and c#<other> co-purchase counts
+BOOK#<id>        / SIMILAR    items [{b, s, g}]: its top-N similar books; v: the STATS version it came from
+CUSTOMER#<user>  / HISTORY    orders {id: {at, lines [{b, t, g, q}]}}: the active orders the model counts; v
+ORDER#<id>       / APPLIED    state added|removed, sales {book: weight}: what the model did with the order
+BESTSELLERS      / ALL        book_ids (best first), scores; v
+BESTSELLERS      / GENRE#<g>  the same for a genre
+FEATURED         / ALL | GENRE#<g>   book_ids: the store's own picks, written by `make seed`, never by the
+                                     model; shown after the bestsellers (a new store has no sales yet)
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 from bookstore.recommender import Applied, History, Line, Outcome, Purchase, SimilarEntry
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 
-STATS, SIMILAR, HISTORY, APPLIED, BESTSELLERS = "STATS", "SIMILAR", "HISTORY", "APPLIED", "BESTSELLERS"
+STATS, SIMILAR, HISTORY, APPLIED = "STATS", "SIMILAR", "HISTORY", "APPLIED"
+BESTSELLERS, FEATURED = "BESTSELLERS", "FEATURED"
 CO_PREFIX = "c#"
 
 
@@ -35,8 +37,8 @@ def applied_key(order_id: str) -> dict[str, Any]:
     return to_item({"pk": f"ORDER#{order_id}", "sk": APPLIED})
 
 
-def list_key(genre: str | None) -> dict[str, Any]:
-    return to_item({"pk": BESTSELLERS, "sk": f"GENRE#{genre}" if genre else "ALL"})
+def list_key(genre: str | None, kind: str = BESTSELLERS) -> dict[str, Any]:
+    return to_item({"pk": kind, "sk": f"GENRE#{genre}" if genre else "ALL"})
 
 
 def number(value: float | Decimal) -> Decimal:
@@ -189,20 +191,20 @@ class RecommendationRepository(DynamoRepository):
     def lists(
         self, similar_of: Sequence[str] = (), genres: Sequence[str] = (), overall: bool = False
     ) -> tuple[dict[str, list[SimilarEntry]], dict[str, list[str]], list[str]]:
-        """Similar lists of some books and bestseller lists, in one BatchGetItem."""
+        """Similar lists of some books and bestseller lists (then featured books), in one BatchGetItem."""
+        wanted: list[str | None] = [*dict.fromkeys(genres), *([None] if overall else [])]
         keys = [book_key(b, SIMILAR) for b in dict.fromkeys(similar_of)]
-        keys += [list_key(g) for g in dict.fromkeys(genres)]
-        if overall:
-            keys.append(list_key(None))
+        keys += [list_key(g, kind) for g in wanted for kind in (BESTSELLERS, FEATURED)]
         items = {_key_of(i): i for i in self.batch_get(keys)} if keys else {}
         similar = {b: to_similar(items.get((f"BOOK#{b}", SIMILAR))) for b in similar_of}
-        genre_lists = {g: [b for b, _ in to_ranked(items.get((BESTSELLERS, f"GENRE#{g}"))).entries] for g in genres}
-        top = [b for b, _ in to_ranked(items.get((BESTSELLERS, "ALL"))).entries] if overall else []
-        return similar, genre_lists, top
+        ranked = {g: _sold_then_featured(items, g) for g in wanted}
+        return similar, {g: ranked[g] for g in genres}, ranked[None] if overall else []
 
     def bestsellers(self, genre: str | None = None) -> list[str]:
-        item = self.client.get_item(TableName=self.table, Key=list_key(genre)).get("Item")
-        return [b for b, _ in to_ranked(item).entries]
+        """A bestseller list followed by the featured books (one request)."""
+        if genre:
+            return self.lists(genres=[genre])[1][genre]
+        return self.lists(overall=True)[2]
 
     # ---- worker ---------------------------------------------------------------------------------------
 
@@ -326,5 +328,21 @@ class RecommendationRepository(DynamoRepository):
 
     # ---- seed -----------------------------------------------------------------------------------------
 
-    def put_bestsellers(self, book_ids: list[str], genre: str | None = None) -> None:
-        self.client.put_item(TableName=self.table, Item=to_item(ranked_item(genre, [(b, 0.0) for b in book_ids], 0)))
+    def put_featured(self, book_ids: list[str], genre: str | None = None, *, replace: bool = True) -> bool:
+        """The store's own picks for a list; without `replace`, only when there are none yet (True if written)."""
+        item = to_item({"pk": FEATURED, "sk": f"GENRE#{genre}" if genre else "ALL", "book_ids": book_ids})
+        try:
+            if replace:
+                self.client.put_item(TableName=self.table, Item=item)
+            else:
+                self.client.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+            return True
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+
+
+def _sold_then_featured(items: Mapping[tuple[str, str], Any], genre: str | None) -> list[str]:
+    sort_key = f"GENRE#{genre}" if genre else "ALL"
+    sold = [b for b, _ in to_ranked(items.get((BESTSELLERS, sort_key))).entries]
+    featured = [b for b, _ in to_ranked(items.get((FEATURED, sort_key))).entries]
+    return list(dict.fromkeys(sold + featured))

@@ -1,0 +1,114 @@
+"""`python -m local.recommendations rebuild`: the model recomputed from the orders equals what the worker built."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from local.progress import ProgressBar
+from local.recommendations import PausedWorker, rebuild
+from tests.support.recommendations import Shop
+
+
+def semantic(table: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Items without their write versions (a rebuild starts them again), zero counts dropped."""
+    result = {}
+    for key, item in table.items():
+        result[key] = {k: v for k, v in item.items() if k != "v" and not (k.startswith("c#") and v == {"N": "0"})}
+    return result
+
+
+def quiet(label: str, total: int, unit: str) -> ProgressBar:
+    return ProgressBar(label, total, unit, stream=io.StringIO())
+
+
+def _history_of_orders(shop: Shop) -> None:
+    placed = []
+    for user, letters in [("ann", "ab"), ("bob", "abc"), ("ann", "d"), ("cid", "ef"), ("bob", "f"), ("dan", "ae")]:
+        placed.append((user, shop.order(user, *letters)))
+    shop.learn()
+    shop.cancel(*placed[1])
+    shop.learn()
+
+
+def test_a_rebuild_reproduces_the_worker_s_model_and_the_stream_then_changes_nothing(shop: Shop) -> None:
+    _history_of_orders(shop)
+    learned = semantic(shop.table())
+    for pk, sk in list(shop.table()):  # lose everything derived
+        shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
+
+    report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+
+    assert (report.orders, report.cancelled, report.customers) == (6, 1, 4)
+    rebuilt = semantic(shop.table())
+    assert rebuilt.keys() == learned.keys()
+    for key in learned:
+        if key[1] == "SIMILAR":
+            assert [e["M"]["b"] for e in rebuilt[key]["items"]["L"]] == [
+                e["M"]["b"] for e in learned[key]["items"]["L"]
+            ]
+        else:
+            assert rebuilt[key] == learned[key], key
+    # The worker carries on from there: replaying every record is a no-op, a new order is learned.
+    records = shop.reader.__class__(shop.reader.streams, shop.reader.stream_arn).read(limit=1000)
+    assert shop.handle(records) == {"batchItemFailures": []}
+    assert semantic(shop.table()).keys() == rebuilt.keys()
+    shop.order("eve", "a", "b")
+    shop.learn()
+    assert shop.row("a").co["book-b"] == 2
+
+
+def test_a_rebuild_deletes_what_no_order_supports_and_keeps_featured_books(shop: Shop) -> None:
+    shop.repo.put_featured(["book-f", "book-e", "book-a"])
+    shop.order("ann", "a", "b")
+    shop.aws.dynamodb.put_item(TableName=shop.repo.table, Item={"pk": {"S": "BOOK#gone"}, "sk": {"S": "STATS"}})
+    report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    assert report.deleted == 1
+    assert ("BOOK#gone", "STATS") not in shop.table()
+    # Sold books first (b's sale came in the same order, so the tie keeps id order), then the featured ones.
+    assert shop.repo.bestsellers() == ["book-a", "book-b", "book-f", "book-e"]
+
+
+def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop) -> None:
+    _history_of_orders(shop)
+    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    complete = semantic(shop.table())
+    for pk, sk in list(shop.table()):
+        shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
+
+    class Interrupting(ProgressBar):
+        def advance(self, count: int = 1) -> None:
+            super().advance(count)
+            if self.label == "writing the model" and self.done >= 25:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rebuild(
+            shop.aws.dynamodb,
+            shop.aws.tables,
+            progress=lambda label, total, unit: Interrupting(label, total, unit, stream=io.StringIO()),
+        )
+    assert 0 < len(shop.table()) < len(complete)
+    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    assert semantic(shop.table()) == complete
+
+
+MAPPING = "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e"
+
+
+def test_the_worker_is_paused_during_a_stage_rebuild_and_resumed_even_after_a_failure() -> None:
+    import boto3
+
+    client = boto3.client("lambda", region_name="us-east-1")
+    with Stubber(client) as stub:
+        stub.add_response("update_event_source_mapping", {}, {"UUID": MAPPING, "Enabled": False})
+        stub.add_response("get_event_source_mapping", {"State": "Disabling"}, {"UUID": MAPPING})
+        stub.add_response("get_event_source_mapping", {"State": "Disabled"}, {"UUID": MAPPING})
+        stub.add_response("update_event_source_mapping", {}, {"UUID": MAPPING, "Enabled": True})
+        stub.add_response("get_event_source_mapping", {"State": "Enabled"}, {"UUID": MAPPING})
+        with pytest.raises(RuntimeError, match="boom"), PausedWorker(client, MAPPING, sleep=lambda _: None):
+            raise RuntimeError("boom")
+        stub.assert_no_pending_responses()
