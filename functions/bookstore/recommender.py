@@ -32,12 +32,12 @@ from typing import Literal
 WINDOW_BOOKS = 20
 WINDOW_DAYS = 180
 HISTORY_ORDERS = 50
-TOP_N = 20
+TOP_N = 30
 SHRINKAGE = 2.0
 HALF_LIFE_DAYS = 30.0
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 BESTSELLER_LIST_SIZE = 100  # kept per list; the shop shows at most 50
-RECENT_PURCHASES = 5  # whose similar lists a customer's recommendations merge
+RECENT_PURCHASES = 10  # whose similar lists a customer's recommendations merge
 FAVOURITE_GENRES = 2
 
 
@@ -228,25 +228,31 @@ class Outcome:
     changed: bool
 
 
-def apply_event(history: History, applied: Applied | None, event: OrderEvent) -> Outcome:
+def apply_event(history: History, applied: Applied | None, event: OrderEvent, *, counts: bool = True) -> Outcome:
     """The effect of one order event given what was applied before; replays and duplicates change nothing.
 
     add: counted once. remove: subtracts exactly what the add added; a remove that arrives first (the add
-    failed or is late) marks the order removed, so a late add is ignored.
+    failed or is late) marks the order removed, so a late add is ignored. Without `counts`, the count deltas
+    are left empty (a rebuild sums the final histories instead).
     """
+    delta = contribution_delta if counts else _no_delta
     if event.action == "add":
         if applied is not None:
             return Outcome(history, applied, CountDelta(), {}, changed=False)
         after = history.with_order(event.purchase)
         sales = order_sales(event.purchase)
-        return Outcome(after, Applied("added", sales), contribution_delta(history, after), sales, changed=True)
+        return Outcome(after, Applied("added", sales), delta(history, after), sales, changed=True)
     if applied is not None and applied.state == "removed":
         return Outcome(history, applied, CountDelta(), {}, changed=False)
     if applied is None:
         return Outcome(history, Applied("removed", {}), CountDelta(), {}, changed=True)
     after = history.without_order(event.purchase.order_id)
     negated = {book: -weight for book, weight in applied.sales.items()}
-    return Outcome(after, Applied("removed", {}), contribution_delta(history, after), negated, changed=True)
+    return Outcome(after, Applied("removed", {}), delta(history, after), negated, changed=True)
+
+
+def _no_delta(before: History, after: History) -> CountDelta:
+    return CountDelta()
 
 
 # ---- the full model, for rebuilds and benchmarks --------------------------------------------------------
@@ -287,7 +293,7 @@ def replay(events: Iterable[tuple[str, OrderEvent]]) -> FullModel:
     books: dict[str, BookStats] = {}
     for _, event in sorted(events, key=lambda item: item[0]):
         order_id = event.purchase.order_id
-        outcome = apply_event(histories.get(event.username, History()), applied.get(order_id), event)
+        outcome = apply_event(histories.get(event.username, History()), applied.get(order_id), event, counts=False)
         if not outcome.changed:
             continue
         histories[event.username] = outcome.history
@@ -331,12 +337,13 @@ def rank_for_customer(
     *,
     genre: str | None = None,
     limit: int = 10,
+    recent_purchases: int = RECENT_PURCHASES,
 ) -> list[Pick]:
     """Merge the similar lists of the recent purchases, drop what was bought, backfill with bestsellers of the
     favourite genres (or of the asked genre), then overall bestsellers (unless a genre was asked)."""
     history = history or History()
     bought = history.bought()
-    recent = history.recent()
+    recent = history.recent(recent_purchases)
     scores: dict[str, float] = {}
     because: dict[str, tuple[float, str]] = {}
     for line in recent:

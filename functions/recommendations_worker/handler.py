@@ -46,6 +46,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     # Only after the counts: refresh the lists of every book the batch touched (idempotent; a failure here
     # fails the invocation and the whole batch is retried, its records then being no-ops).
     batch.refresh()
+    batch.record_metrics()
     response = processor.response()
     failed = len(response.get("batchItemFailures", []))
     tracer.put_annotation("outcome", "partial" if failed else "ok")

@@ -112,3 +112,16 @@ def test_the_worker_is_paused_during_a_stage_rebuild_and_resumed_even_after_a_fa
         with pytest.raises(RuntimeError, match="boom"), PausedWorker(client, MAPPING, sleep=lambda _: None):
             raise RuntimeError("boom")
         stub.assert_no_pending_responses()
+
+
+def test_an_unreadable_order_is_reported_and_the_others_are_rebuilt(shop: Shop, capsys) -> None:
+    from local import recommendations as command
+
+    shop.order("ann", "a", "b")
+    broken = {"pk": {"S": "CUSTOMER#zed"}, "sk": {"S": "ORDER#01BROKEN"}, "status": {"S": "PLACED"}}
+    shop.aws.dynamodb.put_item(TableName=shop.aws.tables["OrdersTable"], Item=broken)
+    report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    assert report.unreadable == ["CUSTOMER#zed/ORDER#01BROKEN"]
+    assert (report.orders, shop.row("a").n) == (1, 1)
+    assert command.main(["rebuild", "--endpoint", "http://127.0.0.1:9"]) == 1
+    assert "error:" in capsys.readouterr().err

@@ -84,6 +84,8 @@ class Batch:
     sold: set[str] = field(default_factory=set)
     applied: int = 0
     skipped: int = 0
+    learned: int = 0  # orders counted in this batch
+    unlearned: int = 0  # orders taken out (cancelled, deleted)
     _meta: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def prefetch(self, records: Sequence[Mapping[str, Any]]) -> None:
@@ -128,10 +130,21 @@ class Batch:
         self.sold |= {line.book_id for line in order.lines}
         self.applied += int(changed)
         self.skipped += int(not changed)
+        if changed and action == "add":
+            self.learned += 1
+        elif changed:
+            self.unlearned += 1
 
     def refresh(self) -> None:
         if self.books:
             self.engine.refresh(self.books, self.customers_changed, self.sold)
+
+    def record_metrics(self) -> None:
+        """Once per batch: what the model learned."""
+        if self.learned:
+            metrics.add_metric(name="OrdersLearned", unit=MetricUnit.Count, value=self.learned)
+        if self.unlearned:
+            metrics.add_metric(name="OrdersUnlearned", unit=MetricUnit.Count, value=self.unlearned)
 
 
 @dataclass
@@ -160,9 +173,6 @@ class RecommendationEngine:
             except Conflict:
                 codes = ["TransactionConflict"]
             if codes is None:
-                metrics.add_metric(
-                    name="OrdersLearned" if event.action == "add" else "OrdersUnlearned", unit=MetricUnit.Count, value=1
-                )
                 return touched | outcome.counts.books() | set(outcome.history.window()), set(outcome.counts.n), True
             self.sleep(min(0.05 * 2**attempt, 1.0) * random.random())  # noqa: S311 (jitter, not security)
         raise Conflict(f"Order {order_id}: the customer's history kept changing; the record will be retried.")
