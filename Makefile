@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := cdk --no-notices
 STAGE_ARGS := -c stage=$(STAGE)
 
-.PHONY: help install chat lex seed synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
+.PHONY: help install chat lex seed recommendations-rebuild synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ lex: install ## Run the local Lex V2 runtime for boto3 / the AWS CLI: make lex P
 
 seed: install ## Load data/books.csv: make seed ARGS="--stage dev" or ARGS="--endpoint http://127.0.0.1:PORT"
 	python -m local.seed $(ARGS)
+
+recommendations-rebuild: install ## Recompute recommendations from the orders: ARGS="--stage dev" or ARGS="--endpoint URL"
+	python -m local.recommendations rebuild $(ARGS)
 
 synth: install ## Synthesize STAGE (default dev) into cdk.out/: make synth STAGE=prod
 	$(CDK) synth $(STAGE_ARGS) --quiet
@@ -84,6 +87,7 @@ bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performa
 	python -m benchmarks.synth
 	python -m benchmarks.nlu
 	python -m benchmarks.lex_runtime
+	python -m benchmarks.recommendations
 
 clean: ## Remove build output (not the virtualenv or node_modules)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -183,7 +183,7 @@ def in_process_code_hook(aws: LocalAws, *, verbose: bool = False) -> Callable[[d
 
 def start_recommendations_worker(aws: LocalAws, *, verbose: bool = False) -> StreamWorker:
     """The recommendations worker on the orders table's stream, as the deployed event source mapping runs it."""
-    handler = in_process_handler(aws, "recommendations_worker.handler", "recommendations", verbose=verbose)
+    handler = in_process_handler(aws, "recommendations.handler", "recommendations", verbose=verbose)
     table = aws.client("dynamodb").describe_table(TableName=aws.tables["OrdersTable"])["Table"]
     worker = StreamWorker(StreamReader(aws.client("dynamodbstreams"), table["LatestStreamArn"]), handler).start()
     aws.workers.append(worker)

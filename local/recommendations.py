@@ -286,9 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.stage:
-            found = stage_target(args.stage, args.region, TABLES, stacks=("Recommendations",))
+            found = stage_target(args.stage, args.region, TABLES, stacks=("Api",))
             if MAPPING_OUTPUT not in found.outputs:
-                raise RebuildError(f"stack Bookstore-{args.stage}-Recommendations has no output {MAPPING_OUTPUT}")
+                raise RebuildError(f"stack Bookstore-{args.stage}-Api has no output {MAPPING_OUTPUT}; deploy it first")
             print(f"Rebuilding recommendations of {found.description}", file=sys.stderr)
             with PausedWorker(found.client("lambda"), found.outputs[MAPPING_OUTPUT]):
                 report = rebuild(found.client("dynamodb"), found.tables)

@@ -38,7 +38,7 @@ def _output_name(logical: str) -> str:
 
 
 def stage_target(stage: str, region: str | None, logicals: tuple[str, ...], stacks: tuple[str, ...] = ()) -> Target:
-    """Table names from the outputs of Bookstore-<stage>-Data; other outputs from `stacks` (e.g. Recommendations)."""
+    """Table names from the outputs of Bookstore-<stage>-Data; other outputs from `stacks` (e.g. Api)."""
     import boto3
 
     session = boto3.session.Session(region_name=region)

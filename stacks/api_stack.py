@@ -17,6 +17,7 @@ from constructs import Construct
 
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
+from stacks.constructs.recommendations_worker import RecommendationsWorker
 from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
 
 OUTPUT_API_URL = "ApiUrl"
@@ -106,6 +107,16 @@ class ApiStack(Stack):
         grant_table(api_fn, orders_table, write=True, indexes=("gsi1", "gsi2"))
         grant_table(api_fn, recommendations_table, write=False)
         user_pool.grant(api_fn, *USER_ADMIN_ACTIONS)
+
+        # Learns from the orders table's stream what GET /recommendations and /books/{id}/similar read.
+        self.recommendations_worker = RecommendationsWorker(
+            self,
+            "RecommendationsWorker",
+            config=config,
+            orders_table=orders_table,
+            products_table=products_table,
+            recommendations_table=recommendations_table,
+        )
         # Presigned upload and read of covers, only under books/ (the keys are made per upload).
         api_fn.add_to_role_policy(
             iam.PolicyStatement(

@@ -16,7 +16,6 @@ from stacks.auth_stack import AuthStack
 from stacks.bot_stack import BotStack
 from stacks.config import APP_NAME, StageConfig
 from stacks.data_stack import DataStack
-from stacks.recommendations_stack import RecommendationsStack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,10 +32,9 @@ class BookstoreStacks:
     auth: AuthStack
     bot: BotStack
     api: ApiStack
-    recommendations: RecommendationsStack
 
-    def all(self) -> tuple[DataStack, AuthStack, BotStack, ApiStack, RecommendationsStack]:
-        return (self.data, self.auth, self.bot, self.api, self.recommendations)
+    def all(self) -> tuple[DataStack, AuthStack, BotStack, ApiStack]:
+        return (self.data, self.auth, self.bot, self.api)
 
 
 def build_app(app: App, config: StageConfig) -> BookstoreStacks:
@@ -91,19 +89,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         bot_alias_arn=bot.alias.attr_arn,
         bot_locale_id=bot.model.locale,
         env=env,
-        description=f"{APP_NAME} ({config.name}): REST API, Cognito authorizer, WAF, API and chat functions",
-        termination_protection=config.is_production,
-    )
-
-    recommendations = RecommendationsStack(
-        app,
-        config.stack_name("Recommendations"),
-        config=config,
-        orders_table=data.orders_table,
-        products_table=data.products_table,
-        recommendations_table=data.recommendations_table,
-        env=env,
-        description=f"{APP_NAME} ({config.name}): recommendations worker on the orders stream, its dead-letter queue",
+        description=f"{APP_NAME} ({config.name}): REST API, authorizer, WAF, API, chat and recommendations functions",
         termination_protection=config.is_production,
     )
 
@@ -111,4 +97,4 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
     Tags.of(app).add("Stage", config.name)
     # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return BookstoreStacks(data=data, auth=auth, bot=bot, api=api, recommendations=recommendations)
+    return BookstoreStacks(data=data, auth=auth, bot=bot, api=api)

@@ -1,6 +1,6 @@
 """Item-to-item collaborative filtering over co-purchases (Linden, Smith and York, 2003), as pure functions.
 
-The worker (recommendations_worker), the rebuild command (local.recommendations) and the benchmark all use
+The worker (functions/recommendations), the rebuild command (local.recommendations) and the benchmark all use
 these functions, so an incrementally maintained model and a rebuilt one agree. Definitions:
 
 - A customer's *history*: their active (not cancelled) orders, the newest HISTORY_ORDERS of them.

@@ -56,6 +56,8 @@ class LocalLexRuntime:
                 f"Users table: {self.aws.tables.get('UsersTable', '')}",
                 f"User pool: {self.aws.user_pool_id}",
             ]
+            if self.aws.workers:
+                lines.append("Recommendations worker: learning from the orders table's stream")
         return lines
 
 

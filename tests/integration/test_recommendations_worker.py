@@ -244,3 +244,21 @@ def test_sold_out_books_are_skipped_and_bad_input_is_refused(shop: Shop, counted
     with pytest.raises(ValidationError, match="limit"):
         service.similar_to("book-a", limit=0)
     assert set(client.calls) <= {"get_item", "batch_get_item"}  # reads only, whatever the input
+
+
+def test_the_sample_stream_events_run_through_the_handler(shop: Shop) -> None:
+    from tests.support.aws import load_event
+
+    placed = load_event("recommendations/orders_placed.json")["Records"]
+    assert shop.handle(placed) == {"batchItemFailures": []}
+    dracula = shop.repo.rows(["dracula-bram-stoker"])["dracula-bram-stoker"]
+    assert dracula.n == 2
+    assert set(dracula.co) == {
+        "frankenstein-mary-shelley",
+        "strange-case-of-dr-jekyll-and-mr-hyde-robert-louis-stevenson",
+    }
+    assert shop.handle(load_event("recommendations/order_cancelled.json")["Records"]) == {"batchItemFailures": []}
+    assert shop.repo.rows(["dracula-bram-stoker"])["dracula-bram-stoker"].n == 1
+    before = shop.table()
+    assert shop.handle(load_event("recommendations/order_shipped_ignored.json")["Records"]) == {"batchItemFailures": []}
+    assert shop.table() == before

@@ -39,13 +39,14 @@ def test_seed_loads_everything_and_a_rerun_changes_nothing(local_aws: LocalAws) 
     assert [p["book_id"] for p in products.postings("musketeer")]  # search works on seeded data
 
 
-def test_seed_writes_bestsellers_once_and_keeps_computed_ones(local_aws: LocalAws) -> None:
+def test_seed_writes_featured_lists_once_and_keeps_the_store_s_own(local_aws: LocalAws) -> None:
     tables = local_aws.tables
     recommendations = RecommendationRepository(tables["RecommendationsTable"], client=local_aws.dynamodb)
-    recommendations.put_featured(["computed-by-the-engine"], genre="horror")
+    recommendations.put_featured(["chosen-by-the-store"], genre="horror")
     seed_catalog(local_aws.dynamodb, tables["ProductsTable"], tables["RecommendationsTable"], load_catalog())
     assert len(recommendations.bestsellers()) == 20
-    assert recommendations.bestsellers("horror") == ["computed-by-the-engine"]
+    assert recommendations.bestsellers("horror") == ["chosen-by-the-store"]
+    assert not [i for i in local_aws.items("RecommendationsTable") if i["pk"]["S"] == "BESTSELLERS"]
 
 
 def test_a_broken_catalog_names_the_line(tmp_path) -> None:

@@ -77,5 +77,5 @@ def new_shop(local_aws: LocalAws) -> Shop:
             "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
         }
     )
-    worker = importlib.reload(importlib.import_module("recommendations_worker.handler"))
+    worker = importlib.reload(importlib.import_module("recommendations.handler"))
     return Shop(local_aws, worker)

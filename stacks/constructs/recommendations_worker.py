@@ -1,4 +1,5 @@
-"""The recommendation engine's write side: a worker on the orders table's stream and its dead-letter queue."""
+"""The recommendation engine's write side: a worker on the orders table's stream and its dead-letter queue
+(part of ApiStack: the worker is code over the Data stack's tables, deployed with the API's functions)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def order_event_filters() -> list[Mapping[str, Any]]:
     ]
 
 
-class RecommendationsStack(Stack):
+class RecommendationsWorker(Construct):
     def __init__(
         self,
         scope: Construct,
@@ -53,16 +54,15 @@ class RecommendationsStack(Stack):
         orders_table: dynamodb.ITableV2,
         products_table: dynamodb.ITableV2,
         recommendations_table: dynamodb.ITableV2,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(scope, id_, **kwargs)
+        super().__init__(scope, id_)
         stream_arn = orders_table.table_stream_arn
         assert stream_arn is not None, "the orders table must have a stream"
 
         self.worker = BookstoreFunctionConstruct(
             self,
             "Worker",
-            handler="recommendations_worker.handler.lambda_handler",
+            handler="recommendations.handler.lambda_handler",
             service="recommendations",
             description="Learns co-purchases, similar books and bestsellers from the orders table's stream",
             settings=config.function_settings,
@@ -137,6 +137,7 @@ class RecommendationsStack(Stack):
         if role_policy is not None:
             self.mapping.node.add_dependency(role_policy)
 
-        CfnOutput(self, OUTPUT_WORKER_FUNCTION, value=function.function_name)
-        CfnOutput(self, OUTPUT_EVENT_SOURCE_MAPPING, value=self.mapping.event_source_mapping_id)
-        CfnOutput(self, OUTPUT_DEAD_LETTER_QUEUE, value=self.dead_letter_queue.queue_url)
+        stack = Stack.of(self)
+        CfnOutput(stack, OUTPUT_WORKER_FUNCTION, value=function.function_name)
+        CfnOutput(stack, OUTPUT_EVENT_SOURCE_MAPPING, value=self.mapping.event_source_mapping_id)
+        CfnOutput(stack, OUTPUT_DEAD_LETTER_QUEUE, value=self.dead_letter_queue.queue_url)
