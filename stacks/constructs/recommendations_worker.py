@@ -61,7 +61,7 @@ class RecommendationsWorker(Construct):
 
         self.worker = BookstoreFunctionConstruct(
             self,
-            "Worker",
+            "Handler",
             handler="recommendations.handler.lambda_handler",
             service="recommendations",
             description="Learns co-purchases, similar books and bestsellers from the orders table's stream",
@@ -102,7 +102,7 @@ class RecommendationsWorker(Construct):
         # the stream for 24 hours; docs/operations.md says how to replay them or rebuild).
         self.dead_letter_queue = sqs.Queue(
             self,
-            "WorkerDeadLetterQueue",
+            "DeadLetterQueue",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(14),

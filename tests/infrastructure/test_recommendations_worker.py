@@ -16,7 +16,7 @@ def _mapping(stage) -> dict:
 
 
 def test_worker_runs_the_stream_handler_with_its_tables(stage) -> None:
-    props = resource(stage.template("Api"), "RecommendationsWorkerWorkerFunction", "AWS::Lambda::Function")[
+    props = resource(stage.template("Api"), "RecommendationsWorkerHandlerFunction", "AWS::Lambda::Function")[
         "Properties"
     ]
     assert props["Handler"] == "recommendations.handler.lambda_handler"
@@ -40,7 +40,7 @@ def test_mapping_reads_the_orders_stream_with_partial_failures_bisect_bounded_re
 
 def test_what_still_fails_goes_to_the_encrypted_dead_letter_queue(stage) -> None:
     template = stage.template("Api")
-    queue_id = logical_id(template, "RecommendationsWorkerWorkerDeadLetterQueue")
+    queue_id = logical_id(template, "RecommendationsWorkerDeadLetterQueue")
     assert _mapping(stage)["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue_id, "Arn"]}}}
     queue = template["Resources"][queue_id]["Properties"]
     assert queue["SqsManagedSseEnabled"] is True
