@@ -131,11 +131,9 @@ class RecommendationsWorker(Construct):
             on_failure=sources.SqsDlq(self.dead_letter_queue),
             filters=order_event_filters(),
         )
-        # The mapping validates its permissions on create: the role's policy must exist first.
+        # The mapping validates its permissions on create. It names the function, which already waits for the
+        # role's default policy; the ListStreams policy stands apart, so wait for it too.
         self.mapping.node.add_dependency(list_streams)
-        role_policy = self.worker.role.node.try_find_child("DefaultPolicy")
-        if role_policy is not None:
-            self.mapping.node.add_dependency(role_policy)
 
         stack = Stack.of(self)
         CfnOutput(stack, OUTPUT_WORKER_FUNCTION, value=function.function_name)

@@ -124,7 +124,7 @@ class Batch:
             ),
         )
         event = OrderEvent("add" if action == "add" else "remove", order.username, purchase)
-        touched, counted, changed = self.engine.learn(event, {b: (t or "", g) for b, (t, g) in self._meta.items()})
+        touched, counted, changed = self.engine.learn(event, self._meta)
         self.books |= touched
         self.customers_changed |= counted
         self.sold |= {line.book_id for line in order.lines}
