@@ -72,25 +72,32 @@ def test_a_rebuild_deletes_what_no_order_supports_and_keeps_featured_books(shop:
     assert shop.repo.bestsellers() == ["book-a", "book-b", "book-f", "book-e"]
 
 
-def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop) -> None:
+def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop, monkeypatch) -> None:
+    import local.recommendations
+
+    monkeypatch.setattr(local.recommendations, "WRITE_THREADS", 1)  # the interruption lands at a known point
     _history_of_orders(shop)
     rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
     complete = semantic(shop.table())
     for pk, sk in list(shop.table()):
         shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
 
-    class Interrupting(ProgressBar):
-        def advance(self, count: int = 1) -> None:
-            super().advance(count)
-            if self.label == "writing the model" and self.done >= 25:
+    class Interrupting:
+        """The DynamoDB client, until Ctrl-C arrives during the second batch write."""
+
+        def __init__(self, client: Any) -> None:
+            self.client, self.writes = client, 0
+
+        def __getattr__(self, name: str) -> Any:
+            if name != "batch_write_item":
+                return getattr(self.client, name)
+            self.writes += 1
+            if self.writes == 2:
                 raise KeyboardInterrupt
+            return self.client.batch_write_item
 
     with pytest.raises(KeyboardInterrupt):
-        rebuild(
-            shop.aws.dynamodb,
-            shop.aws.tables,
-            progress=lambda label, total, unit: Interrupting(label, total, unit, stream=io.StringIO()),
-        )
+        rebuild(Interrupting(shop.aws.dynamodb), shop.aws.tables, progress=quiet)
     assert 0 < len(shop.table()) < len(complete)
     rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
     assert semantic(shop.table()) == complete
