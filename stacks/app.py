@@ -16,6 +16,7 @@ from stacks.auth_stack import AuthStack
 from stacks.bot_stack import BotStack
 from stacks.config import APP_NAME, StageConfig
 from stacks.data_stack import DataStack
+from stacks.monitoring_stack import MonitoredFunction, MonitoringStack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,9 +33,10 @@ class BookstoreStacks:
     auth: AuthStack
     bot: BotStack
     api: ApiStack
+    monitoring: MonitoringStack
 
-    def all(self) -> tuple[DataStack, AuthStack, BotStack, ApiStack]:
-        return (self.data, self.auth, self.bot, self.api)
+    def all(self) -> tuple[DataStack, AuthStack, BotStack, ApiStack, MonitoringStack]:
+        return (self.data, self.auth, self.bot, self.api, self.monitoring)
 
 
 def build_app(app: App, config: StageConfig) -> BookstoreStacks:
@@ -93,8 +95,41 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         termination_protection=config.is_production,
     )
 
+    worker = api.recommendations_worker
+    monitoring = MonitoringStack(
+        app,
+        config.stack_name("Monitoring"),
+        config=config,
+        api=api.api,
+        api_stage=api.api.deployment_stage.stage_name,
+        functions=[
+            MonitoredFunction(name, construct.function, construct.timeout, is_stream_worker=construct is worker.worker)
+            for name, construct in (
+                ("Api", api.api_function),
+                ("Chat", api.chat_function),
+                ("BotFulfillment", bot.fulfillment),
+                ("PostConfirmation", auth.post_confirmation),
+                ("RecommendationsWorker", worker.worker),
+            )
+        ],
+        tables=[
+            ("Users", data.users_table),
+            ("Products", data.products_table),
+            ("Orders", data.orders_table),
+            ("Recommendations", data.recommendations_table),
+            ("Idempotency", data.idempotency_table),
+        ],
+        dead_letter_queue=worker.dead_letter_queue,
+        bot_id=bot.bot.attr_id,
+        bot_alias_id=bot.alias.attr_bot_alias_id,
+        bot_locale_id=bot.model.locale,
+        env=env,
+        description=f"{APP_NAME} ({config.name}): dashboard, alarms and the alarm topic",
+        termination_protection=config.is_production,
+    )
+
     Tags.of(app).add("Project", APP_NAME)
     Tags.of(app).add("Stage", config.name)
     # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return BookstoreStacks(data=data, auth=auth, bot=bot, api=api)
+    return BookstoreStacks(data=data, auth=auth, bot=bot, api=api, monitoring=monitoring)

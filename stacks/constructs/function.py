@@ -61,6 +61,7 @@ class BookstoreFunctionConstruct(Construct):
     ) -> None:
         super().__init__(scope, id_)
         stack = Stack.of(self)
+        self.timeout = timeout or Duration.seconds(10)
 
         self.log_group = logs.LogGroup(
             self,
@@ -95,7 +96,7 @@ class BookstoreFunctionConstruct(Construct):
             layers=[layer],
             description=description,
             environment=env,
-            timeout=timeout or Duration.seconds(10),
+            timeout=self.timeout,
             memory_size=memory_size,
             tracing=lambda_.Tracing.ACTIVE,
             logging_format=lambda_.LoggingFormat.JSON,
