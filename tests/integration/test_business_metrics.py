@@ -12,8 +12,8 @@ import pytest
 from botocore.stub import Stubber
 
 from bookstore.catalog_models import Book
-from local.context import LocalLambdaContext
 from local.aws import table_env_variable
+from local.context import LocalLambdaContext
 from tests.support.api import load_api_modules
 from tests.support.apigw import call
 from tests.support.aws import LocalAws, load_event
