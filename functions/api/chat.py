@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import AssistantUnavailable, caller, create_resolver, precheck
+from api.common import AssistantUnavailable, caller, create_resolver, serve
 from bookstore import aws
 from bookstore.env import ChatEnv
 from bookstore.errors import ValidationError
@@ -107,4 +107,4 @@ def reset() -> ChatReset:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return precheck(event, ENV.allowed_origin) or app.resolve(event, context)
+    return serve(app, event, context, ENV.allowed_origin)

@@ -77,6 +77,18 @@ def create_resolver(allowed_origin: str) -> APIGatewayRestResolver:
     return app
 
 
+def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any, allowed_origin: str) -> dict[str, Any]:
+    """Both API functions: trace annotations `route`, `status` and `outcome` (ok, or the error code the error
+    handlers set), then the precheck, then the resolver."""
+    tracer.put_annotation("route", f"{event.get('httpMethod')} {event.get('resource')}")
+    response = precheck(event, allowed_origin) or app.resolve(event, context)
+    status = int(response.get("statusCode", 0))
+    tracer.put_annotation("status", str(status))
+    if status < 400:
+        tracer.put_annotation("outcome", "ok")
+    return response
+
+
 def precheck(event: dict[str, Any], allowed_origin: str) -> dict[str, Any] | None:
     """Refuse what must not reach request validation: oversized bodies (413) and signed-out callers of
     private routes (401; API Gateway's authorizer does this too, this is defence in depth)."""
@@ -91,6 +103,7 @@ def precheck(event: dict[str, Any], allowed_origin: str) -> dict[str, Any] | Non
     if problem is None:
         return None
     status, code, message = problem
+    tracer.put_annotation("outcome", code)
     headers = {"Content-Type": "application/json"}
     origin = (event.get("headers") or {}).get("origin") or (event.get("headers") or {}).get("Origin")
     if origin == allowed_origin:

@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api.app import ENV, app
-from api.common import precheck
+from api.common import serve
 from bookstore.observability import logger, metrics, tracer
 
 
@@ -16,5 +16,4 @@ from bookstore.observability import logger, metrics, tracer
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tracer.put_annotation("route", f"{event.get('httpMethod')} {event.get('resource')}")
-    return precheck(event, ENV.allowed_origin) or app.resolve(event, context)
+    return serve(app, event, context, ENV.allowed_origin)
