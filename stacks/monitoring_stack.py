@@ -276,6 +276,8 @@ class MonitoringStack(Stack):
                                     threshold=BOT_FALLBACK_RATE,
                                     comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                                     dedupe_string="FallbackRate",
+                                    evaluation_periods=1,  # a 15-minute window with at least 20 turns
+                                    datapoints_to_alarm=1,
                                     runbook_link=_runbook("alarm-bot-fallback-rate"),
                                 )
                             },
@@ -334,6 +336,8 @@ class MonitoringStack(Stack):
                                     threshold=1,
                                     comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
                                     dedupe_string="NoOrders",
+                                    evaluation_periods=1,  # one 6-hour window without an order
+                                    datapoints_to_alarm=1,
                                     treat_missing_data_override=cloudwatch.TreatMissingData.BREACHING,
                                     runbook_link=_runbook("alarm-no-orders"),
                                 )

@@ -117,6 +117,7 @@ def test_bot_fallback_rate_alarm_divides_fallback_turns_by_recognize_text_reques
     assert "fallback" in expression
     assert "/ requests" in expression
     assert (props["Threshold"], props["ComparisonOperator"]) == (0.25, "GreaterThanThreshold")
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (1, 1)
     lex = next(m["MetricStat"]["Metric"] for m in props["Metrics"] if m.get("Id") == "requests")
     assert {d["Name"] for d in lex["Dimensions"]} == {"BotId", "BotAliasId", "LocaleId", "Operation"}
 
@@ -130,6 +131,7 @@ def test_no_orders_alarm_only_in_prod(stage) -> None:
     assert _metric_names(props) == {"OrdersPlaced"}
     assert (props["Threshold"], props["ComparisonOperator"]) == (1, "LessThanThreshold")
     assert props["TreatMissingData"] == "breaching"
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (1, 1)
     assert all(m["MetricStat"]["Period"] == 6 * 3600 for m in props["Metrics"] if "MetricStat" in m)
 
 

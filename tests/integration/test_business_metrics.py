@@ -128,3 +128,15 @@ def test_a_chat_turn_emits_one_chat_turn(capsys) -> None:
         stub.add_response("recognize_text", reply)
         assert call(chat, "POST", "/chat", user="carol", body={"text": "help"})[0] == 200
     assert only(emitted(capsys.readouterr().out), "ChatTurns")["value"] == 1
+
+
+def test_the_worker_emits_what_it_learned_once_per_batch(shop, capsys) -> None:
+    placed = load_event("recommendations/orders_placed.json")["Records"]
+    capsys.readouterr()
+    shop.handle(placed + placed)  # the duplicates are no-ops
+    learned = only(emitted(capsys.readouterr().out), "OrdersLearned")
+    assert learned["value"] == 2
+    shop.handle(load_event("recommendations/order_cancelled.json")["Records"])
+    data = emitted(capsys.readouterr().out)
+    assert only(data, "OrdersUnlearned")["value"] == 1
+    assert not [d for d in data if d["name"] == "OrdersLearned"]
