@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := cdk --no-notices
 STAGE_ARGS := -c stage=$(STAGE)
 
-.PHONY: help install chat lex seed recommendations-rebuild synth diff deploy destroy lint test test-unit test-integration test-infra bench clean
+.PHONY: help install chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-unit test-integration test-infra bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -61,17 +61,21 @@ deploy: install ## Deploy every stack of STAGE (needs AWS credentials and a boot
 destroy: install ## Tear down STAGE (prod keeps its retained tables, buckets and user pool)
 	$(CDK) destroy $(STAGE_ARGS) --all
 
-lint: install ## ruff, mypy, and cfn-lint on the templates of both stages
+lint: install lint-code lint-templates ## ruff, mypy, and cfn-lint on the templates of both stages
+
+lint-code: install ## ruff (lint and format) and mypy
 	ruff check .
 	ruff format --check .
 	mypy
+
+lint-templates: install ## cfn-lint on the templates the CDK CLI synthesizes for both stages
 	@for stage in dev prod; do \
 		$(CDK) synth -c stage=$$stage --quiet -o cdk.out/lint-$$stage || exit 1; \
 		cfn-lint cdk.out/lint-$$stage/*.template.json || exit 1; \
 		echo "cfn-lint: $$stage templates clean"; \
 	done
 
-test: install lint ## Install if needed, lint, then run every test suite
+test: install lint-code ## Install if needed, lint, then run every test suite (they cfn-lint both stages' templates)
 	python -m pytest
 
 test-unit: install
