@@ -28,7 +28,7 @@ install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and
 $(VENV)/.installed: requirements.txt requirements-dev.txt functions/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
