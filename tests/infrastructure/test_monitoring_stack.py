@@ -45,7 +45,7 @@ def test_one_dashboard_per_stage(stage) -> None:
     props = next(iter(dashboards.values()))["Properties"]
     assert props["DashboardName"] == f"Bookstore-{stage.config.name}"
     body = json.dumps(props["DashboardBody"])
-    for shown in ("5XXError", "Latency", "Invocations", "Throttles", "ConcurrentExecutions", "ConsumedReadCapacityUnits",
+    for shown in ("TPS", "4XXError", "5XXError", "Latency", "p50", "p90", "p99", "Invocations", "Throttles", "ConcurrentExecutions", "ConsumedReadCapacityUnits",
                   "ReadThrottleEvents", "WriteThrottleEvents", "SystemErrors", "RuntimeRequestCount", "RuntimeSuccessfulRequestLatency",
                   "MissedUtteranceCount", "UsersRegistered", "OrdersPlaced", "OrderValue", "ChatTurns",
                   "FallbackTurns", "StaffIntentRefused"):  # fmt: skip
