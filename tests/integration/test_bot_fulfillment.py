@@ -15,16 +15,12 @@ from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
 from bookstore.services.user_admin import UserAdminService
 from bot_fulfillment import dialog
-from local.aws import table_env_variable
 from tests.support.aws import EVENTS_DIR, LocalAws, SerializedClient, load_event, services_for
 from tests.support.lex import lex_event
 
 
 @pytest.fixture
-def hook(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    for logical, name in local_aws.tables.items():
-        monkeypatch.setenv(table_env_variable(logical), name)
-    monkeypatch.setenv("USER_POOL_ID", local_aws.user_pool_id)
+def hook(function_env: LocalAws) -> ModuleType:
     module = importlib.reload(importlib.import_module("bot_fulfillment.handler"))
     module.services.cache_clear()
     return module

@@ -12,7 +12,6 @@ import pytest
 from botocore.stub import Stubber
 
 from bookstore.catalog_models import Book
-from local.aws import table_env_variable
 from local.context import LocalLambdaContext
 from tests.support.api import load_api_modules
 from tests.support.apigw import call
@@ -49,30 +48,16 @@ def only(data: list[dict[str, Any]], name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
-    for logical, name in local_aws.tables.items():
-        monkeypatch.setenv(table_env_variable(logical), name)
-    monkeypatch.setenv("USER_POOL_ID", local_aws.user_pool_id)
-    return local_aws
-
-
-@pytest.fixture
-def bot(env: LocalAws) -> ModuleType:
+def bot(function_env: LocalAws) -> ModuleType:
     module = importlib.reload(importlib.import_module("bot_fulfillment.handler"))
     module.services.cache_clear()
     return module
 
 
-@pytest.fixture
-def api(env: LocalAws) -> ModuleType:
-    load_api_modules({table_env_variable(k): v for k, v in env.tables.items()} | {"USER_POOL_ID": env.user_pool_id})
-    return importlib.reload(importlib.import_module("api.handler"))
-
-
-def test_a_sign_up_emits_users_registered_once(env: LocalAws, capsys) -> None:
+def test_a_sign_up_emits_users_registered_once(function_env: LocalAws, capsys) -> None:
     module = importlib.reload(importlib.import_module("auth_triggers.post_confirmation"))
-    env.create_cognito_user("newbie", "newbie@example.com")
-    event = load_event("auth/post_confirmation_sign_up.json", userPoolId=env.user_pool_id, userName="newbie")
+    function_env.create_cognito_user("newbie", "newbie@example.com")
+    event = load_event("auth/post_confirmation_sign_up.json", userPoolId=function_env.user_pool_id, userName="newbie")
     event["request"]["userAttributes"]["email"] = "newbie@example.com"
     module.lambda_handler(event, LocalLambdaContext("auth"))
     assert only(emitted(capsys.readouterr().out), "UsersRegistered")["value"] == 1
@@ -101,20 +86,20 @@ def test_a_fallback_turn_emits_one_fallback(bot: ModuleType, capsys) -> None:
 
 
 def test_an_order_emits_orders_placed_and_its_value_once_and_a_retry_emits_nothing(
-    api: ModuleType, env, capsys
+    api_handler: ModuleType, function_env: LocalAws, capsys
 ) -> None:
     from bookstore.repositories.products import ProductRepository
 
-    ProductRepository(env.tables["ProductsTable"], client=env.dynamodb).create(DRACULA)
+    ProductRepository(function_env.tables["ProductsTable"], client=function_env.dynamodb).create(DRACULA)
     capsys.readouterr()
     body = {"lines": [{"book_id": DRACULA.book_id, "quantity": 2}]}
     headers = {"Idempotency-Key": "metrics-test-0001"}
-    assert call(api, "POST", "/orders", user="carol", body=body, headers=headers)[0] == 201
+    assert call(api_handler, "POST", "/orders", user="carol", body=body, headers=headers)[0] == 201
     data = emitted(capsys.readouterr().out)
     assert only(data, "OrdersPlaced")["value"] == 1
     value = only(data, "OrderValue")
     assert (value["value"], value["unit"]) == (2 * 899, "Count")
-    assert call(api, "POST", "/orders", user="carol", body=body, headers=headers)[0] in (200, 201)
+    assert call(api_handler, "POST", "/orders", user="carol", body=body, headers=headers)[0] in (200, 201)
     assert not [d for d in emitted(capsys.readouterr().out) if d["name"] in ("OrdersPlaced", "OrderValue")]
 
 

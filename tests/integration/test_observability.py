@@ -6,17 +6,14 @@ import importlib
 import io
 import json
 import logging
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from bookstore.observability import logger, tracer
-from local.aws import table_env_variable
 from local.context import LocalLambdaContext
-from tests.support.api import load_api_modules
 from tests.support.apigw import api_event
-from tests.support.aws import LocalAws, load_event
+from tests.support.aws import load_event
 
 
 @pytest.fixture
@@ -24,14 +21,6 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     recorded: dict[str, Any] = {}
     monkeypatch.setattr(tracer, "put_annotation", lambda key, value: recorded.__setitem__(key, value))
     return recorded
-
-
-@pytest.fixture
-def env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
-    for logical, name in local_aws.tables.items():
-        monkeypatch.setenv(table_env_variable(logical), name)
-    monkeypatch.setenv("USER_POOL_ID", local_aws.user_pool_id)
-    return local_aws
 
 
 def _probe() -> dict[str, Any]:
@@ -48,17 +37,11 @@ def _probe() -> dict[str, Any]:
     return line
 
 
-@pytest.fixture
-def api(env: LocalAws) -> ModuleType:
-    load_api_modules({table_env_variable(k): v for k, v in env.tables.items()} | {"USER_POOL_ID": env.user_pool_id})
-    return importlib.reload(importlib.import_module("api.handler"))
-
-
-def test_api_logs_carry_the_request_id_and_traces_the_route_status_and_outcome(api, traced) -> None:
+def test_api_logs_carry_the_request_id_and_traces_the_route_status_and_outcome(api_handler, traced) -> None:
     event = api_event("GET", "/books/no-such-book")
     event["requestContext"]["requestId"] = "req-1234"
     event["resource"] = "/books/{book_id}"
-    response = api.lambda_handler(event, LocalLambdaContext("api"))
+    response = api_handler.lambda_handler(event, LocalLambdaContext("api"))
     assert response["statusCode"] == 404
     assert traced == {"route": "GET /books/{book_id}", "status": "404", "outcome": "BookNotFound"}
     # Every log line of the invocation carries it (Powertools keeps it in the logger's state until the next one).
@@ -66,15 +49,15 @@ def test_api_logs_carry_the_request_id_and_traces_the_route_status_and_outcome(a
     assert _probe()["correlation_id"] == "req-1234"
 
 
-def test_a_signed_out_call_is_traced_as_unauthenticated(api, traced) -> None:
+def test_a_signed_out_call_is_traced_as_unauthenticated(api_handler, traced) -> None:
     event = api_event("GET", "/orders")
     event["resource"] = "/orders"
-    assert api.lambda_handler(event, LocalLambdaContext("api"))["statusCode"] == 401
+    assert api_handler.lambda_handler(event, LocalLambdaContext("api"))["statusCode"] == 401
     assert traced["outcome"] == "Unauthenticated"
     assert traced["status"] == "401"
 
 
-def test_bot_logs_carry_the_lex_session_id_and_traces_the_intent_and_outcome(env, traced) -> None:
+def test_bot_logs_carry_the_lex_session_id_and_traces_the_intent_and_outcome(function_env, traced) -> None:
     hook = importlib.reload(importlib.import_module("bot_fulfillment.handler"))
     hook.services.cache_clear()
     event = load_event("bot/fallback.json")

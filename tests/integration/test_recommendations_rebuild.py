@@ -25,17 +25,8 @@ def quiet(label: str, total: int, unit: str) -> ProgressBar:
     return ProgressBar(label, total, unit, stream=io.StringIO())
 
 
-def _history_of_orders(shop: Shop) -> None:
-    placed = []
-    for user, letters in [("ann", "ab"), ("bob", "abc"), ("ann", "d"), ("cid", "ef"), ("bob", "f"), ("dan", "ae")]:
-        placed.append((user, shop.order(user, *letters)))
-    shop.learn()
-    shop.cancel(*placed[1])
-    shop.learn()
-
-
 def test_a_rebuild_reproduces_the_worker_s_model_and_the_stream_then_changes_nothing(shop: Shop) -> None:
-    _history_of_orders(shop)
+    shop.order_history()
     learned = semantic(shop.table())
     for pk, sk in list(shop.table()):  # lose everything derived
         shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
@@ -76,7 +67,7 @@ def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop, monk
     import local.recommendations
 
     monkeypatch.setattr(local.recommendations, "WRITE_THREADS", 1)  # the interruption lands at a known point
-    _history_of_orders(shop)
+    shop.order_history()
     rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
     complete = semantic(shop.table())
     for pk, sk in list(shop.table()):

@@ -59,6 +59,16 @@ class Shop:
         assert not deliver(records, lambda event: self.handle(event["Records"])), "records failed"
         return records
 
+    def order_history(self) -> list[tuple[str, str]]:
+        """Six orders of four customers, all learned, then one cancelled and learned too: (username, order id)."""
+        placed = []
+        for user, letters in [("ann", "ab"), ("bob", "abc"), ("ann", "d"), ("cid", "ef"), ("bob", "f"), ("dan", "ae")]:
+            placed.append((user, self.order(user, *letters)))
+        self.learn()
+        self.cancel(*placed[1])
+        self.learn()
+        return placed
+
     def table(self) -> dict[tuple[str, str], dict[str, Any]]:
         items = self.aws.items("RecommendationsTable")
         return {(i["pk"]["S"], i["sk"]["S"]): i for i in items}
