@@ -65,12 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     from moto import mock_aws
 
     from bookstore.catalog_models import GENRES, Book
+    from bookstore.repositories.dynamo import to_item
     from bookstore.repositories.products import book_item, posting
     from bookstore.search import index_terms
     from local.aws import synthesize
     from local.context import LocalLambdaContext
     from local.provision import create_tables
-    from local.seed import _write
+    from local.targets import batch_write
     from tests.support.apigw import api_event
 
     print("Synthesizing the Data stack for the table definitions ...", file=sys.stderr)
@@ -92,11 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             batch.append(book_item(book))
             batch += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
             if len(batch) >= 2500:
-                _write(dynamodb, products, batch)
+                batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
                 batch = []
             if (number + 1) % 10_000 == 0:
                 print(f"  loaded {number + 1}/{args.books} books", file=sys.stderr)
-        _write(dynamodb, products, batch)
+        batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
         print(f"Loaded {args.books} books in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
         os.environ.update({"PRODUCTS_TABLE_NAME": products, "USERS_TABLE_NAME": tables["UsersTable"],

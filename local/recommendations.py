@@ -40,13 +40,14 @@ from bookstore.repositories.recommendations import (
     similar_item,
 )
 from local.progress import ProgressBar
-from local.targets import TargetError, endpoint_target, stage_target
+from local.targets import TargetError, batch_write, endpoint_target, stage_target
 
 TABLES = ("OrdersTable", "ProductsTable", "RecommendationsTable")
 MAPPING_OUTPUT = "WorkerEventSourceMappingId"
 ORDER_FIELDS = ("pk", "sk", "order_id", "username", "lines", "status", "created_at", "updated_at", "history")
 SCAN_SEGMENTS = 4
 WRITE_THREADS = 8
+AGAIN = "run the rebuild again"
 
 
 class RebuildError(TargetError):
@@ -178,33 +179,6 @@ def _key(item: dict[str, Any]) -> tuple[str, str]:
     return item["pk"]["S"], item["sk"]["S"]
 
 
-def _batch_write(dynamodb: Any, table: str, requests: list[dict[str, Any]], bar: ProgressBar) -> None:
-    """BatchWriteItem in chunks of 25 on WRITE_THREADS threads, retrying unprocessed items with backoff."""
-    lock = threading.Lock()
-
-    def write(chunk: list[dict[str, Any]]) -> None:
-        pending: dict[str, Any] = {table: chunk}
-        for attempt in range(10):
-            pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            if not pending:
-                with lock:
-                    bar.advance(len(chunk))
-                return
-            time.sleep(min(0.05 * 2**attempt, 2.0))
-        raise RebuildError("DynamoDB kept items unprocessed after 10 retries; run the rebuild again")
-
-    chunks = [requests[start : start + 25] for start in range(0, len(requests), 25)]
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        futures = [pool.submit(write, chunk) for chunk in chunks]
-        try:
-            for future in futures:
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
 def rebuild(
     dynamodb: Any,
     tables: dict[str, str],
@@ -230,12 +204,13 @@ def rebuild(
 
     items = model_items(model, {o.order_id: o.username for o in orders})
     bar = progress("writing the model", len(items), "items")
-    _batch_write(dynamodb, recommendations.table, [{"PutRequest": {"Item": i}} for i in items], bar)
+    puts = [{"PutRequest": {"Item": i}} for i in items]
+    batch_write(dynamodb, recommendations.table, puts, threads=WRITE_THREADS, on_written=bar.advance, again=AGAIN)
     bar.finish()
     stale = sorted(existing_keys - {_key(i) for i in items})
     bar = progress("deleting stale items", len(stale), "items")
     deletes = [{"DeleteRequest": {"Key": to_item({"pk": pk, "sk": sk})}} for pk, sk in stale]
-    _batch_write(dynamodb, recommendations.table, deletes, bar)
+    batch_write(dynamodb, recommendations.table, deletes, threads=WRITE_THREADS, on_written=bar.advance, again=AGAIN)
     bar.finish()
     return RebuildReport(
         orders=len(orders),

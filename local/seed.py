@@ -25,7 +25,7 @@ from bookstore.repositories.products import book_item, book_key, posting
 from bookstore.repositories.recommendations import RecommendationRepository
 from bookstore.search import index_terms
 from local.progress import ProgressBar
-from local.targets import TargetError, endpoint_target, stage_target
+from local.targets import TargetError, batch_write, endpoint_target, stage_target
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "data" / "books.csv"
@@ -77,17 +77,6 @@ def _existing(dynamodb: Any, table: str, books: Sequence[Book]) -> set[str]:
     return found
 
 
-def _write(dynamodb: Any, table: str, items: list[dict[str, Any]]) -> None:
-    for start in range(0, len(items), 25):
-        pending: dict[str, Any] = {table: [{"PutRequest": {"Item": to_item(i)}} for i in items[start : start + 25]]}
-        for _ in range(10):
-            pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            if not pending:
-                break
-        else:
-            raise SeedError("DynamoDB kept items unprocessed after 10 retries; run the seed again")
-
-
 def seed_catalog(
     dynamodb: Any,
     products_table: str,
@@ -102,7 +91,8 @@ def seed_catalog(
         if book.book_id not in existing:
             items = [book_item(book)]
             items += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
-            _write(dynamodb, products_table, items)
+            puts = [{"PutRequest": {"Item": to_item(i)}} for i in items]
+            batch_write(dynamodb, products_table, puts, again="run the seed again")
             created += 1
         progress(number, len(books))
     ranked = sorted(books, key=lambda b: (-b.stock, b.title))

@@ -3,6 +3,10 @@ or a local stack's endpoint, found by its table names."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,3 +70,39 @@ def endpoint_target(endpoint: str, logicals: tuple[str, ...]) -> Target:
             raise TargetError(f"expected one {logical} at {endpoint}, found {matches or 'none'}")
         target.tables[logical] = str(matches[0])
     return target
+
+
+def batch_write(
+    dynamodb: Any,
+    table: str,
+    requests: list[dict[str, Any]],
+    *,
+    threads: int = 1,
+    on_written: Callable[[int], None] = lambda count: None,
+    again: str = "run the command again",
+) -> None:
+    """BatchWriteItem in chunks of 25 on `threads` threads, retrying unprocessed items with backoff;
+    `on_written(count)` after each chunk. A stop (Ctrl-C, an error) cancels the chunks not yet started."""
+    lock = threading.Lock()
+
+    def write(chunk: list[dict[str, Any]]) -> None:
+        pending: dict[str, Any] = {table: chunk}
+        for attempt in range(10):
+            pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            if not pending:
+                with lock:
+                    on_written(len(chunk))
+                return
+            time.sleep(min(0.05 * 2**attempt, 2.0))
+        raise TargetError(f"DynamoDB kept items unprocessed after 10 retries; {again}")
+
+    chunks = [requests[start : start + 25] for start in range(0, len(requests), 25)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(write, chunk) for chunk in chunks]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
