@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, Aws, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -18,6 +19,7 @@ from constructs import Construct
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
 from stacks.constructs.recommendations_worker import RecommendationsWorker
+from stacks.constructs.site_deployment import SiteConfigConstruct
 from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
 
 OUTPUT_API_URL = "ApiUrl"
@@ -72,6 +74,10 @@ class ApiStack(Stack):
         idempotency_table: dynamodb.ITableV2,
         images_bucket: s3.IBucket,
         user_pool: cognito.IUserPool,
+        user_pool_client: cognito.IUserPoolClient,
+        frontend_origin: str,
+        site_bucket: s3.IBucket,
+        distribution: cloudfront.IDistribution,
         bot_id: str,
         bot_alias_id: str,
         bot_alias_arn: str,
@@ -79,7 +85,9 @@ class ApiStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
-        origin = config.frontend_origin
+        # The front end's origin (the distribution's domain, or a custom domain in front of it) is the only
+        # one CORS allows: in the preflight, in the functions' responses and in the gateway's own errors.
+        origin = config.frontend_origin or frontend_origin
 
         self.api_function = BookstoreFunctionConstruct(
             self,
@@ -234,6 +242,38 @@ class ApiStack(Stack):
             "WebAclAssociation",
             resource_arn=self.api.deployment_stage.stage_arn,
             web_acl_arn=self.web_acl.attr_arn,
+        )
+
+        # The gateway's own refusals (401 from the authorizer, 403 unknown route, 429 throttled, 5XX) carry
+        # CORS headers too, so the browser shows the front end the error instead of an opaque network failure.
+        cors_headers = {
+            "Access-Control-Allow-Origin": f"'{origin}'",
+            "Access-Control-Allow-Headers": "'Authorization,Content-Type,Idempotency-Key'",
+            "Vary": "'Origin'",
+        }
+        for response_type in (apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX):
+            self.api.add_gateway_response(
+                f"Gateway{response_type.response_type.title().replace('_', '')}",
+                type=response_type,
+                response_headers=cors_headers,
+            )
+
+        # The runtime config.json of the front end, written into its bucket once the API exists.
+        self.site_config = SiteConfigConstruct(
+            self,
+            "SiteConfig",
+            site_bucket=site_bucket,
+            distribution=distribution,
+            settings={
+                "apiUrl": self.api.url,
+                "region": Aws.REGION,
+                "userPoolId": user_pool.user_pool_id,
+                "userPoolClientId": user_pool_client.user_pool_client_id,
+                "cognitoEndpoint": f"https://cognito-idp.{Aws.REGION}.{Aws.URL_SUFFIX}/",
+                "stage": config.name,
+            },
+            # cdk-nag names the site bucket by the Frontend stack's export of its ARN.
+            site_bucket_objects=f"{config.stack_name('Frontend')}:ExportsOutputFnGetAttSiteBucket397A1860ArnB404F589/*",
         )
 
         output = CfnOutput(self, OUTPUT_API_URL, value=self.api.url, description="Base URL of the REST API")

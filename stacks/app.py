@@ -16,6 +16,7 @@ from stacks.auth_stack import AuthStack
 from stacks.bot_stack import BotStack
 from stacks.config import APP_NAME, StageConfig
 from stacks.data_stack import DataStack
+from stacks.frontend_stack import FrontendStack
 from stacks.monitoring_stack import MonitoredFunction, MonitoringStack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,11 +33,12 @@ class BookstoreStacks:
     data: DataStack
     auth: AuthStack
     bot: BotStack
+    frontend: FrontendStack
     api: ApiStack
     monitoring: MonitoringStack
 
-    def all(self) -> tuple[DataStack, AuthStack, BotStack, ApiStack, MonitoringStack]:
-        return (self.data, self.auth, self.bot, self.api, self.monitoring)
+    def all(self) -> tuple[DataStack, AuthStack, BotStack, FrontendStack, ApiStack, MonitoringStack]:
+        return (self.data, self.auth, self.bot, self.frontend, self.api, self.monitoring)
 
 
 def build_app(app: App, config: StageConfig) -> BookstoreStacks:
@@ -75,6 +77,16 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         termination_protection=config.is_production,
     )
 
+    frontend = FrontendStack(
+        app,
+        config.stack_name("Frontend"),
+        config=config,
+        access_logs_bucket=data.access_logs_bucket,
+        env=env,
+        description=f"{APP_NAME} ({config.name}): the web front end on S3 behind CloudFront",
+        termination_protection=config.is_production,
+    )
+
     api = ApiStack(
         app,
         config.stack_name("Api"),
@@ -86,6 +98,10 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         idempotency_table=data.idempotency_table,
         images_bucket=data.images_bucket,
         user_pool=auth.user_pool,
+        user_pool_client=auth.web_client,
+        frontend_origin=frontend.origin,
+        site_bucket=frontend.site_bucket,
+        distribution=frontend.distribution,
         bot_id=bot.bot.attr_id,
         bot_alias_id=bot.alias.attr_bot_alias_id,
         bot_alias_arn=bot.alias.attr_arn,
@@ -132,4 +148,4 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
     Tags.of(app).add("Stage", config.name)
     # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return BookstoreStacks(data=data, auth=auth, bot=bot, api=api, monitoring=monitoring)
+    return BookstoreStacks(data=data, auth=auth, bot=bot, frontend=frontend, api=api, monitoring=monitoring)

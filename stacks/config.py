@@ -68,8 +68,9 @@ class StageConfig:
     noncurrent_image_versions_days: int
     access_logs_retention_days: int
     alarm_email: str | None = None
-    # The web front end's origin: the API's CORS allows only this (the CloudFront domain once Step 7 lands).
-    frontend_origin: str
+    # The API's CORS allows only the web front end's origin: the CloudFront distribution's own domain,
+    # unless a custom domain serves it (`-c frontendOrigin=https://shop.example.com`).
+    frontend_origin: str | None = None
     api_rate_limit: int  # requests per second, stage-wide
     api_burst_limit: int
     waf_rate_limit: int  # requests per 5 minutes from one IP before WAF answers 429
@@ -114,7 +115,6 @@ STAGES: Mapping[str, StageConfig] = {
         log_level="DEBUG",
         noncurrent_image_versions_days=7,
         access_logs_retention_days=30,
-        frontend_origin="http://localhost:8080",
         api_rate_limit=20,
         api_burst_limit=40,
         waf_rate_limit=500,
@@ -130,7 +130,6 @@ STAGES: Mapping[str, StageConfig] = {
         log_level="INFO",
         noncurrent_image_versions_days=90,
         access_logs_retention_days=365,
-        frontend_origin="https://shop.example.com",
         api_rate_limit=200,
         api_burst_limit=400,
         waf_rate_limit=2000,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, CfnResource, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from stacks.config import StageConfig
-from stacks.constructs.lint import REDUNDANT_ROLE_DEPENDENCY, ignore_cfn_lint_rule
+from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
 
 PK = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
 SK = dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING)
@@ -101,7 +101,7 @@ class DataStack(Stack):
             removal_policy=config.removal_policy,
             auto_delete_objects=config.auto_delete_objects,
         )
-        self._lint_auto_delete_provider()
+        ignore_redundant_role_dependency_of_auto_delete_provider(self)
 
         # Read by `python -m local.seed --stage <stage>` and operators.
         for key, value in (
@@ -112,12 +112,6 @@ class DataStack(Stack):
             ("ProductImagesBucketName", self.images_bucket.bucket_name),
         ):
             CfnOutput(self, key, value=value).override_logical_id(key)
-
-    def _lint_auto_delete_provider(self) -> None:
-        provider = self.node.try_find_child("Custom::S3AutoDeleteObjectsCustomResourceProvider")
-        handler = provider.node.try_find_child("Handler") if provider is not None else None
-        if isinstance(handler, CfnResource):
-            ignore_cfn_lint_rule(handler, REDUNDANT_ROLE_DEPENDENCY)
 
     def _table(
         self,

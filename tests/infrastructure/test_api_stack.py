@@ -80,13 +80,50 @@ def test_stage_has_tracing_throttling_and_access_logs(stage) -> None:
     assert settings["MetricsEnabled"] is True
 
 
-def test_cors_allows_only_the_front_end_origin(stage) -> None:
+def _distribution_origin(stage) -> dict:
+    """The CloudFront distribution's domain, imported from the Frontend stack, as a quoted header value."""
+    [export] = [
+        name for name in _exports(stage.template("Frontend")) if "Distribution" in name and "DomainName" in name
+    ]
+    return {
+        "Fn::Join": ["", ["'https://", {"Fn::ImportValue": f"{stage.config.stack_name('Frontend')}:{export}"}, "'"]]
+    }
+
+
+def _exports(template: dict) -> list[str]:
+    return [o["Export"]["Name"].split(":", 1)[1] for o in template.get("Outputs", {}).values() if "Export" in o]
+
+
+def test_cors_allows_only_the_distribution_origin(stage) -> None:
+    expected = _distribution_origin(stage)
     options = [m for (path, verb), m in _methods(stage.template("Api")).items() if verb == "OPTIONS"]
     assert options
     for method in options:
         [response] = method["Integration"]["IntegrationResponses"]
-        origin = response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"]
-        assert origin == f"'{stage.config.frontend_origin}'"
+        assert response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] == expected
+    for construct in (stage.stacks.api.api_function, stage.stacks.api.chat_function):
+        env = stage.template("Api")["Resources"][stage.stacks.api.get_logical_id(construct.function.node.default_child)]
+        origin = env["Properties"]["Environment"]["Variables"]["ALLOWED_ORIGIN"]
+        assert origin == {"Fn::Join": ["", ["https://", expected["Fn::Join"][1][1]]]}
+
+
+def test_gateway_errors_carry_cors_so_the_front_end_can_read_them(stage) -> None:
+    responses = of_type(stage.template("Api"), "AWS::ApiGateway::GatewayResponse").values()
+    by_type = {r["Properties"]["ResponseType"]: r["Properties"]["ResponseParameters"] for r in responses}
+    assert set(by_type) == {"DEFAULT_4XX", "DEFAULT_5XX"}
+    for parameters in by_type.values():
+        assert parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == _distribution_origin(stage)
+
+
+def test_site_config_is_written_from_the_stack_outputs(stage) -> None:
+    template = stage.template("Api")
+    [deployment] = of_type(template, "Custom::CDKBucketDeployment").values()
+    props = deployment["Properties"]
+    assert props["Prune"] is False
+    assert props["DistributionPaths"] == ["/config.json"]
+    markers = json.dumps(props["SourceMarkers"])
+    for expected in ("RestApi", "execute-api", "UserPool", "WebClient", "AWS::Region", "cognito-idp"):
+        assert expected in markers, expected
 
 
 def test_waf_has_managed_rules_and_a_rate_limit_answering_429(stage) -> None:

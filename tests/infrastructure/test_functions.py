@@ -8,8 +8,9 @@ from pathlib import Path
 from tests.support.templates import of_type
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
-# Functions CDK itself adds (not ours to configure): the S3 auto-delete-objects provider in dev.
-CDK_INTERNAL_PREFIXES = ("CustomS3AutoDeleteObjectsCustomResourceProvider",)
+# Functions CDK itself adds (not ours to configure): the S3 auto-delete-objects provider in dev, and the
+# BucketDeployment provider that copies the front end and its config.json into the site bucket.
+CDK_INTERNAL_PREFIXES = ("CustomS3AutoDeleteObjectsCustomResourceProvider", "CustomCDKBucketDeployment")
 
 
 def _our_functions(stage) -> dict[str, dict]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.infrastructure.conftest import masked
+from tests.infrastructure.test_functions import CDK_INTERNAL_PREFIXES
 from tests.support.templates import of_type
 
 ALARM = "AWS::CloudWatch::Alarm"
@@ -162,7 +163,7 @@ def test_an_alarm_email_subscribes_to_the_topic(tmp_path) -> None:
 def test_every_function_and_the_api_stage_are_traced(stage) -> None:
     functions = [
         f["Properties"] for t in stage.templates.values() for k, f in of_type(t, "AWS::Lambda::Function").items()
-        if not k.startswith("CustomS3AutoDeleteObjects")
+        if not k.startswith(CDK_INTERNAL_PREFIXES)
     ]  # fmt: skip
     assert len(functions) == 5
     assert all(f["TracingConfig"] == {"Mode": "Active"} for f in functions)

@@ -1,0 +1,218 @@
+"""The web front end: a private S3 bucket behind CloudFront (origin access control, security headers).
+
+Deployed before the API so the API's CORS origin can be the distribution's domain; the runtime
+`config.json` (API URL, user pool, client id, region) is written by `SiteConfigConstruct` from the API
+stack, once the API exists. See docs/decisions.md ("Front end and API: who depends on whom").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from stacks.config import StageConfig
+from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
+from stacks.constructs.site_deployment import acknowledge_deployment_provider
+
+SITE_DIR = Path(__file__).resolve().parents[1] / "frontend_stub"
+CONFIG_FILE = "config.json"
+OUTPUT_SITE_URL = "SiteUrl"
+
+# The front end calls the API (execute-api), Cognito (cognito-idp) and shows covers from presigned S3
+# URLs: all regional endpoints under amazonaws.com. Nothing inline: scripts and styles are files.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: https://*.amazonaws.com",
+        "connect-src 'self' https://*.amazonaws.com",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "upgrade-insecure-requests",
+    )
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+
+class FrontendStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: StageConfig,
+        access_logs_bucket: s3.IBucket,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id_, **kwargs)
+
+        self.site_bucket = s3.Bucket(
+            self,
+            "SiteBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=access_logs_bucket,
+            server_access_logs_prefix="site/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireOldSiteVersions",
+                    noncurrent_version_expiration=Duration.days(config.noncurrent_image_versions_days),
+                    expired_object_delete_marker=True,
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=config.removal_policy,
+            auto_delete_objects=config.auto_delete_objects,
+        )
+
+        # CloudFront standard logs are delivered with ACLs, so they need a bucket that allows them
+        # (the shared access-log bucket enforces bucket-owner ownership and cannot take them).
+        self.cdn_logs_bucket = s3.Bucket(
+            self,
+            "CdnLogsBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireCdnLogs",
+                    expiration=Duration.days(config.access_logs_retention_days),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=config.removal_policy,
+            auto_delete_objects=config.auto_delete_objects,
+        )
+        Validations.of(self.cdn_logs_bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="This bucket is the CloudFront standard-log destination; its own access logs would only "
+                "record CloudFront's log deliveries.",
+            )
+        )
+
+        self.headers_policy = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            comment=f"Bookstore {config.name}: security headers for the web front end",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=CONTENT_SECURITY_POLICY, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(730), include_subdomains=True, preload=True, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override=True
+                ),
+                xss_protection=cloudfront.ResponseHeadersXSSProtection(protection=False, override=True),
+            ),
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(
+                custom_headers=[
+                    cloudfront.ResponseCustomHeader(
+                        header="Permissions-Policy", value=PERMISSIONS_POLICY, override=True
+                    ),
+                    cloudfront.ResponseCustomHeader(
+                        header="Cross-Origin-Opener-Policy", value="same-origin", override=True
+                    ),
+                ]
+            ),
+        )
+
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment=f"Bookstore {config.name} web front end",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=self.headers_policy,
+                compress=True,
+            ),
+            # Hash routes (#/orders) need no rewrite; an unknown path gets the app's own not-found page.
+            error_responses=[
+                cloudfront.ErrorResponse(
+                    http_status=404, response_http_status=404, response_page_path="/404.html", ttl=Duration.minutes(5)
+                ),
+                cloudfront.ErrorResponse(
+                    # OAC answers 403 for a missing key (the distribution may not list the bucket).
+                    http_status=403,
+                    response_http_status=404,
+                    response_page_path="/404.html",
+                    ttl=Duration.minutes(5),
+                ),
+            ],
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            enable_logging=True,
+            log_bucket=self.cdn_logs_bucket,
+            log_file_prefix="cloudfront/",
+        )
+        for rule, reason in (
+            (
+                "AwsSolutions-CFR1",
+                "A web shop sells to every country it ships to; geographic restriction is a business decision "
+                "made per market, not a default.",
+            ),
+            (
+                "AwsSolutions-CFR2",
+                "The distribution serves only public static files (no forms, no API); the REST API it calls has "
+                "its own regional WAF with rate limiting and the AWS managed rule groups.",
+            ),
+            (
+                "AwsSolutions-CFR4",
+                "With the default *.cloudfront.net certificate CloudFront fixes the viewer security policy at "
+                "TLSv1 (browsers negotiate TLS 1.3 anyway); a custom domain would bring its certificate and "
+                "TLSv1.2_2021.",
+            ),
+        ):
+            Validations.of(self.distribution).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+        self.origin = f"https://{self.distribution.distribution_domain_name}"
+
+        # The static files; config.json is excluded so this deployment never prunes the one the API stack writes.
+        self.site_deployment = s3deploy.BucketDeployment(
+            self,
+            "SiteDeployment",
+            sources=[s3deploy.Source.asset(str(SITE_DIR), exclude=[CONFIG_FILE, "*.md"])],
+            destination_bucket=self.site_bucket,
+            exclude=[CONFIG_FILE],
+            prune=True,
+            distribution=self.distribution,
+            distribution_paths=["/*"],
+            cache_control=[s3deploy.CacheControl.from_string("public, max-age=300, must-revalidate")],
+            memory_limit=256,
+        )
+        ignore_redundant_role_dependency_of_auto_delete_provider(self)
+        acknowledge_deployment_provider(
+            self,
+            site_bucket_objects=f"<{self.get_logical_id(self.site_bucket.node.default_child)}.Arn>/*",  # type: ignore[arg-type]
+        )
+
+        CfnOutput(self, OUTPUT_SITE_URL, value=self.origin, description="The web front end").override_logical_id(
+            OUTPUT_SITE_URL
+        )
+        CfnOutput(self, "SiteBucketName", value=self.site_bucket.bucket_name).override_logical_id("SiteBucketName")
+        CfnOutput(self, "DistributionId", value=self.distribution.distribution_id).override_logical_id("DistributionId")
