@@ -8,7 +8,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +104,7 @@ class LocalAws:
 
 
 def start_local_aws(
-    templates: dict[str, dict[str, Any]], *, host: str = "127.0.0.1", port: int = 0, seed: bool = True
+    templates: Mapping[str, Mapping[str, Any]], *, host: str = "127.0.0.1", port: int = 0, seed: bool = True
 ) -> LocalAws:
     """Start a moto server and create the app's tables and user pool in it."""
     from moto.server import ThreadedMotoServer

@@ -24,11 +24,13 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
 
 
 class StreamReader:
-    """Every shard of one stream, from its start (TRIM_HORIZON), in order."""
+    """Every shard of one stream, in order: from its start (TRIM_HORIZON), or from now on (LATEST) when what
+    is already in the table has been accounted for (a local stack restored from a saved state)."""
 
-    def __init__(self, streams: Any, stream_arn: str) -> None:
+    def __init__(self, streams: Any, stream_arn: str, *, start: str = "TRIM_HORIZON") -> None:
         self.streams = streams
         self.stream_arn = stream_arn
+        self.start = start
         self._iterators: dict[str, str | None] = {}
 
     def read(self, limit: int = BATCH_SIZE) -> list[dict[str, Any]]:
@@ -36,7 +38,7 @@ class StreamReader:
         for shard in description.get("Shards", []):
             if shard["ShardId"] not in self._iterators:
                 self._iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType=self.start
                 )["ShardIterator"]
         records: list[dict[str, Any]] = []
         for shard_id, iterator in self._iterators.items():

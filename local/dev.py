@@ -1,0 +1,108 @@
+"""`make dev`: the whole bookstore on this machine, no AWS account: open the printed web address.
+
+    python -m local.dev                       web on 8080, API 8081, Lex 8082, AWS (moto) 8083
+    python -m local.dev --port 9080           another block of four ports (0: any free ones)
+    python -m local.dev --state .local/state.json
+                                              load the data from FILE at start (if it exists) and save it
+                                              there on exit, so orders, users and stock survive restarts
+    python -m local.dev --verbose             the functions' logs (at the template's level) and every request
+
+Stops cleanly on Ctrl-C (or SIGTERM), saving the state first when --state is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import local  # noqa: F401  (functions/ on sys.path)
+from local.cognito import DEMO_ACCOUNTS
+from local.lex.server import PortInUseError
+from local.stack import LocalStack, Ports, start_stack, templates_of
+from local.state import StateError, read, save
+
+
+def banner(stack: LocalStack, state_file: Path | None) -> str:
+    urls = stack.urls()
+    lines = [
+        "",
+        "The bookstore is running on this machine:",
+        f"  Web front end    {urls['web']}",
+        f"  REST API         {urls['api']}",
+        f"  Lex V2 runtime   {urls['lex']}",
+        f"  AWS (moto)       {urls['aws']}   (DynamoDB, Cognito, S3: any credentials)",
+        "",
+        "Demo accounts (sign in on the web front end):",
+    ]
+    for account in DEMO_ACCOUNTS:
+        lines.append(f"  {account.username:<8} {account.password:<22} {account.role}")
+    lines += [
+        "",
+        "Signing up creates a customer; locally any 6-digit confirmation code is accepted (no email is sent).",
+        f"Invoke one function against this stack: python -m local.invoke ApiFunction --event events/api/get_book.json "
+        f"--endpoint {urls['aws']}",
+    ]
+    if state_file is not None:
+        lines.append(f"Data is saved to {state_file} when you stop.")
+    lines += ["Press Ctrl-C to stop.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m local.dev", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="first of four consecutive ports (default 8080)")
+    parser.add_argument("--state", type=Path, help="load data from FILE at start, save it there on exit")
+    parser.add_argument("--templates", type=Path, help="use the templates in this directory (e.g. cdk.out)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="function logs and request lines")
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65532:
+        parser.error("--port must be between 0 and 65532 (four consecutive ports from it)")
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="[%(name)s] %(message)s")
+    ports = Ports.block(args.port)
+    try:
+        ports.check(args.host)  # before the slow synth
+        state = read(args.state) if args.state is not None and args.state.exists() else None
+        if args.state is not None and state is None:
+            print(f"No state in {args.state} yet: starting with the sample catalog; it is saved there on exit.")
+        templates = templates_of("dev", args.templates)
+        stack = start_stack(templates, host=args.host, ports=ports, state=state, verbose=args.verbose)
+    except (PortInUseError, StateError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+    stopping = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    print(banner(stack, args.state), flush=True)
+    try:
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        print("Stopping ...", flush=True)
+        try:
+            if args.state is not None:
+                counts = save(stack.aws, args.state)
+                print(
+                    f"Saved {counts['items']} items, {counts['users']} users, {counts['images']} images to {args.state}"
+                )
+        finally:
+            stack.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""The app's Lambda functions as the synthesized templates define them, and their environment resolved.
+
+`local.invoke`, the API Gateway emulator and `make dev` all find a function here (by logical id or by
+construct path) and set its environment from the template, so what runs locally is configured exactly as
+what is deployed. Intrinsic functions are resolved against a `Physical` lookup: the local stack's names,
+or a deployed stage's (CloudFormation exports and stack resources).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from local.provision import logical_name
+
+FUNCTION_TYPE = "AWS::Lambda::Function"
+# Functions CDK adds for its own custom resources (not application code, not invocable here).
+CDK_INTERNAL = ("CustomS3AutoDeleteObjects", "CustomCDKBucketDeployment", "AWS679f53fac002430cb0da5b7982bd2287")
+
+
+class FunctionNotFound(LookupError):
+    pass
+
+
+class UnresolvableValue(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    stack: str  # the stack name, e.g. Bookstore-dev-Api
+    logical_id: str  # e.g. ApiFunction685AAB5B
+    path: str  # construct path, e.g. Bookstore-dev-Api/ApiFunction/Function
+    handler: str  # module.attribute, e.g. api.handler.lambda_handler
+    environment: dict[str, Any]  # as in the template (literals and intrinsic functions)
+    timeout: int
+    memory: int
+
+    @property
+    def module(self) -> str:
+        return self.handler.rpartition(".")[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.handler.rpartition(".")[2]
+
+    @property
+    def name(self) -> str:
+        """The construct id of the function (the part of the path a developer types): `ApiFunction`."""
+        parts = self.path.split("/")
+        return parts[-2] if len(parts) > 2 and parts[-1] == "Function" else parts[-1]
+
+    @property
+    def service(self) -> str:
+        return str(self.environment.get("POWERTOOLS_SERVICE_NAME") or self.name)
+
+
+def functions(templates: Mapping[str, Mapping[str, Any]]) -> list[FunctionSpec]:
+    """Every application function of the synthesized app (CDK's own providers left out)."""
+    found: list[FunctionSpec] = []
+    for stack, template in templates.items():
+        for logical_id, resource in template.get("Resources", {}).items():
+            if resource.get("Type") != FUNCTION_TYPE or logical_id.startswith(CDK_INTERNAL):
+                continue
+            props = resource.get("Properties", {})
+            path = str(resource.get("Metadata", {}).get("aws:cdk:path", f"{stack}/{logical_id}")).removesuffix(
+                "/Resource"
+            )
+            found.append(
+                FunctionSpec(
+                    stack=stack,
+                    logical_id=logical_id,
+                    path=path,
+                    handler=str(props.get("Handler", "")),
+                    environment=dict((props.get("Environment") or {}).get("Variables") or {}),
+                    timeout=int(props.get("Timeout", 3)),
+                    memory=int(props.get("MemorySize", 128)),
+                )
+            )
+    return found
+
+
+def find_function(templates: Mapping[str, Mapping[str, Any]], name: str) -> FunctionSpec:
+    """By logical id (`ApiFunction685AAB5B`, or without the hash: `ApiFunction`) or construct path
+    (`Bookstore-dev-Api/ApiFunction`, `Api/ApiFunction`, `ApiFunction`), case-insensitively."""
+    wanted = name.strip().strip("/").removesuffix("/Resource").removesuffix("/Function").lower()
+    if not wanted:
+        raise FunctionNotFound("Name a function: a logical id or a construct path.")
+    specs = functions(templates)
+
+    def matches(spec: FunctionSpec) -> bool:
+        path = spec.path.lower().removesuffix("/function")
+        stack_free = path.split("/", 1)[1] if "/" in path else path
+        component = spec.stack.rsplit("-", 1)[-1].lower()
+        return wanted in (
+            spec.logical_id.lower(),
+            logical_name(spec.logical_id).lower(),
+            path,
+            stack_free,
+            f"{component}/{stack_free}",
+        )
+
+    hits = [s for s in specs if matches(s)]
+    if len(hits) == 1:
+        return hits[0]
+    listing = "\n".join(f"  {s.logical_id:<40} {s.path:<60} {s.handler}" for s in specs)
+    if not hits:
+        raise FunctionNotFound(f"No function {name!r} in the synthesized templates. The functions are:\n{listing}")
+    raise FunctionNotFound(f"{name!r} matches several functions; use the logical id:\n{listing}")
+
+
+Physical = Callable[[str, str, str | None], str]
+"""(stack name, logical id, attribute or None for Ref) -> the deployed value."""
+
+_SUB = re.compile(r"\$\{([^}!]+)\}")
+
+
+class Resolver:
+    """Resolves the intrinsic functions CDK renders in environment variables and outputs."""
+
+    def __init__(
+        self,
+        templates: Mapping[str, Mapping[str, Any]],
+        physical: Physical,
+        *,
+        region: str = "us-east-1",
+        account: str = "000000000000",
+        imports: Callable[[str], str] | None = None,
+    ) -> None:
+        self.templates = templates
+        self.physical = physical
+        self.pseudo = {
+            "AWS::Region": region,
+            "AWS::AccountId": account,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::NoValue": "",
+        }
+        self._imports = imports
+        self._exports: dict[str, tuple[str, Any]] = {}
+        for stack, template in templates.items():
+            for output in template.get("Outputs", {}).values():
+                export = output.get("Export", {}).get("Name")
+                if isinstance(export, str):
+                    self._exports[export] = (stack, output["Value"])
+
+    def environment(self, spec: FunctionSpec) -> dict[str, str]:
+        return {key: self.resolve(value, spec.stack) for key, value in spec.environment.items()}
+
+    def resolve(self, value: Any, stack: str) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return str(value)
+        if isinstance(value, dict) and len(value) == 1:
+            [(function, argument)] = value.items()
+            if function == "Ref":
+                if argument == "AWS::StackName":
+                    return stack
+                if argument in self.pseudo:
+                    return self.pseudo[argument]
+                return self.physical(stack, argument, None)
+            if function == "Fn::GetAtt":
+                logical, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
+                return self.physical(stack, logical, attribute)
+            if function == "Fn::ImportValue":
+                name = self.resolve(argument, stack)
+                if name in self._exports:
+                    source_stack, source_value = self._exports[name]
+                    return self.resolve(source_value, source_stack)
+                if self._imports is not None:
+                    return self._imports(name)
+                raise UnresolvableValue(f"No stack exports {name!r}")
+            if function == "Fn::Join":
+                separator, parts = argument
+                return str(separator).join(self.resolve(p, stack) for p in parts)
+            if function == "Fn::Select":
+                index, items = argument
+                return self.resolve(items[int(index)], stack)
+            if function == "Fn::Sub":
+                text, variables = (argument, {}) if isinstance(argument, str) else argument
+                return _SUB.sub(lambda m: self._sub_variable(m.group(1), variables, stack), text)
+        raise UnresolvableValue(f"Cannot resolve {value!r} in {stack}")
+
+    def _sub_variable(self, name: str, variables: Mapping[str, Any], stack: str) -> str:
+        if name in variables:
+            return self.resolve(variables[name], stack)
+        if name in self.pseudo:
+            return self.pseudo[name]
+        if "." in name:
+            logical, attribute = name.split(".", 1)
+            return self.physical(stack, logical, attribute)
+        return self.physical(stack, name, None)
+
+
+def resource_type(templates: Mapping[str, Mapping[str, Any]], stack: str, logical_id: str) -> str:
+    resource = templates.get(stack, {}).get("Resources", {}).get(logical_id)
+    if resource is None:
+        raise UnresolvableValue(f"{stack} has no resource {logical_id}")
+    return str(resource.get("Type", ""))

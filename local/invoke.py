@@ -1,0 +1,195 @@
+"""Invoke one Lambda function of the app locally, without Docker: like `sam local invoke`, in-process.
+
+    python -m local.invoke ApiFunction --event events/api/get_book.json
+    python -m local.invoke Bookstore-dev-Bot/FulfillmentFunction --event events/bot/help_customer.json
+    python -m local.invoke ApiFunction --event events/api/get_book.json --endpoint http://127.0.0.1:5000
+    python -m local.invoke ApiFunction --event events/api/get_book.json --aws --stage dev
+
+FUNCTION is a logical id (`ApiFunction685AAB5B`, or `ApiFunction` without the hash) or a construct path
+(`Bookstore-dev-Api/ApiFunction`, `Api/ApiFunction`). The function's handler and environment come from the
+synthesized templates (`--templates cdk.out` reads those of `make synth`; the default synthesizes in-process).
+
+Where it runs:
+  (default)        a local stack started for this invocation: moto with the tables and user pool of the
+                   templates, the sample catalog and the demo accounts (alice, staff; carol, customer)
+  --endpoint URL   the AWS endpoint of a running `make dev` (it prints it as "AWS (moto)")
+  --aws            the deployed stage, with your AWS credentials (resources found by CloudFormation)
+
+The result goes to stdout as JSON, the function's Powertools logs and metrics to stderr. Exit status 1 when
+the handler raises (its error is printed as Lambda reports it), 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import local  # noqa: F401  (functions/ on sys.path)
+from local.functions import FunctionNotFound, FunctionSpec, UnresolvableValue, find_function
+
+Templates = Mapping[str, Mapping[str, Any]]
+
+
+class InvokeError(Exception):
+    """Bad input: the message says what to change."""
+
+
+def load_event(path: str | Path) -> Any:
+    file = Path(path)
+    if not file.is_file():
+        raise InvokeError(f"No event file {str(path)!r}.")
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InvokeError(f"{path} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}.") from err
+
+
+def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any]]:
+    """The templates `cdk synth` wrote for `stage` (cdk.out/Bookstore-<stage>-*.template.json)."""
+    root = Path(directory)
+    files = sorted(root.glob(f"Bookstore-{stage}-*.template.json"))
+    if not files:
+        raise InvokeError(f"No templates of stage {stage!r} in {directory}; run `make synth STAGE={stage}` first.")
+    return {f.name.removesuffix(".template.json"): json.loads(f.read_text()) for f in files}
+
+
+def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
+    from local.aws import progress
+    from stacks.app import build_app, cdk_json_context
+    from stacks.config import load_stage_config
+
+    with progress(f"Synthesizing the {stage} stage"):
+        import tempfile
+
+        from aws_cdk import App
+
+        context = {**cdk_json_context(), "stage": stage}
+        with tempfile.TemporaryDirectory(prefix="bookstore-invoke-") as outdir:
+            app = App(context=context, outdir=outdir)
+            build_app(app, load_stage_config(stage, context))
+            return {s.stack_name: s.template for s in app.synth().stacks}
+
+
+def prepare_local_event(event: Any, aws: Any) -> Any:
+    """A Cognito trigger fires for a user of the pool that calls it: point the sample at the local pool
+    and make sure its user exists there, as it would when Cognito sends the event."""
+    if isinstance(event, dict) and "triggerSource" in event and "userPoolId" in event:
+        from local.cognito import ensure_user
+
+        event = {**event, "userPoolId": aws.user_pool_id}
+        attributes = ((event.get("request") or {}).get("userAttributes")) or {}
+        ensure_user(aws, str(event.get("userName", "")), {k: str(v) for k, v in attributes.items()})
+    return event
+
+
+def invoke_local(templates: Templates, spec: FunctionSpec, event: Any, aws: Any, logs: IO[str]) -> Any:
+    from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
+
+    environment = {**local_resolver(templates, aws).environment(spec), **local_environment(aws)}
+    runner = FunctionRunner(spec, environment).load()
+    return runner.invoke(prepare_local_event(event, aws), logs=logs)
+
+
+def invoke_aws(templates: Templates, spec: FunctionSpec, event: Any, region: str | None, logs: IO[str]) -> Any:
+    import boto3
+
+    from local.lambda_runtime import FunctionRunner, aws_resolver
+
+    session = boto3.session.Session(region_name=region)
+    if session.get_credentials() is None:
+        raise InvokeError("--aws needs AWS credentials (a profile, environment variables or SSO login).")
+    environment = aws_resolver(templates, session).environment(spec)
+    environment.setdefault("AWS_REGION", session.region_name or "")
+    environment.setdefault("AWS_DEFAULT_REGION", session.region_name or "")
+    return FunctionRunner(spec, environment).load().invoke(event, logs=logs)
+
+
+def start_invoke_stack(templates: Templates) -> Any:
+    """A local stack for one invocation: tables, pool, catalog and demo accounts."""
+    from local.aws import progress, start_local_aws
+    from local.cognito import create_demo_accounts
+
+    by_component = {name.rsplit("-", 1)[-1]: t for name, t in templates.items()}
+    with progress("Starting local AWS (moto) with the stack's tables, user pool and sample catalog"):
+        aws = start_local_aws(by_component)
+        create_demo_accounts(aws, trigger=None)
+    return aws
+
+
+def endpoint_stack(endpoint: str, templates: Templates) -> Any:
+    """A running local stack (make dev), found by its table names and its user pool."""
+    from local.aws import LocalAws
+    from local.provision import table_definitions
+
+    by_component = {name.rsplit("-", 1)[-1]: t for name, t in templates.items()}
+    aws = LocalAws(endpoint=endpoint.rstrip("/"), tables={}, user_pool_id="", client_id="")
+    try:
+        existing = set(aws.client("dynamodb").list_tables()["TableNames"])
+        pools = aws.client("cognito-idp").list_user_pools(MaxResults=10)["UserPools"]
+    except Exception as err:
+        raise InvokeError(f"No local stack answers at {endpoint}: {err}. Is `make dev` running?") from err
+    wanted = list(table_definitions(by_component["Data"]))
+    missing = [t for t in wanted if t not in existing]
+    if missing or not pools:
+        raise InvokeError(f"{endpoint} is not a local bookstore stack (missing {', '.join(missing) or 'user pool'}).")
+    aws.tables = {t: t for t in wanted}
+    aws.user_pool_id = pools[0]["Id"]
+    clients = aws.client("cognito-idp").list_user_pool_clients(UserPoolId=aws.user_pool_id)["UserPoolClients"]
+    aws.client_id = clients[0]["ClientId"] if clients else ""
+    return aws
+
+
+def error_payload(err: BaseException) -> dict[str, Any]:
+    """How Lambda reports an unhandled error."""
+    return {
+        "errorMessage": str(err),
+        "errorType": type(err).__name__,
+        "stackTrace": traceback.format_tb(err.__traceback__),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m local.invoke", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("function", metavar="FUNCTION", help="logical id or construct path of the function")
+    parser.add_argument("--event", "-e", required=True, help="the event, a JSON file (see events/)")
+    parser.add_argument("--stage", default="dev", help="which stage's templates (default dev)")
+    parser.add_argument("--templates", "-t", help="read the templates from this directory (e.g. cdk.out)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--endpoint", help="the AWS endpoint of a running `make dev` local stack")
+    where.add_argument("--aws", action="store_true", help="run against the deployed stage (needs credentials)")
+    parser.add_argument("--region", help="AWS region for --aws")
+    args = parser.parse_args(argv)
+
+    aws = None
+    try:
+        event = load_event(args.event)
+        templates = load_templates(args.templates, args.stage) if args.templates else synthesized_templates(args.stage)
+        spec = find_function(templates, args.function)
+        print(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack}", file=sys.stderr)
+        if args.aws:
+            result = invoke_aws(templates, spec, event, args.region, sys.stderr)
+        else:
+            aws = endpoint_stack(args.endpoint, templates) if args.endpoint else start_invoke_stack(templates)
+            result = invoke_local(templates, spec, event, aws, sys.stderr)
+    except (InvokeError, FunctionNotFound, UnresolvableValue) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:  # the handler's own failure, reported as Lambda does
+        print(json.dumps(error_payload(err), indent=2))
+        return 1
+    finally:
+        if aws is not None and aws.server is not None:
+            aws.stop()
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Serves frontend_stub/ as CloudFront does for the deployed stage: the same files, the same security
+headers (the Content-Security-Policy names the local endpoints instead of *.amazonaws.com), and a
+config.json generated for the local stack instead of the one the API stack writes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from stacks.frontend_stack import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
+
+log = logging.getLogger("local.web")
+
+
+def local_security_headers(connect: list[str]) -> dict[str, str]:
+    """The FrontendStack's headers policy, with the local API, Cognito and S3 endpoints allowed."""
+    sources = " ".join(sorted(set(connect)))
+    policy = (
+        CONTENT_SECURITY_POLICY.replace("https://*.amazonaws.com", sources).replace(
+            "; upgrade-insecure-requests", ""
+        )  # the local stack speaks plain HTTP
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: WebServer
+    protocol_version = "HTTP/1.1"
+    server_version = "LocalSite/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.info("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        status, body, content_type = self.server.resolve(path)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        for key, value in self.server.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class WebServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, *, root: Path = SITE_DIR) -> None:
+        super().__init__((host, port), _Handler)
+        self.root = root.resolve()
+        self.config: dict[str, Any] = {}
+        self.headers: dict[str, str] = {}
+
+    @property
+    def origin(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/"
+
+    def configure(self, config: dict[str, Any], connect: list[str]) -> None:
+        self.config = config
+        self.headers = local_security_headers(connect)
+
+    def resolve(self, path: str) -> tuple[int, bytes, str]:
+        if path == f"/{CONFIG_FILE}":
+            return 200, json.dumps(self.config, indent=2).encode(), "application/json"
+        if path.endswith("/"):
+            path += "index.html"
+        file = (self.root / path.lstrip("/")).resolve()
+        if self.root not in file.parents or not file.is_file():
+            page = self.root / "404.html"
+            return 404, page.read_bytes() if page.is_file() else b"Not found", "text/html; charset=utf-8"
+        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
+        return 200, file.read_bytes(), content_type
+
+    def start(self) -> WebServer:
+        threading.Thread(target=self.serve_forever, name="local-web", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
