@@ -131,7 +131,19 @@ def start_stack(
     try:
         with progress("Starting local AWS (moto) with the tables, user pool and bucket of the templates"):
             aws = start_local_aws(by_component, host=host, port=ports.aws, seed=state is None)
-        if state is not None:
+        if state is None:
+            with progress("Putting a cover on every book of the sample catalog"):
+                from local.covers import put_covers
+                from local.seed import load_catalog
+
+                put_covers(
+                    aws.client("s3"),
+                    aws.client("dynamodb"),
+                    aws.images_bucket,
+                    aws.tables["ProductsTable"],
+                    load_catalog(),
+                )
+        else:
             with progress("Restoring the saved state"):
                 counts = restore(aws, state)
             say(f"  restored {counts['items']} items, {counts['users']} users, {counts['images']} images")

@@ -1,0 +1,182 @@
+"""The store in a browser, on the local stack, on a phone-sized screen."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from local.cognito import DEMO_ACCOUNTS
+from tests.e2e.conftest import DevStack, sign_in, wait_until
+
+ALICE, CAROL = DEMO_ACCOUNTS
+_ORDER_ID = re.compile(r"#/orders/([0-9A-Z]{26})$")
+
+
+def _expect_text(page: Any, selector: str, text: str) -> None:
+    page.locator(selector, has_text=text).first.wait_for()
+
+
+def _fits_the_screen(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def _unlabelled_controls(page: Any) -> list[str]:
+    """Inputs, selects and buttons a screen reader could not name."""
+    result: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                            && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+            .map((el) => el.outerHTML)"""
+    )
+    return result
+
+
+def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_stack: DevStack) -> None:
+    web = dev_stack.web
+    page.goto(f"{web}#/catalog")
+    page.get_by_role("link", name="horror").wait_for()
+    assert _unlabelled_controls(page) == []
+    page.shots("catalog")
+
+    sign_in(page, web, CAROL.username, CAROL.password)
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
+
+    page.get_by_label("Search books").fill("dracula")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Dracula").first.wait_for()
+    assert page.get_by_role("button", name="Show more").is_hidden()  # one page of results only
+    assert _fits_the_screen(page)
+    page.shots("search-results")
+
+    page.get_by_role("link", name="Dracula").first.click()
+    page.get_by_role("heading", name="Dracula").wait_for()
+    cover = page.get_by_role("img", name="Cover of Dracula")
+    # A real image from the product-images bucket (presigned URL), loaded and allowed by the CSP.
+    assert wait_until(lambda: cover.evaluate("img => img.complete && img.naturalWidth") == 200)
+    stock = re.search(r"(\d+) in stock", page.locator(".book-details").inner_text())
+    assert stock is not None
+    stock_before = int(stock.group(1))
+    page.get_by_label("Quantity").fill("2")
+    assert _unlabelled_controls(page) == []
+    page.shots("book-page")
+    page.get_by_role("button", name="Place order").click()
+
+    page.wait_for_url(_ORDER_ID)
+    placed = _ORDER_ID.search(page.url)
+    assert placed is not None
+    order_id = placed.group(1)
+    _expect_text(page, ".badge", "PLACED")
+    assert "2 \u00d7 Dracula" in page.locator(".order").inner_text()  # "2 x Dracula", with the multiplication sign
+    assert _fits_the_screen(page)
+    page.shots("order-placed")
+
+    page.get_by_role("link", name="My orders", exact=True).click()
+    order = page.locator(f'[data-order-id="{order_id}"]')
+    order.wait_for()
+    assert "PLACED" in order.inner_text()
+    assert "Dracula" in order.inner_text()
+    page.shots("my-orders")
+
+    # Stock went down by what was ordered, as the shop shows it.
+    page.goto(f"{web}#/books/dracula-bram-stoker")
+    page.get_by_text(f"{stock_before - 2} in stock").wait_for()
+
+
+def test_customer_follows_and_cancels_an_order(page: Any, dev_stack: DevStack) -> None:
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
+    page.goto(f"{web}#/books/emma-jane-austen")
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url(_ORDER_ID)
+    page.get_by_role("heading", name="Progress").wait_for()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Cancel order").click()
+    _expect_text(page, ".badge", "CANCELLED")
+    assert page.get_by_role("button", name="Cancel order").count() == 0
+    page.shots("order-cancelled")
+
+
+def test_staff_registers_a_user_through_the_chat_and_the_user_can_be_found(page: Any, dev_stack: DevStack) -> None:
+    web = dev_stack.web
+    sign_in(page, web, ALICE.username, ALICE.password)
+    page.get_by_role("button", name=f"Sign out {ALICE.username}").wait_for()
+    page.get_by_role("link", name="Chat", exact=True).click()
+    message = page.get_by_label("Message")
+
+    message.fill("register a user named e2e.reader with email e2e.reader@example.com")
+    message.press("Enter")
+    _expect_text(page, ".message.bot", "Register the user e2e.reader with email e2e.reader@example.com?")
+    message.fill("yes")
+    message.press("Enter")
+    _expect_text(page, ".message.bot", "e2e.reader is registered")
+    page.shots("chat-registered")
+
+    # The bot finds the new user when staff go to edit them...
+    message.fill("change the email of e2e.reader")
+    message.press("Enter")
+    _expect_text(page, ".message.bot", "What is the new email for e2e.reader?")
+    assert _fits_the_screen(page)
+    page.shots("chat-found")
+
+    # ...and the user pool and the users table have them, a customer with that email.
+    cognito = dev_stack.client("cognito-idp")
+    pool_id = cognito.list_user_pools(MaxResults=5)["UserPools"][0]["Id"]
+    user = cognito.admin_get_user(UserPoolId=pool_id, Username="e2e.reader")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["email"] == "e2e.reader@example.com"
+    groups = cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username="e2e.reader")["Groups"]
+    assert [g["GroupName"] for g in groups] == ["customers"]
+
+    # The conversation survives a reload (history kept for the session).
+    page.reload()
+    _expect_text(page, ".message.bot", "e2e.reader is registered")
+
+
+def test_invalid_sign_in_shows_an_error_and_stays_signed_out(page: Any, dev_stack: DevStack) -> None:
+    page.goto(f"{dev_stack.web}#/signin")
+    # Keyboard only: the username field has focus, Tab moves to the password, Enter submits.
+    page.get_by_label("Username").wait_for()
+    page.keyboard.type(CAROL.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("not-her-password")
+    page.keyboard.press("Enter")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert alert.inner_text() == "Incorrect username or password."
+    assert page.get_by_role("link", name="Sign in").count() == 1
+    page.shots("sign-in-error")
+
+
+def test_new_customer_signs_up_confirms_and_gets_recommendations(page: Any, dev_stack: DevStack) -> None:
+    web = dev_stack.web
+    page.goto(f"{web}#/signup")
+    page.get_by_label("Username").fill("newreader")
+    page.get_by_label("Email").fill("newreader@example.com")
+    page.get_by_label("First name (optional)").fill("Nia")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    # The browser's own validation stops a too-short password before Cognito is asked.
+    assert page.get_by_label("Password").evaluate("el => el.validity.tooShort")
+    page.get_by_label("Password").fill("Reading-Is-Fun-2026!")
+    page.shots("sign-up")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("Confirmation code").fill("123456")
+    page.shots("confirm")
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Sign out newreader").wait_for()
+
+    # The post-confirmation trigger made them a customer with a profile, as Cognito does in AWS.
+    users = dev_stack.client("dynamodb")
+    found = wait_until(
+        lambda: users.get_item(TableName="UsersTable", Key={"pk": {"S": "USER#newreader"}, "sk": {"S": "PROFILE"}}).get(
+            "Item"
+        )
+    )
+    assert found, "no profile for the new customer"
+
+    page.get_by_role("link", name="For you").click()
+    page.locator(".card").first.wait_for()
+    assert page.locator(".reason").count() >= 1
+    page.shots("recommendations")
