@@ -99,6 +99,15 @@ class LocalAws:
             worker.stop()
         self.workers.clear()
         if self.server is not None:
+            # moto keeps its data per process, not per server: reset it so a later stack starts empty.
+            import urllib.request
+
+            try:
+                urllib.request.urlopen(  # noqa: S310 (our own local server)
+                    urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"), timeout=5
+                ).close()
+            except OSError:
+                pass
             self.server.stop()
             self.server = None
 

@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from bookstore.catalog_models import Book
-from bookstore.repositories.dynamo import to_item
-from bookstore.repositories.products import book_key
 
 WIDTH, HEIGHT = 200, 300
 # Two colours per genre: the cover and its band (readable, distinct, not garish).
@@ -56,23 +54,19 @@ def cover_png(genre: str) -> bytes:
     )
 
 
-def cover_key(book_id: str) -> str:
-    return f"books/{book_id}/cover.png"
+def cover_key(genre: str) -> str:
+    """One cover per genre, under the books/ prefix the API's role may read."""
+    return f"books/covers/{genre.replace(' ', '-')}.png"
 
 
-def put_covers(s3: Any, dynamodb: Any, bucket: str, products_table: str, books: Iterable[Book]) -> int:
-    """Upload a cover per book and point the book at it; returns how many."""
-    images: dict[str, bytes] = {}
-    count = 0
+def with_covers(s3: Any, bucket: str, books: Iterable[Book]) -> list[Book]:
+    """Upload the genre covers the books need and return the books pointing at them."""
+    covered = []
+    uploaded: set[str] = set()
     for book in books:
-        body = images.setdefault(book.genre, cover_png(book.genre))
-        s3.put_object(Bucket=bucket, Key=cover_key(book.book_id), Body=body, ContentType="image/png")
-        dynamodb.update_item(
-            TableName=products_table,
-            Key=book_key(book.book_id),
-            UpdateExpression="SET image_key = :k",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues=to_item({":k": cover_key(book.book_id)}),
-        )
-        count += 1
-    return count
+        key = cover_key(book.genre)
+        if key not in uploaded:
+            s3.put_object(Bucket=bucket, Key=key, Body=cover_png(book.genre), ContentType="image/png")
+            uploaded.add(key)
+        covered.append(book.model_copy(update={"image_key": key}))
+    return covered

@@ -48,9 +48,11 @@ class FunctionSpec:
 
     @property
     def name(self) -> str:
-        """The construct id of the function (the part of the path a developer types): `ApiFunction`."""
-        parts = self.path.split("/")
-        return parts[-2] if len(parts) > 2 and parts[-1] == "Function" else parts[-1]
+        """The construct path inside its stack, as a function name: `ApiFunction`, `RecommendationsWorker-Handler`."""
+        parts = self.path.split("/")[1:] or [self.logical_id]
+        if len(parts) > 1 and parts[-1] == "Function":
+            parts = parts[:-1]
+        return "-".join(parts)
 
     @property
     def service(self) -> str:

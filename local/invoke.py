@@ -10,9 +10,11 @@ FUNCTION is a logical id (`ApiFunction685AAB5B`, or `ApiFunction` without the ha
 synthesized templates (`--templates cdk.out` reads those of `make synth`; the default synthesizes in-process).
 
 Where it runs:
-  (default)        a local stack started for this invocation: moto with the tables and user pool of the
-                   templates, the sample catalog and the demo accounts (alice, staff; carol, customer)
-  --endpoint URL   the AWS endpoint of a running `make dev` (it prints it as "AWS (moto)")
+  (default)        the local stack of `make dev`, started on free ports for this invocation: moto with the
+                   tables and user pool of the templates, the sample catalog, the demo accounts (alice,
+                   staff; carol, customer), the Lex V2 runtime (for ChatFunction)
+  --endpoint URL   the AWS endpoint of a running `make dev` (it prints it as "AWS (moto)"); add
+                   --lex-endpoint URL (its "Lex V2 runtime") to invoke ChatFunction
   --aws            the deployed stage, with your AWS credentials (resources found by CloudFormation)
 
 The result goes to stdout as JSON, the function's Powertools logs and metrics to stderr. Exit status 1 when
@@ -55,7 +57,22 @@ def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any
     files = sorted(root.glob(f"Bookstore-{stage}-*.template.json"))
     if not files:
         raise InvokeError(f"No templates of stage {stage!r} in {directory}; run `make synth STAGE={stage}` first.")
-    return {f.name.removesuffix(".template.json"): json.loads(f.read_text()) for f in files}
+    templates = {f.name.removesuffix(".template.json"): json.loads(f.read_text()) for f in files}
+    for stack, template in templates.items():
+        _add_construct_paths(template, root / f"{stack}.metadata.json")
+    return templates
+
+
+def _add_construct_paths(template: dict[str, Any], metadata_file: Path) -> None:
+    """The CDK CLI writes each resource's construct path into the template (`aws:cdk:path`); an in-process
+    synth does not, but the cloud assembly's metadata file maps every path to its logical id."""
+    if not metadata_file.is_file():
+        return
+    resources = template.get("Resources", {})
+    for path, entries in json.loads(metadata_file.read_text()).items():
+        for entry in entries:
+            if entry.get("type") == "aws:cdk:logicalId" and entry.get("data") in resources:
+                resources[entry["data"]].setdefault("Metadata", {}).setdefault("aws:cdk:path", path.lstrip("/"))
 
 
 def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
@@ -72,7 +89,8 @@ def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
         with tempfile.TemporaryDirectory(prefix="bookstore-invoke-") as outdir:
             app = App(context=context, outdir=outdir)
             build_app(app, load_stage_config(stage, context))
-            return {s.stack_name: s.template for s in app.synth().stacks}
+            app.synth()
+            return load_templates(outdir, stage)
 
 
 def prepare_local_event(event: Any, aws: Any) -> Any:
@@ -87,10 +105,15 @@ def prepare_local_event(event: Any, aws: Any) -> Any:
     return event
 
 
-def invoke_local(templates: Templates, spec: FunctionSpec, event: Any, aws: Any, logs: IO[str]) -> Any:
+def invoke_local(
+    templates: Templates, spec: FunctionSpec, event: Any, aws: Any, logs: IO[str], *, lex_endpoint: str | None = None
+) -> Any:
     from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
 
-    environment = {**local_resolver(templates, aws).environment(spec), **local_environment(aws)}
+    environment = {
+        **local_resolver(templates, aws).environment(spec),
+        **local_environment(aws, lex_endpoint=lex_endpoint),
+    }
     runner = FunctionRunner(spec, environment).load()
     return runner.invoke(prepare_local_event(event, aws), logs=logs)
 
@@ -110,15 +133,10 @@ def invoke_aws(templates: Templates, spec: FunctionSpec, event: Any, region: str
 
 
 def start_invoke_stack(templates: Templates) -> Any:
-    """A local stack for one invocation: tables, pool, catalog and demo accounts."""
-    from local.aws import progress, start_local_aws
-    from local.cognito import create_demo_accounts
+    """The local stack `make dev` runs (on free ports), for one invocation."""
+    from local.stack import Ports, start_stack
 
-    by_component = {name.rsplit("-", 1)[-1]: t for name, t in templates.items()}
-    with progress("Starting local AWS (moto) with the stack's tables, user pool and sample catalog"):
-        aws = start_local_aws(by_component)
-        create_demo_accounts(aws, trigger=None)
-    return aws
+    return start_stack(templates, ports=Ports.block(0))
 
 
 def endpoint_stack(endpoint: str, templates: Templates) -> Any:
@@ -164,10 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--endpoint", help="the AWS endpoint of a running `make dev` local stack")
     where.add_argument("--aws", action="store_true", help="run against the deployed stage (needs credentials)")
+    parser.add_argument(
+        "--lex-endpoint", help="with --endpoint: the Lex V2 runtime of that `make dev` (for ChatFunction)"
+    )
     parser.add_argument("--region", help="AWS region for --aws")
     args = parser.parse_args(argv)
 
-    aws = None
+    stack = None
     try:
         event = load_event(args.event)
         templates = load_templates(args.templates, args.stage) if args.templates else synthesized_templates(args.stage)
@@ -175,9 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack}", file=sys.stderr)
         if args.aws:
             result = invoke_aws(templates, spec, event, args.region, sys.stderr)
+        elif args.endpoint:
+            aws = endpoint_stack(args.endpoint, templates)
+            result = invoke_local(templates, spec, event, aws, sys.stderr, lex_endpoint=args.lex_endpoint)
         else:
-            aws = endpoint_stack(args.endpoint, templates) if args.endpoint else start_invoke_stack(templates)
-            result = invoke_local(templates, spec, event, aws, sys.stderr)
+            stack = start_invoke_stack(templates)
+            result = invoke_local(templates, spec, event, stack.aws, sys.stderr, lex_endpoint=stack.lex.url)
     except (InvokeError, FunctionNotFound, UnresolvableValue) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -185,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(error_payload(err), indent=2))
         return 1
     finally:
-        if aws is not None and aws.server is not None:
-            aws.stop()
+        if stack is not None:
+            stack.stop()
     print(json.dumps(result, indent=2, default=str))
     return 0
 

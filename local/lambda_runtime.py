@@ -136,7 +136,21 @@ class FunctionRunner:
             function_clients.clear_clients()
         module = importlib.import_module(self.spec.module)
         self._handler = getattr(module, self.spec.attribute)
+        if fresh:
+            self._configure_logger()
         return self
+
+    def _configure_logger(self) -> None:
+        """The shared Logger was built at the first import; give it this function's level and service, as
+        its own cold start would."""
+        from bookstore.observability import logger
+
+        logger.setLevel(self.environment.get("POWERTOOLS_LOG_LEVEL", "INFO"))
+        logger.service = self.spec.service
+        formatter = logger.registered_formatter
+        for keys in (getattr(formatter, "keys_combined", None), getattr(formatter, "log_format", None)):
+            if isinstance(keys, dict) and "service" in keys:
+                keys["service"] = self.spec.service
 
     def context(self) -> LocalLambdaContext:
         name = self.spec.name

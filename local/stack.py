@@ -130,18 +130,15 @@ def start_stack(
     aws: LocalAws | None = None
     try:
         with progress("Starting local AWS (moto) with the tables, user pool and bucket of the templates"):
-            aws = start_local_aws(by_component, host=host, port=ports.aws, seed=state is None)
+            aws = start_local_aws(by_component, host=host, port=ports.aws, seed=False)
         if state is None:
-            with progress("Putting a cover on every book of the sample catalog"):
-                from local.covers import put_covers
-                from local.seed import load_catalog
+            with progress("Loading the sample catalog, with covers"):
+                from local.covers import with_covers
+                from local.seed import load_catalog, seed_catalog
 
-                put_covers(
-                    aws.client("s3"),
-                    aws.client("dynamodb"),
-                    aws.images_bucket,
-                    aws.tables["ProductsTable"],
-                    load_catalog(),
+                books = with_covers(aws.client("s3"), aws.images_bucket, load_catalog())
+                seed_catalog(
+                    aws.client("dynamodb"), aws.tables["ProductsTable"], aws.tables["RecommendationsTable"], books
                 )
         else:
             with progress("Restoring the saved state"):

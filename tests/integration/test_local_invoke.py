@@ -1,0 +1,209 @@
+"""`python -m local.invoke`: every sample event in events/ runs through it against the local stack."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.functions import FunctionNotFound, find_function, functions
+from local.invoke import invoke_local, load_event, load_templates, main, start_invoke_stack
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+MAPPING = json.loads((EVENTS / "functions.json").read_text())
+EVENT_FILES = sorted(p.relative_to(EVENTS).as_posix() for p in EVENTS.rglob("*.json") if p.name != "functions.json")
+
+
+def function_for(event_file: str) -> str:
+    if event_file in MAPPING:
+        return str(MAPPING[event_file])
+    return str(MAPPING[event_file.split("/")[0] + "/"])
+
+
+@pytest.fixture(scope="module")
+def templates(dev) -> dict[str, dict[str, Any]]:
+    """The session's synthesized templates, read as `--templates cdk.out` reads them (with construct paths)."""
+    return load_templates(dev.outdir, "dev")
+
+
+@pytest.fixture(scope="module")
+def stack(templates) -> Iterator[Any]:
+    started = start_invoke_stack(templates)
+    yield started
+    started.stop()
+
+
+def test_every_event_file_names_its_function(templates) -> None:
+    for event_file in EVENT_FILES:
+        spec = find_function(templates, function_for(event_file))
+        assert spec.handler.endswith(".lambda_handler"), event_file
+
+
+@pytest.mark.parametrize("event_file", EVENT_FILES)
+def test_event_runs_through_local_invoke(event_file: str, templates, stack: Any) -> None:
+    spec = find_function(templates, function_for(event_file))
+    logs = io.StringIO()
+    event = load_event(EVENTS / event_file)
+    result = invoke_local(templates, spec, event, stack.aws, logs, lex_endpoint=stack.lex.url)
+    kind = event_file.split("/")[0]
+    if kind == "api":
+        assert 200 <= result["statusCode"] < 500, result
+        body = json.loads(result["body"])
+        assert isinstance(body, dict)
+        if result["statusCode"] >= 400:
+            assert body["error"] and body["message"]
+    elif kind == "bot":
+        assert result["sessionState"]["dialogAction"]["type"] in {
+            "Close",
+            "ElicitSlot",
+            "ConfirmIntent",
+            "ElicitIntent",
+            "Delegate",
+        }
+        assert result["sessionState"]["intent"]["name"] == event["sessionState"]["intent"]["name"]
+    elif kind == "auth":
+        # A Cognito trigger returns the event; the sample is pointed at the local pool.
+        assert result["userName"] == event["userName"]
+        assert result["userPoolId"] == stack.aws.user_pool_id
+    elif kind == "recommendations":
+        assert result == {"batchItemFailures": []}
+    else:  # a new kind of event needs its own check here
+        pytest.fail(f"no expectation for {event_file}")
+
+
+def test_sign_up_event_creates_the_customer_profile(templates, stack: Any) -> None:
+    spec = find_function(templates, "PostConfirmationFunction")
+    event = load_event(EVENTS / "auth/post_confirmation_sign_up.json")
+    event["userName"] = "mia"
+    event["request"]["userAttributes"]["email"] = "mia@example.com"
+    invoke_local(templates, spec, event, stack.aws, io.StringIO())
+    item = stack.aws.client("dynamodb").get_item(
+        TableName=stack.aws.tables["UsersTable"], Key={"pk": {"S": "USER#mia"}, "sk": {"S": "PROFILE"}}
+    )
+    assert item["Item"]["email"]["S"] == "mia@example.com"
+    groups = stack.aws.client("cognito-idp").admin_list_groups_for_user(
+        UserPoolId=stack.aws.user_pool_id, Username="mia"
+    )
+    assert [g["GroupName"] for g in groups["Groups"]] == ["customers"]
+
+
+def test_chat_event_reaches_the_bot(templates, stack: Any) -> None:
+    spec = find_function(templates, "ChatFunction")
+    result = invoke_local(
+        templates, spec, load_event(EVENTS / "api/chat.json"), stack.aws, io.StringIO(), lex_endpoint=stack.lex.url
+    )
+    assert result["statusCode"] == 200
+    assert json.loads(result["body"])["messages"]
+
+
+def test_function_is_found_by_logical_id_or_construct_path(templates) -> None:
+    api = templates["Bookstore-dev-Api"]
+    [logical] = [
+        k for k, v in api["Resources"].items() if v["Type"] == "AWS::Lambda::Function" and k.startswith("ApiFunction")
+    ]
+    by_path = {
+        find_function(templates, name).logical_id
+        for name in (
+            logical,
+            "ApiFunction",
+            "apifunction",
+            "Api/ApiFunction",
+            "Bookstore-dev-Api/ApiFunction",
+            "Bookstore-dev-Api/ApiFunction/Function/Resource",
+        )
+    }
+    assert by_path == {logical}
+    assert {s.name for s in functions(templates)} == {
+        "ApiFunction",
+        "ChatFunction",
+        "Fulfillment",
+        "PostConfirmation",
+        "RecommendationsWorker-Handler",
+    }
+
+
+def test_unknown_function_lists_the_functions(templates) -> None:
+    with pytest.raises(FunctionNotFound) as failure:
+        find_function(templates, "NoSuchFunction")
+    message = str(failure.value)
+    assert "ApiFunction" in message
+    assert "Fulfillment" in message
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_rejects_a_missing_event_file(dev, capsys) -> None:
+    code, out, err = _run(["ApiFunction", "--event", "events/api/nope.json", "--templates", str(dev.outdir)], capsys)
+    assert code == 2
+    assert "No event file" in err
+    assert out == ""
+
+
+def test_cli_rejects_an_event_that_is_not_json(dev, tmp_path, capsys) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"httpMethod": "GET",')
+    code, _, err = _run(["ApiFunction", "--event", str(broken), "--templates", str(dev.outdir)], capsys)
+    assert code == 2
+    assert "not valid JSON" in err
+
+
+def test_cli_rejects_an_unknown_function(dev, capsys) -> None:
+    code, _, err = _run(["Nope", "--event", "events/api/get_book.json", "--templates", str(dev.outdir)], capsys)
+    assert code == 2
+    assert "No function 'Nope'" in err
+
+
+def test_cli_rejects_a_templates_folder_without_the_stage(tmp_path, capsys) -> None:
+    code, _, err = _run(["ApiFunction", "--event", "events/api/get_book.json", "--templates", str(tmp_path)], capsys)
+    assert code == 2
+    assert "make synth" in err
+
+
+def test_cli_against_a_running_local_stack_prints_result_on_stdout_and_logs_on_stderr(dev, stack, capsys) -> None:
+    code, out, err = _run(
+        ["Api/ApiFunction", "--event", "events/api/get_book.json", "--templates", str(dev.outdir),
+         "--endpoint", stack.aws.endpoint],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["statusCode"] == 200
+    assert json.loads(result["body"])["title"] == "Dracula"
+    assert "Invoking ApiFunction" in err
+
+
+def test_cli_reports_a_handler_failure_as_lambda_does(dev, stack, tmp_path, capsys) -> None:
+    # A stream record the worker cannot parse fails the batch item, not the process; a non-dict event makes
+    # the handler itself raise.
+    broken = tmp_path / "event.json"
+    broken.write_text("[1, 2, 3]")
+    code, out, _ = _run(
+        ["Api/ApiFunction", "--event", str(broken), "--templates", str(dev.outdir), "--endpoint", stack.aws.endpoint],
+        capsys,
+    )
+    assert code == 1
+    assert set(json.loads(out)) == {"errorMessage", "errorType", "stackTrace"}
+
+
+def test_cli_starts_its_own_local_stack_by_default(dev) -> None:
+    """The default target, as a developer runs it (own process: moto's state is per process)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "local.invoke", "Bot/Fulfillment", "--event", "events/bot/help_customer.json",
+         "--templates", str(dev.outdir)],
+        capture_output=True, text=True, timeout=120, cwd=EVENTS.parent, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["sessionState"]["intent"]["name"] == "Help"
+    assert "Starting local AWS" in done.stderr
