@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,11 +102,8 @@ class LocalAws:
             # moto keeps its data per process, not per server: reset it so a later stack starts empty.
             import urllib.request
 
-            try:
-                urllib.request.urlopen(  # noqa: S310 (our own local server)
-                    urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"), timeout=5
-                ).close()
-            except OSError:
+            reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310 (ours)
+            with suppress(OSError), urllib.request.urlopen(reset, timeout=5):  # noqa: S310 (our own local server)
                 pass
             self.server.stop()
             self.server = None

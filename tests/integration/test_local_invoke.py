@@ -55,7 +55,8 @@ def test_event_runs_through_local_invoke(event_file: str, templates, stack: Any)
         body = json.loads(result["body"])
         assert isinstance(body, dict)
         if result["statusCode"] >= 400:
-            assert body["error"] and body["message"]
+            assert body["error"]
+            assert body["message"]
     elif kind == "bot":
         assert result["sessionState"]["dialogAction"]["type"] in {
             "Close",
