@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := cdk --no-notices
 STAGE_ARGS := -c stage=$(STAGE)
 
-.PHONY: help install chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-unit test-integration test-infra bench clean
+.PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-unit test-integration test-infra test-e2e bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -35,6 +35,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@node --version | grep -q '^v22\.' || { echo "error: node_modules/.bin/node is not Node 22"; exit 1; }
 	@touch $@
+
+dev: install ## The whole store on this machine (no AWS account): make dev ARGS="--state .local/state.json"
+	python -m local.dev $(ARGS)
+
+invoke: install ## Run one function locally: make invoke FUNCTION=ApiFunction EVENT=events/api/get_book.json
+	@test -n "$(FUNCTION)" -a -n "$(EVENT)" || { echo 'usage: make invoke FUNCTION=<logical id or construct path> EVENT=<file> [ARGS="--endpoint URL"]'; exit 2; }
+	python -m local.invoke $(FUNCTION) --event $(EVENT) $(ARGS)
 
 chat: install ## Talk to the bot on this machine (no AWS account): make chat ARGS="--verbose"
 	python -m local.chat $(ARGS)
@@ -87,6 +94,9 @@ test-integration: install
 test-infra: install
 	python -m pytest tests/infrastructure
 
+test-e2e: install ## Browser tests (Debian's chromium) against python -m local.dev; screenshots in test-artifacts/e2e
+	python -m pytest tests/e2e
+
 bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performance.md)
 	python -m benchmarks.synth
 	python -m benchmarks.nlu
@@ -94,4 +104,4 @@ bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performa
 	python -m benchmarks.recommendations
 
 clean: ## Remove build output (not the virtualenv or node_modules)
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache test-artifacts
