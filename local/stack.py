@@ -12,6 +12,7 @@ run as they do in AWS.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class LocalStack:
     web: WebServer
     worker: StreamWorker | None
     created_accounts: list[DemoAccount] = field(default_factory=list)
+    environment_before: dict[str, str] = field(default_factory=dict)
 
     def runner(self, handler: str) -> FunctionRunner:
         return next(r for r in self.runners.values() if r.spec.handler == handler)
@@ -88,6 +90,15 @@ class LocalStack:
         if self.worker is not None:
             self.worker.stop()
         self.aws.stop()
+        # The functions' variables (endpoints of this stack) must not outlive it in this process.
+        if self.environment_before:
+            os.environ.clear()
+            os.environ.update(self.environment_before)
+        from bookstore import aws as function_clients
+        from bookstore.observability import logger
+
+        function_clients.clear_clients()
+        logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
 
 
 def _load_runners(
@@ -122,6 +133,7 @@ def start_stack(
 
     ports = ports or Ports()
     ports.check(host)
+    environment_before = dict(os.environ)
     by_component = component_templates(templates)
     # Bind the front end and API ports first: their origins go into the functions' CORS and config.json.
     web = WebServer(host, ports.web)
@@ -215,6 +227,8 @@ def start_stack(
                 server.server_close()
         if aws is not None:
             aws.stop()
+        os.environ.clear()
+        os.environ.update(environment_before)
         raise
     return LocalStack(
         templates=templates,
@@ -225,6 +239,7 @@ def start_stack(
         web=web,
         worker=worker,
         created_accounts=created,
+        environment_before=environment_before,
     )
 
 
