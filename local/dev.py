@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -105,4 +106,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Ctrl-C also reached the CDK's node helper (same process group) when the app was synthesized here; its
+    # exit hook would then print a BrokenPipeError. Everything is saved and stopped by now.
+    os._exit(code)

@@ -30,7 +30,7 @@ from local.streams import StreamReader, StreamWorker
 from local.web import WebServer
 
 Templates = Mapping[str, Mapping[str, Any]]
-PORT_ROLES = ("web front end", "API", "Lex V2 runtime", "AWS (moto)")
+PORT_ROLES = ("web front end", "API", "Lex V2 runtime", "moto AWS endpoint")
 
 
 @dataclass(frozen=True)

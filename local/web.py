@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from stacks.frontend_stack import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
+from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
 
 log = logging.getLogger("local.web")
 

@@ -7,7 +7,6 @@ stack, once the API exists. See docs/decisions.md ("Front end and API: who depen
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
@@ -20,29 +19,9 @@ from constructs import Construct
 from stacks.config import StageConfig
 from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
 from stacks.constructs.site_deployment import acknowledge_deployment_provider
+from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
 
-SITE_DIR = Path(__file__).resolve().parents[1] / "frontend_stub"
-CONFIG_FILE = "config.json"
 OUTPUT_SITE_URL = "SiteUrl"
-
-# The front end calls the API (execute-api), Cognito (cognito-idp) and shows covers from presigned S3
-# URLs: all regional endpoints under amazonaws.com. Nothing inline: scripts and styles are files.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: https://*.amazonaws.com",
-        "connect-src 'self' https://*.amazonaws.com",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "upgrade-insecure-requests",
-    )
-)
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 
 class FrontendStack(Stack):

@@ -12,8 +12,8 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from stacks.constructs.lint import REDUNDANT_ROLE_DEPENDENCY, ignore_cfn_lint_rule
+from stacks.site_policy import CONFIG_FILE
 
-CONFIG_FILE = "config.json"
 _PROVIDER_PREFIX = "Custom::CDKBucketDeployment"
 
 

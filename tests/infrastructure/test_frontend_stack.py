@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from stacks.frontend_stack import CONTENT_SECURITY_POLICY
+from stacks.site_policy import CONTENT_SECURITY_POLICY
 from tests.infrastructure.conftest import masked
 from tests.support.templates import logical_id, of_type, resource
 
