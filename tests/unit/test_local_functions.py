@@ -1,0 +1,116 @@
+"""Resolving a function's template environment: the intrinsic functions CDK renders, locally and against AWS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from local.functions import FunctionSpec, Resolver, UnresolvableValue
+from local.lambda_runtime import aws_resolver
+
+TEMPLATES: dict[str, dict[str, Any]] = {
+    "App-Data": {
+        "Resources": {"UsersTable9725E9C8": {"Type": "AWS::DynamoDB::GlobalTable"}},
+        "Outputs": {
+            "ExportUsers": {
+                "Value": {"Ref": "UsersTable9725E9C8"},
+                "Export": {"Name": "App-Data:ExportsOutputRefUsersTable"},
+            }
+        },
+    },
+    "App-Api": {
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Handler": "api.handler.lambda_handler",
+                    "Environment": {
+                        "Variables": {
+                            "PLAIN": "x",
+                            "TABLE": {"Fn::ImportValue": "App-Data:ExportsOutputRefUsersTable"},
+                            "ORIGIN": {"Fn::Join": ["", ["https://", {"Fn::GetAtt": ["Dist", "DomainName"]}]]},
+                            "ARN": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}/books/*"},
+                            "SELECTED": {"Fn::Select": [1, ["a", {"Ref": "AWS::Region"}]]},
+                        }
+                    },
+                },
+            },
+            "Dist": {"Type": "AWS::CloudFront::Distribution"},
+            "Bucket": {"Type": "AWS::S3::Bucket"},
+        }
+    },
+}
+SPEC = FunctionSpec(
+    stack="App-Api",
+    logical_id="Fn",
+    path="App-Api/Fn",
+    handler="api.handler.lambda_handler",
+    environment=TEMPLATES["App-Api"]["Resources"]["Fn"]["Properties"]["Environment"]["Variables"],
+    timeout=3,
+    memory=128,
+)
+
+
+def test_local_names_resolve_through_exports_joins_subs_and_selects() -> None:
+    names = {
+        ("App-Data", "UsersTable9725E9C8", None): "UsersTable",
+        ("App-Api", "Dist", "DomainName"): "localhost:8080",
+        ("App-Api", "Bucket", None): "product-images",
+    }
+    resolver = Resolver(
+        TEMPLATES, lambda stack, logical, attribute: names[(stack, logical, attribute)], region="eu-west-1"
+    )
+    assert resolver.environment(SPEC) == {
+        "PLAIN": "x",
+        "TABLE": "UsersTable",
+        "ORIGIN": "https://localhost:8080",
+        "ARN": "arn:aws:s3:::product-images/books/*",
+        "SELECTED": "eu-west-1",
+    }
+
+
+def test_an_unknown_intrinsic_is_a_clear_error() -> None:
+    resolver = Resolver(TEMPLATES, lambda *_: "x")
+    with pytest.raises(UnresolvableValue, match="Fn::Base64"):
+        resolver.resolve({"Fn::Base64": "x"}, "App-Api")
+    with pytest.raises(UnresolvableValue, match="No stack exports"):
+        resolver.resolve({"Fn::ImportValue": "Nope"}, "App-Api")
+
+
+def test_against_aws_exports_and_stack_resources_give_the_deployed_names() -> None:
+    session = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    cloudformation = session.client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response(
+        "describe_stack_resources",
+        {
+            "StackResources": [
+                {
+                    "LogicalResourceId": "UsersTable9725E9C8",
+                    "PhysicalResourceId": "Bookstore-dev-Data-UsersTable-ABC",
+                    "ResourceType": "AWS::DynamoDB::GlobalTable",
+                    "Timestamp": "2026-11-22T00:00:00Z",
+                    "ResourceStatus": "CREATE_COMPLETE",
+                }
+            ]
+        },
+        {"StackName": "App-Data"},
+    )
+    stub.activate()
+
+    class Session:
+        region_name = "eu-west-1"
+
+        def client(self, _: str) -> object:
+            return cloudformation
+
+    resolver = aws_resolver(TEMPLATES, Session())
+    assert resolver.resolve({"Fn::ImportValue": "App-Data:ExportsOutputRefUsersTable"}, "App-Api") == (
+        "Bookstore-dev-Data-UsersTable-ABC"
+    )
+    with pytest.raises(UnresolvableValue, match="only Ref and exports"):
+        resolver.resolve({"Fn::GetAtt": ["Dist", "DomainName"]}, "App-Api")
+    stub.assert_no_pending_responses()
