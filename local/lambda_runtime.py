@@ -8,13 +8,14 @@ point boto3 at it. Used by `local.invoke`, the API Gateway emulator and `make de
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 import threading
 import warnings
 from collections.abc import Mapping
 from contextlib import redirect_stdout
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import local  # noqa: F401  (functions/ on sys.path)
 from local.aws import REGION, LocalAws
@@ -171,10 +172,11 @@ class FunctionRunner:
                 return self._handler(event, self.context())
             from bookstore.observability import logger
 
-            handler = logger.registered_handler
-            previous = handler.setStream(logs)  # type: ignore[attr-defined]
+            handler = cast(logging.StreamHandler[IO[str]], logger.registered_handler)  # Powertools logs to a stream
+            previous = handler.setStream(logs)
             try:
                 with redirect_stdout(logs):  # EMF metrics are printed
                     return self._handler(event, self.context())
             finally:
-                handler.setStream(previous)  # type: ignore[attr-defined]
+                if previous is not None:
+                    handler.setStream(previous)

@@ -28,6 +28,7 @@ from local.lambda_runtime import FunctionRunner, local_environment, local_resolv
 from local.lex.server import LexHTTPServer, PortInUseError, check_port_free
 from local.streams import StreamReader, StreamWorker
 from local.web import WebServer
+from stacks.site_policy import site_config
 
 Templates = Mapping[str, Mapping[str, Any]]
 PORT_ROLES = ("web front end", "API", "Lex V2 runtime", "moto AWS endpoint")
@@ -210,14 +211,14 @@ def start_stack(
         )
         api = ApiGatewayServer(emulator, host, ports.api).start()
         web.configure(
-            {
-                "apiUrl": api.url,
-                "region": REGION,
-                "userPoolId": pool_id,
-                "userPoolClientId": aws.client_id,
-                "cognitoEndpoint": f"{aws.endpoint}/",
-                "stage": "local",
-            },
+            site_config(
+                api_url=api.url,
+                region=REGION,
+                user_pool_id=pool_id,
+                client_id=aws.client_id,
+                cognito_endpoint=f"{aws.endpoint}/",
+                stage="local",
+            ),
             connect=[_origin(api.url), aws.endpoint],
         )
         web.start()

@@ -21,6 +21,7 @@ from stacks.constructs.function import BookstoreFunctionConstruct
 from stacks.constructs.recommendations_worker import RecommendationsWorker
 from stacks.constructs.site_deployment import SiteConfigConstruct
 from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
+from stacks.site_policy import site_config
 
 OUTPUT_API_URL = "ApiUrl"
 STAGE_NAME = "v1"
@@ -264,14 +265,14 @@ class ApiStack(Stack):
             "SiteConfig",
             site_bucket=site_bucket,
             distribution=distribution,
-            settings={
-                "apiUrl": self.api.url,
-                "region": Aws.REGION,
-                "userPoolId": user_pool.user_pool_id,
-                "userPoolClientId": user_pool_client.user_pool_client_id,
-                "cognitoEndpoint": f"https://cognito-idp.{Aws.REGION}.{Aws.URL_SUFFIX}/",
-                "stage": config.name,
-            },
+            settings=site_config(
+                api_url=self.api.url,
+                region=Aws.REGION,
+                user_pool_id=user_pool.user_pool_id,
+                client_id=user_pool_client.user_pool_client_id,
+                cognito_endpoint=f"https://cognito-idp.{Aws.REGION}.{Aws.URL_SUFFIX}/",
+                stage=config.name,
+            ),
             # cdk-nag names the site bucket by the Frontend stack's export of its ARN.
             site_bucket_objects=f"{config.stack_name('Frontend')}:ExportsOutputFnGetAttSiteBucket397A1860ArnB404F589/*",
         )

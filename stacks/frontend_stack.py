@@ -7,9 +7,9 @@ stack, once the API exists. See docs/decisions.md ("Front end and API: who depen
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, CfnElement, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
@@ -185,10 +185,8 @@ class FrontendStack(Stack):
             memory_limit=256,
         )
         ignore_redundant_role_dependency_of_auto_delete_provider(self)
-        acknowledge_deployment_provider(
-            self,
-            site_bucket_objects=f"<{self.get_logical_id(self.site_bucket.node.default_child)}.Arn>/*",  # type: ignore[arg-type]
-        )
+        bucket_id = self.get_logical_id(cast(CfnElement, self.site_bucket.node.default_child))
+        acknowledge_deployment_provider(self, site_bucket_objects=f"<{bucket_id}.Arn>/*")
 
         CfnOutput(self, OUTPUT_SITE_URL, value=self.origin, description="The web front end").override_logical_id(
             OUTPUT_SITE_URL

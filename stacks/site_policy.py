@@ -25,3 +25,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+
+def site_config(
+    *, api_url: str, region: str, user_pool_id: str, client_id: str, cognito_endpoint: str, stage: str
+) -> dict[str, str]:
+    """config.json: every endpoint the static app needs. The Api stack writes it with the deployed values,
+    `make dev` serves it with the local ones; the app reads these keys only."""
+    return {
+        "apiUrl": api_url,
+        "region": region,
+        "userPoolId": user_pool_id,
+        "userPoolClientId": client_id,
+        "cognitoEndpoint": cognito_endpoint,
+        "stage": stage,
+    }

@@ -25,6 +25,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 844}
 STARTUP_SECONDS = 120
+CALL_REPORT = pytest.StashKey[pytest.TestReport]()
 _URL = re.compile(r"^\s+(Web front end|REST API|Lex V2 runtime|AWS \(moto\))\s+(\S+)")
 
 
@@ -144,7 +145,8 @@ def page(browser: Any, dev_stack: DevStack, request: pytest.FixtureRequest) -> I
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.shots = Shots(page, request.node.name)
     yield page
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    report = request.node.stash.get(CALL_REPORT, None)
+    if report is not None and report.failed:
         page.shots("failure")
     context.close()
     assert errors == [], f"script errors in the page: {errors}"
@@ -156,7 +158,7 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report: pytest.TestReport = yield
     if report.when == "call":
-        item.rep_call = report  # type: ignore[attr-defined]
+        item.stash[CALL_REPORT] = report
     return report
 
 
