@@ -166,9 +166,12 @@ def in_process_handler(
             "POWERTOOLS_METRICS_NAMESPACE": "Bookstore",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": "INFO" if verbose else "WARNING",
-            "POWERTOOLS_METRICS_DISABLED": "false" if verbose else "true",
         }
     )
+    if not verbose:
+        from local.console import hide_metric_lines
+
+        hide_metric_lines()
     # An invocation that records no business metric is normal here; Powertools warns about it on every flush.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
 

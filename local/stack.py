@@ -17,12 +17,13 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import local  # noqa: F401  (functions/ on sys.path)
 from local.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, RestApiModel
 from local.aws import REGION, LocalAws, progress, start_local_aws
 from local.cognito import DemoAccount, create_demo_accounts, install_post_confirmation, trigger_function
+from local.console import hide_metric_lines, show_metric_lines
 from local.functions import FunctionSpec, functions
 from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
 from local.lex.server import LexHTTPServer, PortInUseError, check_port_free
@@ -75,6 +76,7 @@ class LocalStack:
     worker: StreamWorker | None
     created_accounts: list[DemoAccount] = field(default_factory=list)
     environment_before: dict[str, str] = field(default_factory=dict)
+    stdout_before: TextIO | None = None
 
     def runner(self, handler: str) -> FunctionRunner:
         return next(r for r in self.runners.values() if r.spec.handler == handler)
@@ -100,6 +102,8 @@ class LocalStack:
 
         function_clients.clear_clients()
         logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
+        if self.stdout_before is not None:
+            show_metric_lines(self.stdout_before)
 
 
 def _load_runners(
@@ -112,7 +116,6 @@ def _load_runners(
         environment = {**resolver.environment(spec), **local_environment(aws), **extra}
         if not verbose:  # the template's level (DEBUG in dev) floods a console serving four things at once
             environment["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-            environment["POWERTOOLS_METRICS_DISABLED"] = "true"
         # All handlers share this process's environment; the first load starts clean, the others keep it.
         runners[spec.logical_id] = FunctionRunner(spec, environment).load(fresh=index == 0)
     return runners
@@ -135,6 +138,7 @@ def start_stack(
     ports = ports or Ports()
     ports.check(host)
     environment_before = dict(os.environ)
+    stdout_before = None if verbose else hide_metric_lines()
     by_component = component_templates(templates)
     # Bind the front end and API ports first: their origins go into the functions' CORS and config.json.
     web = WebServer(host, ports.web)
@@ -230,6 +234,8 @@ def start_stack(
             aws.stop()
         os.environ.clear()
         os.environ.update(environment_before)
+        if stdout_before is not None:
+            show_metric_lines(stdout_before)
         raise
     return LocalStack(
         templates=templates,
@@ -241,6 +247,7 @@ def start_stack(
         worker=worker,
         created_accounts=created,
         environment_before=environment_before,
+        stdout_before=stdout_before,
     )
 
 
