@@ -8,9 +8,6 @@ VENV ?= .venv
 STAGE ?= dev
 APPROVAL ?= broadening
 BIN := $(CURDIR)/$(VENV)/bin
-# pytest-xdist workers for `make test` (one per core); a file's tests stay on one worker, so module fixtures
-# (a local stack, a browser) start once. TEST_WORKERS=0 runs everything in this process.
-TEST_WORKERS ?= auto
 
 # Node.js 22 and the pinned CDK CLI from node_modules come first, so jsii and `cdk` never use the
 # machine's (end-of-life) Node 20; then the project's virtualenv.
@@ -86,7 +83,7 @@ lint-templates: install ## cfn-lint on the templates the CDK CLI synthesizes for
 	done
 
 test: install lint-code ## Install if needed, lint, then run every test suite (they cfn-lint both stages' templates)
-	python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	python -m pytest
 
 test-unit: install
 	python -m pytest tests/unit
