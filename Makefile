@@ -18,7 +18,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := cdk --no-notices
 STAGE_ARGS := -c stage=$(STAGE)
 
-.PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-unit test-integration test-infra test-e2e bench clean
+.PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-all test-unit test-integration test-infra test-e2e bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -82,7 +82,12 @@ lint-templates: install ## cfn-lint on the templates the CDK CLI synthesizes for
 		echo "cfn-lint: $$stage templates clean"; \
 	done
 
-test: install lint-code ## Install if needed, lint, then run every test suite (they cfn-lint both stages' templates)
+test: install ## Install if needed, then lint and run every test suite side by side (the tests cfn-lint both stages' templates)
+	@# mypy on a fresh clone takes about a minute on one core while the tests mostly use the other; each
+	@# target's output is printed whole when it ends (-Otarget), and either failing fails `make test`.
+	@$(MAKE) --no-print-directory -j2 -Otarget lint-code test-all
+
+test-all: install
 	python -m pytest
 
 test-unit: install

@@ -309,6 +309,8 @@ class RestApiEmulator:
         headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
         for key, values in (result.get("multiValueHeaders") or {}).items():
             headers[key] = ", ".join(str(v) for v in values)
+        if not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/json"  # API Gateway's default for a proxy response
         raw = result.get("body") or ""
         body = base64.b64decode(raw) if result.get("isBase64Encoded") else str(raw).encode()
         return Response(int(result["statusCode"]), headers, body)
@@ -347,6 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
                 log.error("Unexpected error: %s\n%s", err, traceback.format_exc())
                 response = self.server.emulator.gateway_error(500, "Internal server error")
         self.send_response(response.status)
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         for key, value in response.headers.items():
             if key.lower() not in ("content-length", "connection", "transfer-encoding"):
                 self.send_header(key, value)

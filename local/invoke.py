@@ -42,13 +42,18 @@ class InvokeError(Exception):
 
 
 def load_event(path: str | Path) -> Any:
-    file = Path(path)
-    if not file.is_file():
-        raise InvokeError(f"No event file {str(path)!r}.")
+    """The event from a JSON file, or from standard input for `-`."""
+    if str(path) == "-":
+        text, where = sys.stdin.read(), "standard input"
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise InvokeError(f"No event file {str(path)!r}.")
+        text, where = file.read_text(encoding="utf-8"), str(path)
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        return json.loads(text)
     except json.JSONDecodeError as err:
-        raise InvokeError(f"{path} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}.") from err
+        raise InvokeError(f"{where} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}.") from err
 
 
 def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any]]:
@@ -176,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m local.invoke", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("function", metavar="FUNCTION", help="logical id or construct path of the function")
-    parser.add_argument("--event", "-e", required=True, help="the event, a JSON file (see events/)")
+    parser.add_argument("--event", "-e", required=True, help="the event, a JSON file (see events/), or - for stdin")
     parser.add_argument("--stage", default="dev", help="which stage's templates (default dev)")
     parser.add_argument("--templates", "-t", help="read the templates from this directory (e.g. cdk.out)")
     where = parser.add_mutually_exclusive_group()

@@ -156,6 +156,17 @@ def test_cli_rejects_an_event_that_is_not_json(dev, tmp_path, capsys) -> None:
     assert "not valid JSON" in err
 
 
+def test_cli_reads_the_event_from_stdin(dev, stack, capsys, monkeypatch) -> None:
+    import io as _io
+
+    monkeypatch.setattr("sys.stdin", _io.StringIO((EVENTS / "api/get_book.json").read_text()))
+    code, out, err = _run(
+        ["ApiFunction", "--event", "-", "--templates", str(dev.outdir), "--endpoint", stack.aws.endpoint], capsys
+    )
+    assert code == 0, err
+    assert json.loads(out)["statusCode"] == 200
+
+
 def test_cli_rejects_an_unknown_function(dev, capsys) -> None:
     code, _, err = _run(["Nope", "--event", "events/api/get_book.json", "--templates", str(dev.outdir)], capsys)
     assert code == 2

@@ -66,6 +66,8 @@ def test_public_route_answers_with_the_local_front_end_as_cors_origin(stack) -> 
     assert status == 200
     assert body["items"][0]["title"] == "Dracula"
     assert headers["Access-Control-Allow-Origin"] == stack.web.origin
+    assert headers["Content-Type"] == "application/json"
+    assert headers["x-amzn-RequestId"]
 
 
 def test_preflight_comes_from_the_templates_mock_integration(stack) -> None:
