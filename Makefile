@@ -107,6 +107,7 @@ bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performa
 	python -m benchmarks.nlu
 	python -m benchmarks.lex_runtime
 	python -m benchmarks.recommendations
+	python -m benchmarks.local_stack
 
 clean: ## Remove build output (not the virtualenv or node_modules)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache test-artifacts
