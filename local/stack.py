@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import local  # noqa: F401  (functions/ on sys.path)
 from local.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, RestApiModel
 from local.aws import REGION, LocalAws, progress, start_local_aws
-from local.cognito import DemoAccount, create_demo_accounts, install_post_confirmation, trigger_function
+from local.cognito import create_demo_accounts, install_post_confirmation, trigger_function
 from local.console import hide_metric_lines, show_metric_lines
 from local.functions import FunctionSpec, functions
 from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
@@ -74,12 +74,8 @@ class LocalStack:
     api: ApiGatewayServer
     web: WebServer
     worker: StreamWorker | None
-    created_accounts: list[DemoAccount] = field(default_factory=list)
     environment_before: dict[str, str] = field(default_factory=dict)
     stdout_before: TextIO | None = None
-
-    def runner(self, handler: str) -> FunctionRunner:
-        return next(r for r in self.runners.values() if r.spec.handler == handler)
 
     def urls(self) -> dict[str, str]:
         return {"web": self.web.url, "api": self.api.url, "lex": self.lex.url, "aws": self.aws.endpoint}
@@ -184,7 +180,8 @@ def start_stack(
         trigger = runners[trigger_id].invoke if trigger_id in runners else None
         if trigger is not None:
             install_post_confirmation(aws, trigger)
-        created = create_demo_accounts(aws, trigger) if state is None else []
+        if state is None:
+            create_demo_accounts(aws, trigger)
 
         worker = None
         worker_runner = next((r for r in runners.values() if r.spec.handler.startswith("recommendations.")), None)
@@ -245,7 +242,6 @@ def start_stack(
         api=api,
         web=web,
         worker=worker,
-        created_accounts=created,
         environment_before=environment_before,
         stdout_before=stdout_before,
     )
