@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from stacks.config import StageConfig
+from stacks.constructs.buckets import content_bucket, log_bucket
 from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
 
 PK = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
@@ -56,50 +57,21 @@ class DataStack(Stack):
             time_to_live_attribute="expiration",
         )
 
-        self.access_logs_bucket = s3.Bucket(
+        self.access_logs_bucket = log_bucket(
             self,
             "AccessLogsBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,  # log delivery supports SSE-S3 only
-            enforce_ssl=True,
+            config=config,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="ExpireAccessLogs",
-                    expiration=Duration.days(config.access_logs_retention_days),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-            removal_policy=config.removal_policy,
-            auto_delete_objects=config.auto_delete_objects,
+            lifecycle_rule_id="ExpireAccessLogs",
+            why_not_logged="This bucket is the server-access-log destination; logging it into itself would loop.",
         )
-        Validations.of(self.access_logs_bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This bucket is the server-access-log destination; logging it into itself would loop.",
-            )
-        )
-
-        self.images_bucket = s3.Bucket(
+        self.images_bucket = content_bucket(
             self,
             "ProductImagesBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=self.access_logs_bucket,
-            server_access_logs_prefix="product-images/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="ExpireOldImageVersions",
-                    noncurrent_version_expiration=Duration.days(config.noncurrent_image_versions_days),
-                    expired_object_delete_marker=True,
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-            removal_policy=config.removal_policy,
-            auto_delete_objects=config.auto_delete_objects,
+            config=config,
+            access_logs=self.access_logs_bucket,
+            access_logs_prefix="product-images/",
+            lifecycle_rule_id="ExpireOldImageVersions",
         )
         ignore_redundant_role_dependency_of_auto_delete_provider(self)
 

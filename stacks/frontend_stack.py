@@ -17,6 +17,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from stacks.config import StageConfig
+from stacks.constructs.buckets import content_bucket, log_bucket
 from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
 from stacks.constructs.site_deployment import acknowledge_deployment_provider
 from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
@@ -36,53 +37,24 @@ class FrontendStack(Stack):
     ) -> None:
         super().__init__(scope, id_, **kwargs)
 
-        self.site_bucket = s3.Bucket(
+        self.site_bucket = content_bucket(
             self,
             "SiteBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs_bucket,
-            server_access_logs_prefix="site/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="ExpireOldSiteVersions",
-                    noncurrent_version_expiration=Duration.days(config.noncurrent_image_versions_days),
-                    expired_object_delete_marker=True,
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-            removal_policy=config.removal_policy,
-            auto_delete_objects=config.auto_delete_objects,
+            config=config,
+            access_logs=access_logs_bucket,
+            access_logs_prefix="site/",
+            lifecycle_rule_id="ExpireOldSiteVersions",
         )
-
         # CloudFront standard logs are delivered with ACLs, so they need a bucket that allows them
         # (the shared access-log bucket enforces bucket-owner ownership and cannot take them).
-        self.cdn_logs_bucket = s3.Bucket(
+        self.cdn_logs_bucket = log_bucket(
             self,
             "CdnLogsBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
+            config=config,
             object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="ExpireCdnLogs",
-                    expiration=Duration.days(config.access_logs_retention_days),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-            removal_policy=config.removal_policy,
-            auto_delete_objects=config.auto_delete_objects,
-        )
-        Validations.of(self.cdn_logs_bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This bucket is the CloudFront standard-log destination; its own access logs would only "
-                "record CloudFront's log deliveries.",
-            )
+            lifecycle_rule_id="ExpireCdnLogs",
+            why_not_logged="This bucket is the CloudFront standard-log destination; its own access logs would only "
+            "record CloudFront's log deliveries.",
         )
 
         self.headers_policy = cloudfront.ResponseHeadersPolicy(
