@@ -17,29 +17,14 @@ import base64
 import json
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from typing import Any
 
 import local  # noqa: F401  (functions/ on sys.path)
 from local.cognito import DEMO_ACCOUNTS
-from local.invoke import load_templates
+from local.invoke import synthesized_templates
 from local.stack import LocalStack, Ports, start_stack
-
-
-def synthesized() -> dict[str, dict[str, Any]]:
-    from aws_cdk import App
-
-    from stacks.app import build_app, cdk_json_context
-    from stacks.config import load_stage_config
-
-    context = {**cdk_json_context(), "stage": "dev"}
-    with tempfile.TemporaryDirectory(prefix="bench-") as outdir:
-        app = App(context=context, outdir=outdir)
-        build_app(app, load_stage_config("dev", context))
-        app.synth()
-        return load_templates(outdir, "dev")
 
 
 def timed(call: Any, count: int) -> float:
@@ -102,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.requests < 1:
         parser.error("--runs and --requests must be at least 1")
 
-    templates = synthesized()
+    templates = synthesized_templates("dev")
     starts: list[float] = []
     results: list[dict[str, float]] = []
     for run in range(1, args.runs + 1):

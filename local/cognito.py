@@ -79,17 +79,21 @@ def _user_attributes(user: Any) -> dict[str, str]:
     return {a["Name"]: a["Value"] for a in getattr(user, "attributes", [])}
 
 
-def install_post_confirmation(aws: LocalAws, trigger: Trigger) -> None:
-    """Call `trigger` after every ConfirmSignUp / AdminConfirmSignUp on the local pool, as Cognito does.
-    Patches this process's moto backend (the moto server of the local stack runs in this process)."""
+def moto_backend(aws: LocalAws) -> Any:
+    """The moto Cognito backend holding the local pool (the local stack's moto server runs in this process)."""
     from moto.cognitoidp.models import cognitoidp_backends
 
-    backend = next(
-        (b for account in cognitoidp_backends.values() for b in account.values() if aws.user_pool_id in b.user_pools),
-        None,
-    )
-    if backend is None:
-        raise RuntimeError(f"user pool {aws.user_pool_id} is not in this process's moto backend")
+    for account in cognitoidp_backends.values():
+        for backend in account.values():
+            if aws.user_pool_id in backend.user_pools:
+                return backend
+    raise LookupError(f"user pool {aws.user_pool_id} is not in this process's moto backend")
+
+
+def install_post_confirmation(aws: LocalAws, trigger: Trigger) -> None:
+    """Call `trigger` after every ConfirmSignUp / AdminConfirmSignUp on the local pool, as Cognito does.
+    Patches this process's moto backend: moto runs no triggers itself."""
+    backend = moto_backend(aws)
 
     def fire(username: str, client_id: str) -> None:
         pool = backend.user_pools[aws.user_pool_id]
@@ -121,8 +125,8 @@ def install_post_confirmation(aws: LocalAws, trigger: Trigger) -> None:
             fire(username, "")
         return result
 
-    backend.confirm_sign_up = confirm_sign_up  # type: ignore[method-assign]
-    backend.admin_confirm_sign_up = admin_confirm_sign_up  # type: ignore[method-assign]
+    backend.confirm_sign_up = confirm_sign_up
+    backend.admin_confirm_sign_up = admin_confirm_sign_up
 
 
 def ensure_user(aws: LocalAws, username: str, attributes: Mapping[str, str], password: str | None = None) -> bool:

@@ -84,6 +84,15 @@ def functions(templates: Mapping[str, Mapping[str, Any]]) -> list[FunctionSpec]:
     return found
 
 
+def component(stack: str) -> str:
+    """`Bookstore-dev-Api` -> `Api`."""
+    return stack.rsplit("-", 1)[-1]
+
+
+def component_templates(templates: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {component(name): template for name, template in templates.items()}
+
+
 def find_function(templates: Mapping[str, Mapping[str, Any]], name: str) -> FunctionSpec:
     """By logical id (`ApiFunction685AAB5B`, or without the hash: `ApiFunction`) or construct path
     (`Bookstore-dev-Api/ApiFunction`, `Api/ApiFunction`, `ApiFunction`), case-insensitively."""
@@ -95,13 +104,12 @@ def find_function(templates: Mapping[str, Mapping[str, Any]], name: str) -> Func
     def matches(spec: FunctionSpec) -> bool:
         path = spec.path.lower().removesuffix("/function")
         stack_free = path.split("/", 1)[1] if "/" in path else path
-        component = spec.stack.rsplit("-", 1)[-1].lower()
         return wanted in (
             spec.logical_id.lower(),
             logical_name(spec.logical_id).lower(),
             path,
             stack_free,
-            f"{component}/{stack_free}",
+            f"{component(spec.stack).lower()}/{stack_free}",
         )
 
     hits = [s for s in specs if matches(s)]

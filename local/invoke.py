@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.functions import FunctionNotFound, FunctionSpec, UnresolvableValue, find_function
+from local.functions import FunctionNotFound, FunctionSpec, UnresolvableValue, component_templates, find_function
 
 Templates = Mapping[str, Mapping[str, Any]]
 
@@ -149,7 +149,7 @@ def endpoint_stack(endpoint: str, templates: Templates) -> Any:
     from local.aws import LocalAws
     from local.provision import table_definitions
 
-    by_component = {name.rsplit("-", 1)[-1]: t for name, t in templates.items()}
+    by_component = component_templates(templates)
     aws = LocalAws(endpoint=endpoint.rstrip("/"), tables={}, user_pool_id="", client_id="")
     try:
         existing = set(aws.client("dynamodb").list_tables()["TableNames"])

@@ -24,7 +24,7 @@ from local.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, Re
 from local.aws import REGION, LocalAws, progress, start_local_aws
 from local.cognito import create_demo_accounts, install_post_confirmation, trigger_function
 from local.console import hide_metric_lines, show_metric_lines
-from local.functions import FunctionSpec, functions
+from local.functions import FunctionSpec, component_templates, functions
 from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
 from local.lex.server import LexHTTPServer, PortInUseError, check_port_free
 from local.streams import StreamReader, StreamWorker
@@ -58,11 +58,6 @@ class Ports:
                     f"port {port} on {host} (the {role}) is already in use, maybe by another `make dev`; "
                     f'stop it, or use another block of four ports: make dev ARGS="--port 9080" (0 picks free ones)'
                 ) from err
-
-
-def component_templates(templates: Templates) -> dict[str, Mapping[str, Any]]:
-    """`Bookstore-dev-Api` -> `Api`."""
-    return {name.rsplit("-", 1)[-1]: template for name, template in templates.items()}
 
 
 @dataclass

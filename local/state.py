@@ -29,13 +29,12 @@ class StateError(Exception):
 
 
 def _moto_pool(aws: LocalAws) -> Any:
-    from moto.cognitoidp.models import cognitoidp_backends
+    from local.cognito import moto_backend
 
-    for account in cognitoidp_backends.values():
-        for backend in account.values():
-            if aws.user_pool_id in backend.user_pools:
-                return backend.user_pools[aws.user_pool_id]
-    raise StateError(f"user pool {aws.user_pool_id} is not in this process's moto backend")
+    try:
+        return moto_backend(aws).user_pools[aws.user_pool_id]
+    except LookupError as err:
+        raise StateError(str(err)) from err
 
 
 def snapshot(aws: LocalAws) -> dict[str, Any]:
