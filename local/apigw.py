@@ -135,6 +135,7 @@ class CognitoAuthorizer:
         self.endpoint = endpoint.rstrip("/")
         self.user_pool_id = user_pool_id
         self.client_ids = client_ids
+        self._clients: set[str] = set()
         self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
         self._keys: Any = None
 
@@ -148,6 +149,12 @@ class CognitoAuthorizer:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (the local moto server)
                 self._keys = KeySet.import_key_set(json.loads(response.read()))
         return self._keys
+
+    def _is_client(self, audience: str) -> bool:
+        """An app client of the pool; the list is read again only for an audience not seen yet."""
+        if audience not in self._clients:
+            self._clients = self.client_ids()
+        return audience in self._clients
 
     def claims(self, header: str | None) -> dict[str, str]:
         from joserfc import jwt
@@ -166,7 +173,7 @@ class CognitoAuthorizer:
         claims = decoded.claims
         if claims.get("iss") != self.issuer or claims.get("token_use") != "id":
             raise AuthorizerError("Unauthorized")
-        if claims.get("aud") not in self.client_ids():
+        if not self._is_client(str(claims.get("aud"))):
             raise AuthorizerError("Unauthorized")
         if float(claims.get("exp", 0)) < time.time():
             raise AuthorizerError("The incoming token has expired")
