@@ -17,15 +17,16 @@ import base64
 import json
 import logging
 import re
-import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from local.http_server import BackgroundHTTPServer
 
 log = logging.getLogger("local.apigw")
 
@@ -387,24 +388,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
 
-class ApiGatewayServer(ThreadingHTTPServer):
-    daemon_threads = True
+class ApiGatewayServer(BackgroundHTTPServer):
+    thread_name = "local-apigw"
 
     def __init__(self, emulator: RestApiEmulator, host: str, port: int) -> None:
         super().__init__((host, port), _Handler)
         self.emulator = emulator
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/{self.emulator.model.stage}/"
-
-    def start(self) -> ApiGatewayServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="local-apigw", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
+        return f"{self.origin}/{self.emulator.model.stage}/"

@@ -84,17 +84,22 @@ class LocalStack:
         if self.worker is not None:
             self.worker.stop()
         self.aws.stop()
-        # The functions' variables (endpoints of this stack) must not outlive it in this process.
-        if self.environment_before:
-            os.environ.clear()
-            os.environ.update(self.environment_before)
-        from bookstore import aws as function_clients
-        from bookstore.observability import logger
+        _give_back_the_process(self.environment_before, self.stdout_before)
 
-        function_clients.clear_clients()
-        logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
-        if self.stdout_before is not None:
-            show_metric_lines(self.stdout_before)
+
+def _give_back_the_process(environment: dict[str, str], stdout: TextIO | None) -> None:
+    """The functions' variables (this stack's endpoints), clients, log level and the console filter must not
+    outlive the stack in this process."""
+    from bookstore import aws as function_clients
+    from bookstore.observability import logger
+
+    if environment:
+        os.environ.clear()
+        os.environ.update(environment)
+    function_clients.clear_clients()
+    logger.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"))
+    if stdout is not None:
+        show_metric_lines(stdout)
 
 
 def _load_runners(
@@ -224,10 +229,7 @@ def start_stack(
                 server.server_close()
         if aws is not None:
             aws.stop()
-        os.environ.clear()
-        os.environ.update(environment_before)
-        if stdout_before is not None:
-            show_metric_lines(stdout_before)
+        _give_back_the_process(environment_before, stdout_before)
         raise
     return LocalStack(
         templates=templates,

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from local.http_server import BackgroundHTTPServer
 from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
 
 log = logging.getLogger("local.web")
@@ -61,19 +61,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-class WebServer(ThreadingHTTPServer):
-    daemon_threads = True
+class WebServer(BackgroundHTTPServer):
+    thread_name = "local-web"
 
     def __init__(self, host: str, port: int, *, root: Path = SITE_DIR) -> None:
         super().__init__((host, port), _Handler)
         self.root = root.resolve()
         self.config: dict[str, Any] = {}
         self.headers: dict[str, str] = {}
-
-    @property
-    def origin(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     @property
     def url(self) -> str:
@@ -96,11 +91,3 @@ class WebServer(ThreadingHTTPServer):
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         return 200, file.read_bytes(), content_type
-
-    def start(self) -> WebServer:
-        threading.Thread(target=self.serve_forever, name="local-web", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()

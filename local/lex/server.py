@@ -17,13 +17,13 @@ import json
 import logging
 import re
 import socket
-import threading
 import traceback
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from local.http_server import BackgroundHTTPServer
 from local.lex.engine import DialogEngine
 from local.lex.errors import LexError, ResourceNotFound, Validation
 
@@ -161,27 +161,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class LexHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
+class LexHTTPServer(BackgroundHTTPServer):
+    thread_name = "local-lex"
 
     def __init__(self, engine: DialogEngine, host: str = "127.0.0.1", port: int = 0) -> None:
         check_port_free(host, port)
         super().__init__((host, port), _Handler)
         self.engine = engine
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> LexHTTPServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="local-lex", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        return self.origin
