@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -17,6 +18,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from local.functions import component
 from local.provision import create_tables, create_user_pool
 from local.streams import StreamReader, StreamWorker
 
@@ -24,8 +26,9 @@ REGION = "us-east-1"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
 
-def synthesize(stage: str = "dev") -> dict[str, dict[str, Any]]:
-    """Synthesize the app in-process and return its templates by component (Data, Auth, Bot)."""
+def synthesize_stage(stage: str = "dev") -> dict[str, dict[str, Any]]:
+    """Synthesize the app in-process, as `cdk synth -c stage=<stage>` does; its templates by stack name, with
+    construct paths."""
     from aws_cdk import App
 
     from stacks.app import build_app, cdk_json_context
@@ -34,11 +37,37 @@ def synthesize(stage: str = "dev") -> dict[str, dict[str, Any]]:
     context = {**cdk_json_context(), "stage": stage}
     with tempfile.TemporaryDirectory(prefix="bookstore-synth-") as outdir:
         app = App(context=context, outdir=outdir)
-        config = load_stage_config(stage, context)
-        build_app(app, config)
-        assembly = app.synth()
-        prefix = config.stack_name("")
-        return {s.stack_name.removeprefix(prefix): s.template for s in assembly.stacks}
+        build_app(app, load_stage_config(stage, context))
+        app.synth()
+        return read_assembly(Path(outdir), stage)
+
+
+def synthesize(stage: str = "dev") -> dict[str, dict[str, Any]]:
+    """The same templates by component (Data, Auth, Bot, ...)."""
+    return {component(name): template for name, template in synthesize_stage(stage).items()}
+
+
+def read_assembly(directory: Path, stage: str) -> dict[str, dict[str, Any]]:
+    """The templates of `stage` in a cloud assembly (cdk.out/Bookstore-<stage>-*.template.json); empty if none."""
+    templates = {
+        f.name.removesuffix(".template.json"): json.loads(f.read_text())
+        for f in sorted(directory.glob(f"Bookstore-{stage}-*.template.json"))
+    }
+    for stack, template in templates.items():
+        _add_construct_paths(template, directory / f"{stack}.metadata.json")
+    return templates
+
+
+def _add_construct_paths(template: dict[str, Any], metadata_file: Path) -> None:
+    """The CDK CLI writes each resource's construct path into the template (`aws:cdk:path`); an in-process
+    synth does not, but the cloud assembly's metadata file maps every path to its logical id."""
+    if not metadata_file.is_file():
+        return
+    resources = template.get("Resources", {})
+    for path, entries in json.loads(metadata_file.read_text()).items():
+        for entry in entries:
+            if entry.get("type") == "aws:cdk:logicalId" and entry.get("data") in resources:
+                resources[entry["data"]].setdefault("Metadata", {}).setdefault("aws:cdk:path", path.lstrip("/"))
 
 
 def table_env_variable(logical: str) -> str:

@@ -58,44 +58,19 @@ def load_event(path: str | Path) -> Any:
 
 def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any]]:
     """The templates `cdk synth` wrote for `stage` (cdk.out/Bookstore-<stage>-*.template.json)."""
-    root = Path(directory)
-    files = sorted(root.glob(f"Bookstore-{stage}-*.template.json"))
-    if not files:
+    from local.aws import read_assembly
+
+    templates = read_assembly(Path(directory), stage)
+    if not templates:
         raise InvokeError(f"No templates of stage {stage!r} in {directory}; run `make synth STAGE={stage}` first.")
-    templates = {f.name.removesuffix(".template.json"): json.loads(f.read_text()) for f in files}
-    for stack, template in templates.items():
-        _add_construct_paths(template, root / f"{stack}.metadata.json")
     return templates
 
 
-def _add_construct_paths(template: dict[str, Any], metadata_file: Path) -> None:
-    """The CDK CLI writes each resource's construct path into the template (`aws:cdk:path`); an in-process
-    synth does not, but the cloud assembly's metadata file maps every path to its logical id."""
-    if not metadata_file.is_file():
-        return
-    resources = template.get("Resources", {})
-    for path, entries in json.loads(metadata_file.read_text()).items():
-        for entry in entries:
-            if entry.get("type") == "aws:cdk:logicalId" and entry.get("data") in resources:
-                resources[entry["data"]].setdefault("Metadata", {}).setdefault("aws:cdk:path", path.lstrip("/"))
-
-
 def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
-    from local.aws import progress
-    from stacks.app import build_app, cdk_json_context
-    from stacks.config import load_stage_config
+    from local.aws import progress, synthesize_stage
 
     with progress(f"Synthesizing the {stage} stage"):
-        import tempfile
-
-        from aws_cdk import App
-
-        context = {**cdk_json_context(), "stage": stage}
-        with tempfile.TemporaryDirectory(prefix="bookstore-invoke-") as outdir:
-            app = App(context=context, outdir=outdir)
-            build_app(app, load_stage_config(stage, context))
-            app.synth()
-            return load_templates(outdir, stage)
+        return synthesize_stage(stage)
 
 
 def prepare_local_event(event: Any, aws: Any) -> Any:
