@@ -44,15 +44,10 @@ class DevStack:
         return self.urls["AWS (moto)"]
 
     def client(self, service: str) -> Any:
-        import boto3
+        """A boto3 client for the stack's moto endpoint, as local tooling makes them."""
+        from local.aws import LocalAws
 
-        return boto3.client(
-            service,
-            endpoint_url=self.aws,
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+        return LocalAws(endpoint=self.aws, tables={}, user_pool_id="", client_id="").client(service)
 
 
 def _start(templates: Path, *extra: str) -> DevStack:
