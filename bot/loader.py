@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.lex_regex import regex_filter_problems
 from bot.schema import (
     BUILTIN_PARENT_INTENTS,
     BUILTIN_SLOT_TYPES,
@@ -19,6 +20,7 @@ from bot.schema import (
     PLACEHOLDER_RE,
     BotModel,
     Intent,
+    SlotType,
 )
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "model.yaml"
@@ -59,6 +61,28 @@ def _pydantic_place(raw: Any, loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
+def _slot_type_problems(slot_type: SlotType, place: str) -> list[str]:
+    """A slot type lists values, or extends AMAZON.AlphaNumeric with a regex Lex accepts (bot/lex_regex.py)."""
+    if slot_type.parent is None:
+        if slot_type.regex is not None:
+            return [f"{place}.regex: a regex needs parent AMAZON.AlphaNumeric (Lex filters only that type)"]
+        if not slot_type.values:
+            return [f"{place}.values: a slot type needs at least one value (or values_from)"]
+        return []
+    problems: list[str] = []
+    if slot_type.values or slot_type.values_from:
+        problems.append(f"{place}.values: a slot type extending {slot_type.parent} takes a regex, not values")
+    if slot_type.regex is None:
+        problems.append(f"{place}.regex: a slot type extending {slot_type.parent} needs the regex that filters it")
+    else:
+        problems += [f"{place}.regex: {problem}" for problem in regex_filter_problems(slot_type.regex)]
+    if slot_type.resolution != "ORIGINAL_VALUE":
+        # "TOP_RESOLUTION - If there is a resolution list for the slot, return the first value in the resolution
+        # list ... If there is no resolution list, null is returned." (AWS::Lex::Bot SlotValueSelectionSetting)
+        problems.append(f"{place}.resolution: a slot type without values needs ORIGINAL_VALUE (else Lex returns null)")
+    return problems
+
+
 def validate_model(model: BotModel) -> list[str]:
     """Semantic checks pydantic cannot express. Returns the problems found (empty when valid)."""
     problems: list[str] = []
@@ -75,8 +99,7 @@ def validate_model(model: BotModel) -> list[str]:
     for i, slot_type in enumerate(model.slot_types):
         place = f"slot_types[{i}] ({slot_type.name})"
         check_name("slot type", slot_type.name, place)
-        if not slot_type.values:
-            problems.append(f"{place}.values: a slot type needs at least one value (or values_from)")
+        problems += _slot_type_problems(slot_type, place)
         if slot_type.name in type_names:
             problems.append(f"{place}: duplicate slot type name")
         type_names.add(slot_type.name)

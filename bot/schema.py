@@ -54,8 +54,16 @@ class ValuesFrom(_Strict):
 
 
 class SlotType(_Strict):
+    """A custom slot type: listed values (and synonyms), or AMAZON.AlphaNumeric extended by a regex (`parent`
+    + `regex`, rendered as ParentSlotTypeSignature and ValueSelectionSetting.RegexFilter)."""
+
     name: str
     description: str = ""
+    # The only built-in type a slot type may extend (AWS::Lex::Bot SlotType ParentSlotTypeSignature: "Only
+    # AMAZON.AlphaNumeric is supported", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+    # aws-properties-lex-bot-slottype.html); its regex: bot/lex_regex.py.
+    parent: Literal["AMAZON.AlphaNumeric"] | None = None
+    regex: Annotated[str, Field(min_length=1)] | None = None
     resolution: Literal["ORIGINAL_VALUE", "TOP_RESOLUTION"] = "ORIGINAL_VALUE"
     values: list[SlotTypeValue] = []
     values_from: ValuesFrom | None = None

@@ -22,17 +22,23 @@ def _prompt(text: str, max_retries: int) -> lex.CfnBot.PromptSpecificationProper
 
 
 def _slot_type(slot_type: SlotType) -> lex.CfnBot.SlotTypeProperty:
+    """Listed values, or AMAZON.AlphaNumeric extended by a regex (ParentSlotTypeSignature + RegexFilter)."""
     return L.SlotTypeProperty(
         name=slot_type.name,
         description=slot_type.description or None,
+        parent_slot_type_signature=slot_type.parent,
         slot_type_values=[
             L.SlotTypeValueProperty(
                 sample_value=L.SampleValueProperty(value=v.value),
                 synonyms=[L.SampleValueProperty(value=s) for s in v.synonyms] or None,
             )
             for v in slot_type.values
-        ],
-        value_selection_setting=L.SlotValueSelectionSettingProperty(resolution_strategy=slot_type.resolution),
+        ]
+        or None,
+        value_selection_setting=L.SlotValueSelectionSettingProperty(
+            resolution_strategy=slot_type.resolution,
+            regex_filter=L.SlotValueRegexFilterProperty(pattern=slot_type.regex) if slot_type.regex else None,
+        ),
     )
 
 

@@ -27,7 +27,7 @@ from bookstore.catalog_models import (
 from bookstore.env import ApiEnv
 from bookstore.errors import NotAuthorized, ValidationError
 from bookstore.identity import Caller
-from bookstore.models import UserProfile
+from bookstore.models import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, UserProfile
 from bookstore.observability import tracer
 from bookstore.services.orders import PlaceOrderRequest
 from bookstore.wiring import Services, build_services
@@ -131,7 +131,7 @@ class StatusBody(_Request):
 
 
 class NewUserBody(_Request):
-    username: Annotated[str, Field(min_length=3, max_length=32)]
+    username: Annotated[str, Field(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH)]
     email: Annotated[str, Field(min_length=3, max_length=254)]
     given_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     family_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -337,7 +337,8 @@ def register_user(body: Annotated[NewUserBody, Body()]) -> Response[str]:
 
 @app.patch("/users/<username>", summary="Change a user's email or name", tags=["staff"], responses=STAFF_ERRORS)
 def edit_user(
-    username: Annotated[str, Path(min_length=3, max_length=32)], body: Annotated[UserChangeBody, Body()]
+    username: Annotated[str, Path(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH)],
+    body: Annotated[UserChangeBody, Body()],
 ) -> UserProfile:
     staff()
     return services().admin.edit(username=username, attribute=body.attribute, value=body.value).profile

@@ -8,8 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-# Lowercase letters, digits, '.', '_', '-'; 3 to 32 characters; starts with a letter.
-USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
+# Lowercase letters, digits, '.', '_', '-'; 3 to 30 characters; starts with a letter. At most 30 because that is
+# the longest value Lex stores in a slot of a regex-extended AMAZON.AlphaNumeric type, which is how the bot takes a
+# username (bot/model.yaml UsernameValue, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-alphanumeric.html):
+# a longer name could sign up but never be named to the bot.
+USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH = 3, 30
+USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{2,29}$")
 # Pragmatic address syntax: one '@', a dot in the domain, no spaces; at most 254 characters (RFC 5321).
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL_RE = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
@@ -24,7 +28,7 @@ def normalize_email(value: str) -> str:
 
 def check_username(value: str) -> str:
     if not USERNAME_RE.match(value):
-        raise ValueError("a username is 3 to 32 lowercase letters, digits, '.', '_' or '-', starting with a letter")
+        raise ValueError("a username is 3 to 30 lowercase letters, digits, '.', '_' or '-', starting with a letter")
     return value
 
 

@@ -395,7 +395,7 @@ class _Turn:
         if session.attempts > defined.slot(slot).max_retries:
             self._fallback()
             return
-        self._advance(attempt=f"Retry{session.attempts}")
+        self._advance(attempt=f"Retry{session.attempts}", retry_slot=slot)
 
     def _answer_confirmation(self) -> None:
         session = self.session
@@ -433,17 +433,27 @@ class _Turn:
             return {"type": "ConfirmIntent"}
         return {"type": "Fulfill"}
 
-    def _advance(self, attempt: str = "Initial") -> None:
+    def _advance(self, attempt: str = "Initial", retry_slot: str | None = None) -> None:
+        """Propose the next step to the dialog hook (if any) and take it. After an answer that did not fill the
+        slot being elicited (`retry_slot`), the next step is that slot again, required or not: Lex retries the
+        slot it asked for, up to its max retries."""
         session = self.session
         assert session.intent is not None
         defined = self.model.intent(session.intent["name"])
-        step = self._next_step(defined)
+
+        def next_step() -> dict[str, Any]:
+            intent = session.intent or {}
+            if retry_slot is not None and intent.get("name") == defined.name and not intent["slots"].get(retry_slot):
+                return {"type": "ElicitSlot", "slotToElicit": retry_slot}
+            return self._next_step(defined)
+
+        step = next_step()
         if defined.code_hooks.dialog and self.engine.code_hook is not None:
             proposed = step if step["type"] in {"ElicitSlot", "ConfirmIntent"} else {"type": "Delegate"}
             response = self._call_hook("DialogCodeHook", proposed=proposed, attempt=attempt)
             if self._obey(response, defined):
                 return
-            step = self._next_step(defined)
+            step = next_step()
         self._execute(step, defined)
 
     def _execute(self, step: dict[str, Any], defined: Intent) -> None:

@@ -31,7 +31,8 @@ LITERAL_WEIGHT = 1.0
 LIGHT_WEIGHT = 0.3
 SLOT_WEIGHT = 1.0
 TYPO_CREDIT = 0.8
-# Open-class types accept almost any word, so filling one is weak evidence for an intent.
+# Open-class types accept almost any word, so filling one is weak evidence for an intent. A custom type that
+# extends AMAZON.AlphaNumeric with a regex (a username) is open too.
 OPEN_SLOT_TYPES = frozenset({"AMAZON.AlphaNumeric", "AMAZON.FirstName", "AMAZON.LastName"})
 OPEN_SLOT_CREDIT = 0.6
 SLOT_PATTERN_MARGIN = 0.15
@@ -107,8 +108,9 @@ class IntentClassifier:
             for intent in model.intents
             for slot in intent.slots
         }
+        open_types = OPEN_SLOT_TYPES | {t.name for t in model.slot_types if t.parent in OPEN_SLOT_TYPES}
         self.slot_credit: dict[tuple[str, str], float] = {
-            (intent.name, slot.name): OPEN_SLOT_CREDIT if slot.type in OPEN_SLOT_TYPES else SLOT_WEIGHT
+            (intent.name, slot.name): OPEN_SLOT_CREDIT if slot.type in open_types else SLOT_WEIGHT
             for intent in model.intents
             for slot in intent.slots
         }

@@ -3,6 +3,27 @@
 A recognizer gets the original words of a span and returns the resolved value, or None when the span is
 not a value of the type. Spans are tried by the NLU matcher; the recognizers must therefore be strict
 enough to reject ordinary words where the type cannot hold them.
+
+Each built-in type takes what the Lex V2 developer guide says it recognizes, and nothing more: the local
+runtime may be stricter than Lex (it has no name lists, no spelling styles) but never more lenient, or a
+value that works here would not reach the code hook of the deployed bot.
+
+- AMAZON.AlphaNumeric, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-alphanumeric.html: "strings
+  made up of letters and numbers": letters and digits only. Extended by a regex (a custom type with
+  parentSlotTypeSignature AMAZON.AlphaNumeric), the whole value must match it and be at most 30 characters
+  (bot/lex_regex.py).
+- AMAZON.EmailAddress, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-email.html: "an email
+  address provided as username@domain. Addresses can include the following special characters in a user
+  name: underscore (_), hyphen (-), period (.), and the plus sign (+)."
+- AMAZON.FirstName, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-first-name.html: names,
+  "names consisting of more than one word" ("Anil Kumar"); "The name sent to your intent is the value sent
+  by the user".
+- AMAZON.LastName, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-last-name.html: last names
+  (single words in every example); the value as the user sent it.
+- AMAZON.Number, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-number.html: "Converts words or
+  numbers that express a number into digits, including decimal numbers": its table is "one hundred twenty
+  three point four five" -> 123.45, "... dot four five" -> 123.45, "point four two" / "point forty two" ->
+  0.42, 232.998, 50, -15, "minus 15" -> -15, "minus fifteen point two four five" -> -15.245.
 """
 
 from __future__ import annotations
@@ -11,17 +32,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
+from bot.lex_regex import compile_regex_filter, regex_accepts
 from bot.schema import SlotType
 from local.lex.text import fuzzy_equal, normalize_phrase
 
-_EMAIL_RE = re.compile(
-    r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
-)
-# Lenient on purpose: the emulator lets an AlphaNumeric slot carry usernames (j.doe) and emails (a@b.co);
-# the code hook decides what is valid.
-_ALNUM_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]*$", re.IGNORECASE)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+# username@domain; the user name takes letters, digits and the four documented special characters.
+_EMAIL_RE = re.compile(rf"^[a-z0-9._+-]+@{_LABEL}(?:\.{_LABEL})+$")
+# Letters and numbers, nothing else.
+_ALNUM_RE = re.compile(r"^[A-Za-z0-9]+$")
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*$")
 
 # Words that are never a name, username or free value on their own: they belong to the sentence.
@@ -34,13 +56,13 @@ how yes no not"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 NUMBER_WORDS = {
-    "zero": 0, "oh": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "couple": 2,
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_DECIMAL_POINT = frozenset({"point", "dot"})
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -89,7 +111,8 @@ _EMAIL_LEAD_IN = frozenset(
 
 
 def recognize_email(words: Sequence[str]) -> Resolved | None:
-    """`jdoe@example.com`, and the spoken form `j doe at example dot com`."""
+    """`jdoe@example.com`, and the same address in words: `j doe at example dot com` (Lex "recognizes words that
+    represent an email address"). The user name takes letters, digits, `_`, `-`, `.` and `+` only."""
     text = " ".join(w.lower() for w in words).strip(" ,;:!?")
     if " " not in text and _EMAIL_RE.match(text.rstrip(".")):
         value = text.rstrip(".")
@@ -104,74 +127,144 @@ def recognize_email(words: Sequence[str]) -> Resolved | None:
     spoken = re.sub(r"\s+at\s+", "@", f" {text} ").strip()
     spoken = re.sub(r"\s*\bdot\b\s*", ".", spoken)
     spoken = re.sub(r"\s*\b(underscore)\b\s*", "_", spoken)
+    spoken = re.sub(r"\s*\bplus\b\s*", "+", spoken)
     spoken = re.sub(r"\s*\b(dash|hyphen)\b\s*", "-", spoken).replace(" ", "")
     if _EMAIL_RE.match(spoken):
         return Resolved(_original(words), spoken, (spoken,))
     return None
 
 
-def recognize_alphanumeric(words: Sequence[str]) -> Resolved | None:
+def _one_word(words: Sequence[str]) -> str | None:
+    """The word of a one-word span without the punctuation around it, unless it is a word of the sentence."""
     if len(words) != 1:
         return None
     word = words[0].strip(" ,;:!?\"'")
     if word.endswith(".") and word.count(".") == 1:
         word = word[:-1]
-    if not word or not _ALNUM_RE.match(word) or word.lower() in STOPWORDS:
+    if not word or word.lower() in STOPWORDS:
+        return None
+    return word
+
+
+def recognize_alphanumeric(words: Sequence[str]) -> Resolved | None:
+    """Letters and digits: `APQ123`, `jdoe2`, an order id (a ULID) in either case; not `j.doe`, `a@b.co`."""
+    word = _one_word(words)
+    if word is None or not _ALNUM_RE.match(word):
         return None
     return Resolved(words[0], word, (word,))
 
 
-def _recognize_name(words: Sequence[str]) -> Resolved | None:
-    if not 1 <= len(words) <= 2:
+def regex_recognizer(slot_type: SlotType) -> Recognizer:
+    """AMAZON.AlphaNumeric extended by `slot_type.regex`: what matches the whole regex, at most 30 characters."""
+    assert slot_type.regex is not None
+    compiled = compile_regex_filter(slot_type.regex)
+
+    def recognize(words: Sequence[str]) -> Resolved | None:
+        value = _one_word(words) if len(words) == 1 else " ".join(words)
+        if value is None or not regex_accepts(compiled, value):
+            return None
+        return Resolved(_original(words), value, (value,))
+
+    return recognize
+
+
+def _recognize_name(words: Sequence[str], max_words: int) -> Resolved | None:
+    if not 1 <= len(words) <= max_words:
         return None
     cleaned = [w.strip(' ,;:!?."') for w in words]
     if any(not w or not _NAME_RE.match(w) or w.lower() in STOPWORDS for w in cleaned):
         return None
-    value = " ".join(w[:1].upper() + w[1:] for w in cleaned)
+    value = " ".join(cleaned)  # as the user sent it: Lex does not change a name's case
     return Resolved(_original(words), value, (value,))
 
 
-recognize_first_name = _recognize_name
-recognize_last_name = _recognize_name
+def recognize_first_name(words: Sequence[str]) -> Resolved | None:
+    """A first name of one or two words ("Jane", "Anil Kumar", "Mary-Jane")."""
+    return _recognize_name(words, max_words=2)
 
 
-def parse_number(words: Sequence[str]) -> int | float | None:
-    tokens = [w.lower().strip(",.") for w in words if w.lower() not in {"and"}]
-    if not tokens:
+def recognize_last_name(words: Sequence[str]) -> Resolved | None:
+    """A last name: one word ("Smith", "Smith-Jones", "O'Brien")."""
+    return _recognize_name(words, max_words=1)
+
+
+def _cardinal(tokens: Sequence[str]) -> int | None:
+    """`one hundred twenty three` -> 123; `a hundred` -> 100; `fifty` -> 50. None for anything else."""
+    if not tokens or tokens[-1] == "and":
         return None
-    if len(tokens) == 1:
-        token = tokens[0]
-        if re.fullmatch(r"-?\d+", token):
-            return int(token)
-        if re.fullmatch(r"-?\d+\.\d+", token):
-            return float(token)
-    if tokens[0] in {"a", "an"}:  # "a dozen", "a hundred": an article, not the number one
-        if len(tokens) == 1:
+    if tokens[0] in {"a", "an"}:  # "a hundred", "a thousand": the article names one of the scale
+        if len(tokens) < 2 or tokens[1] not in _SCALES:
             return None
-        tokens = tokens[1:]
-    total, current = 0, 0
-    for token in tokens:
-        if token in NUMBER_WORDS:
-            current += NUMBER_WORDS[token]
-        elif token in _SCALES:
-            current = max(current, 1) * _SCALES[token]
-            if _SCALES[token] == 1000:
-                total, current = total + current, 0
-        elif "-" in token and all(p in NUMBER_WORDS for p in token.split("-")):
-            current += sum(NUMBER_WORDS[p] for p in token.split("-"))
+        tokens = ["one", *tokens[1:]]
+    total, current, seen = 0, 0, False
+    for word in tokens:
+        if word == "and" and seen:
+            continue
+        if word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+        elif word in _SCALES and seen:
+            scale = _SCALES[word]
+            if scale >= 1000:
+                total, current = total + max(current, 1) * scale, 0
+            else:
+                current = max(current, 1) * scale
+        elif "-" in word and all(p in NUMBER_WORDS for p in word.split("-")):  # "twenty-five"
+            current += sum(NUMBER_WORDS[p] for p in word.split("-"))
         else:
             return None
+        seen = True
     return total + current
 
 
+def _fraction_digits(tokens: Sequence[str]) -> str | None:
+    """After `point`: digit by digit (`four five` -> 45) or as one number (`forty two` -> 42)."""
+    if not tokens:
+        return None
+    if all(re.fullmatch(r"\d+", t) for t in tokens):
+        return "".join(tokens)
+    if all(t in NUMBER_WORDS and NUMBER_WORDS[t] < 10 for t in tokens):
+        return "".join(str(NUMBER_WORDS[t]) for t in tokens)
+    value = _cardinal(tokens)
+    return None if value is None else str(value)
+
+
+def parse_number(words: Sequence[str]) -> str | None:
+    """The number `words` express, as Lex's digits (`123.45`, `-15`), or None."""
+    tokens = [w.lower().strip(",") for w in words]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return None
+    if len(tokens) == 1 and re.fullmatch(r"-?\d+(\.\d+)?", tokens[0]):
+        return str(Decimal(tokens[0]))
+    sign = ""
+    if tokens[0] == "minus":
+        sign, tokens = "-", tokens[1:]
+    point = next((i for i, t in enumerate(tokens) if t in _DECIMAL_POINT), None)
+    whole_tokens, fraction_tokens = (tokens, None) if point is None else (tokens[:point], tokens[point + 1 :])
+    if len(whole_tokens) == 1 and re.fullmatch(r"\d+", whole_tokens[0]):
+        whole: int | None = int(whole_tokens[0])
+    elif not whole_tokens and fraction_tokens:
+        whole = 0  # "point four two"
+    else:
+        whole = _cardinal(whole_tokens)
+    if whole is None:
+        return None
+    text = str(whole)
+    if fraction_tokens is not None:
+        digits = _fraction_digits(fraction_tokens)
+        if digits is None:
+            return None
+        text = f"{whole}.{digits}"
+    return sign + text
+
+
 def recognize_number(words: Sequence[str]) -> Resolved | None:
-    if not 1 <= len(words) <= 4:
+    if not 1 <= len(words) <= 8:
         return None
     value = parse_number(words)
     if value is None:
         return None
-    text = str(value)
-    return Resolved(_original(words), text, (text,))
+    return Resolved(_original(words), value, (value,))
 
 
 def parse_date(words: Sequence[str], today: date | None = None) -> date | None:
@@ -191,7 +284,7 @@ def parse_date(words: Sequence[str], today: date | None = None) -> date | None:
     match = re.fullmatch(r"in (\w+) days?", text)
     if match:
         count = parse_number([match.group(1)])
-        return today + timedelta(days=int(count)) if isinstance(count, int) else None
+        return today + timedelta(days=int(count)) if count is not None and count.isdigit() else None
     match = re.fullmatch(r"(next |this )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", text)
     if match:
         delta = (_WEEKDAYS.index(match.group(2)) - today.weekday()) % 7
@@ -315,7 +408,7 @@ def custom_recognizer(slot_type: SlotType) -> Recognizer:
 def recognizer_for(type_name: str, slot_types: Sequence[SlotType]) -> Recognizer:
     for slot_type in slot_types:
         if slot_type.name == type_name:
-            return custom_recognizer(slot_type)
+            return regex_recognizer(slot_type) if slot_type.parent else custom_recognizer(slot_type)
     if type_name in BUILTIN_RECOGNIZERS:
         return BUILTIN_RECOGNIZERS[type_name]
     raise ValueError(f"the local Lex runtime has no recognizer for slot type {type_name}")

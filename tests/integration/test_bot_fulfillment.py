@@ -85,12 +85,12 @@ class FailingClient:
 # RegisterUser: dialog code hook validates each slot as it arrives.
 
 
-@pytest.mark.parametrize("username", ["9lives", "jd", "j doe", "x" * 33, "jdoe!"])
+@pytest.mark.parametrize("username", ["9lives", "jd", "j doe", "x" * 31, "jdoe!"])
 def test_register_invalid_username_is_reasked_with_the_rule(invoke, username) -> None:
     response = invoke(lex_event("RegisterUser", {"Username": username}, next_slot="Email"))
     assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Username"}
     assert "is not a valid username" in _message(response)
-    assert "3 to 32" in _message(response)
+    assert "3 to 30" in _message(response)
     assert _slot(response, "Username") is None
 
 
@@ -295,7 +295,7 @@ def test_edit_unknown_user_is_reasked(invoke) -> None:
 def test_edit_attribute_synonym_resolves_and_unknown_attribute_is_reasked(invoke, local_aws) -> None:
     _existing_user(local_aws)
     ok = invoke(_edit(Username="jdoe", Attribute="Last Name"))
-    assert _action(ok) == {"type": "Delegate"}
+    assert _action(ok) == {"type": "ElicitSlot", "slotToElicit": "NewLastName"}  # the value of that attribute
     assert _slot(ok, "Attribute") == "last name"
     bad = invoke(_edit(Username="jdoe", Attribute="password"))
     assert _action(bad) == {"type": "ElicitSlot", "slotToElicit": "Attribute"}
@@ -303,31 +303,84 @@ def test_edit_attribute_synonym_resolves_and_unknown_attribute_is_reasked(invoke
 
 
 @pytest.mark.parametrize(
-    ("attribute", "value", "reason"),
+    ("attribute", "slot", "value", "reason"),
     [
-        ("email", "not-an-email", "is not a valid email address"),
-        ("first name", "J4ne", "does not look like a first name"),
-        ("last name", "x" * 70, "does not look like a last name"),
+        ("email", "NewEmail", "not-an-email", "is not a valid email address"),
+        ("first name", "NewFirstName", "J4ne", "does not look like a first name"),
+        ("last name", "NewLastName", "x" * 70, "does not look like a last name"),
     ],
 )
-def test_edit_new_value_invalid_for_the_attribute_is_reasked(invoke, local_aws, attribute, value, reason) -> None:
+def test_edit_new_value_invalid_for_the_attribute_is_reasked(invoke, local_aws, attribute, slot, value, reason) -> None:
     _existing_user(local_aws)
-    response = invoke(_edit(Username="jdoe", Attribute=attribute, NewValue=value))
-    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "NewValue"}
+    response = invoke(_edit(Username="jdoe", Attribute=attribute, **{slot: value}))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": slot}
     assert reason in _message(response)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "slot", "prompt"),
+    [
+        ("email", "NewEmail", "What is the new email for jdoe?"),
+        ("first name", "NewFirstName", "What is the new first name for jdoe?"),
+        ("Last Name", "NewLastName", "What is the new last name for jdoe?"),
+    ],
+)
+def test_edit_hook_elicits_the_new_value_slot_of_the_chosen_attribute(invoke, local_aws, attribute, slot, prompt):
+    # The three new-value slots are optional in the model: the hook decides which one Lex asks for.
+    _existing_user(local_aws)
+    response = invoke(_edit(Username="jdoe", Attribute=attribute))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": slot}
+    assert _message(response) == prompt
+
+
+def test_edit_value_lex_could_not_take_is_reasked_with_the_reason(invoke, local_aws) -> None:
+    # Lex asks again when "R2D2" is no AMAZON.FirstName (proposedNextState.prompt.attempt Retry1).
+    _existing_user(local_aws)
+    event = _edit(Username="jdoe", Attribute="first name")
+    event["proposedNextState"]["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
+    event["proposedNextState"]["prompt"] = {"attempt": "Retry1"}
+    response = invoke(event)
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
+    assert "does not look like a first name" in _message(response)
+
+
+def test_username_lex_could_not_take_is_reasked_with_the_rule(invoke) -> None:
+    event = lex_event("RegisterUser", {}, next_slot="Username")
+    event["proposedNextState"]["prompt"] = {"attempt": "Retry1"}
+    response = invoke(event)
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "Username"}
+    assert "is not a valid username" in _message(response)
+    assert "3 to 30" in _message(response)
+
+
+def test_edit_attribute_follows_from_the_value_given_and_the_hook_confirms_with_it(invoke, local_aws) -> None:
+    # "change the surname of jdoe to Smith": the value's slot says what changes.
+    _existing_user(local_aws)
+    response = invoke(_edit(Username="jdoe", NewLastName="Smith"))
+    assert _action(response) == {"type": "ConfirmIntent"}
+    assert _message(response) == "Change the last name of jdoe to Smith?"
+    assert _slot(response, "Attribute") == "last name"
+    assert _slot(response, "NewLastName") == "Smith"
+
+
+def test_edit_name_in_the_other_name_slot_counts_for_the_chosen_attribute(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    response = invoke(_edit(Username="jdoe", Attribute="last name", NewFirstName="Smith"))
+    assert _action(response) == {"type": "ConfirmIntent"}
+    assert (_slot(response, "NewLastName"), _slot(response, "NewFirstName")) == ("Smith", None)
 
 
 def test_edit_new_email_used_by_another_user_is_reasked(invoke, local_aws) -> None:
     _existing_user(local_aws, "jdoe", "jdoe@example.com")
     _existing_user(local_aws, "jsmith", "jsmith@example.com")
-    response = invoke(_edit(Username="jdoe", Attribute="email", NewValue="jsmith@example.com"))
-    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "NewValue"}
+    response = invoke(_edit(Username="jdoe", Attribute="email", NewEmail="jsmith@example.com"))
+    assert _action(response) == {"type": "ElicitSlot", "slotToElicit": "NewEmail"}
     assert "already used" in _message(response)
 
 
 def test_edit_email_updates_cognito_profile_and_guard(invoke, local_aws) -> None:
     _existing_user(local_aws)
-    response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewValue="Jane@Example.com"))
+    response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewEmail="Jane@Example.com"))
     assert response["sessionState"]["intent"]["state"] == "Fulfilled"
     assert "jdoe's email is now jane@example.com" in _message(response)
     users = UserRepository(local_aws.tables["UsersTable"], client=local_aws.dynamodb)
@@ -343,7 +396,7 @@ def test_edit_email_updates_cognito_profile_and_guard(invoke, local_aws) -> None
 
 def test_edit_last_name_updates_cognito_and_profile(invoke, local_aws) -> None:
     _existing_user(local_aws)
-    response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="last name", NewValue="Smith-Jones"))
+    response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="last name", NewLastName="Smith-Jones"))
     assert "jdoe's last name is now Smith-Jones" in _message(response)
     profile = UserRepository(local_aws.tables["UsersTable"], client=local_aws.dynamodb).get("jdoe")
     assert profile is not None
@@ -355,7 +408,7 @@ def test_edit_last_name_updates_cognito_and_profile(invoke, local_aws) -> None:
 
 def test_edit_retried_fulfillment_reports_success_and_changes_nothing_more(invoke, local_aws) -> None:
     _existing_user(local_aws)
-    event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="first name", NewValue="Janet")
+    event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="first name", NewFirstName="Janet")
     invoke(event)
     before = _snapshot(local_aws)
     response = invoke(event)
@@ -370,7 +423,7 @@ def test_edit_cognito_failure_restores_the_profile_and_guard(local_aws) -> None:
     services = services_for(local_aws, cognito=FailingClient(local_aws.cognito, "admin_update_user_attributes"))
     from bookstore.lex import LexEvent
 
-    event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewValue="new@example.com")
+    event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewEmail="new@example.com")
     response = dialog.handle(LexEvent.model_validate(event), services).dump()
     assert response["sessionState"]["intent"]["state"] == "Failed"
     after_items, after_users = _snapshot(local_aws)

@@ -134,6 +134,32 @@ def test_unrecognized_slot_answers_are_retried_then_fall_back(engine, hook) -> N
     assert exhausted["messages"][0]["content"] == "Say that again?"
 
 
+def test_an_optional_slot_the_hook_elicited_is_retried_when_the_answer_is_not_of_its_type(hook, clock) -> None:
+    """EditUser's new-value slots are optional: the hook asks for one; an answer Lex cannot take as a value of
+    its type (R2D2 is no AMAZON.FirstName) makes Lex propose that same slot again (attempt Retry1), not skip it.
+    https://docs.aws.amazon.com/lexv2/latest/dg/lambda-input-format.html (proposedNextState.prompt.attempt)."""
+
+    def eliciting_hook(event: dict[str, Any]) -> dict[str, Any]:
+        response = hook(event)
+        intent = event["sessionState"]["intent"]
+        slots = intent["slots"]
+        if event["invocationSource"] == "DialogCodeHook" and slots.get("Attribute") and not slots.get("NewFirstName"):
+            response["sessionState"]["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
+            response["messages"] = [{"contentType": "PlainText", "content": "New first name?"}]
+        return response
+
+    engine = DialogEngine(MODEL, eliciting_hook, clock=clock)
+    first = say(engine, "change the first name of jdoe", request_attributes=STAFF)
+    assert action(first) == {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
+    retry = say(engine, "R2D2")
+    assert action(retry) == {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
+    proposed = hook.events[-1]["proposedNextState"]
+    assert proposed["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
+    assert proposed["prompt"] == {"attempt": "Retry1"}
+    filled = say(engine, "Janet")
+    assert filled["sessionState"]["intent"]["slots"]["NewFirstName"]["value"]["interpretedValue"] == "Janet"
+
+
 def test_unclear_confirmation_is_asked_again(engine) -> None:
     say(engine, "register a user named jdoe with email jdoe@example.com")
     again = say(engine, "purple")

@@ -33,7 +33,7 @@ _PROFILE_FIELD = {"email": "email", "first name": "given_name", "last name": "fa
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '.-][^\W\d_]+)*\.?$")
 
 USERNAME_RULE = (
-    "A username is 3 to 32 lowercase letters, digits, dots, underscores or hyphens, and starts with a letter."
+    "A username is 3 to 30 lowercase letters, digits, dots, underscores or hyphens, and starts with a letter."
 )
 
 
