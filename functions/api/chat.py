@@ -2,6 +2,11 @@
 
 The verified username and groups go to Lex as request attributes (the code hook's only source of
 identity); the session id is derived from the user, so a conversation survives page reloads.
+
+RecognizeText answers only once the code hook has, so the Lex client has its own configuration
+(bookstore.aws.LEX_RUNTIME_CONFIG): a read timeout above the code hook's timeout and a single attempt, since
+retrying would replay the user's turn to the bot. Lex errors, timeouts and connection failures are all a 502
+AssistantUnavailable with the usual error body.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.common import AssistantUnavailable, caller, create_resolver, serve
@@ -46,9 +52,12 @@ class ChatReset(BaseModel):
     reset: bool
 
 
+UNAVAILABLE = "The assistant is unavailable right now; please try again."
+
+
 @cache
 def lex() -> Any:
-    return aws.client("lexv2-runtime")
+    return aws.client("lexv2-runtime", aws.LEX_RUNTIME_CONFIG)
 
 
 def session_id(username: str) -> str:
@@ -67,7 +76,13 @@ def _call(operation: str, **kwargs: Any) -> dict[str, Any]:
         if code == "ResourceNotFoundException" and operation == "delete_session":
             return {}
         logger.exception("The bot failed", extra={"lex_error": code})
-        raise AssistantUnavailable("The assistant is unavailable right now; please try again.") from err
+        raise AssistantUnavailable(UNAVAILABLE) from err
+    except (BotocoreConnectionError, HTTPClientError) as err:
+        # Connect/read timeouts, refused or dropped connections (botocore's ConnectionError covers
+        # EndpointConnectionError and ConnectTimeoutError, HTTPClientError covers ReadTimeoutError and
+        # ConnectionClosedError). Not retried: the turn may have reached the bot.
+        logger.exception("The bot did not answer", extra={"lex_error": type(err).__name__, "operation": operation})
+        raise AssistantUnavailable(UNAVAILABLE) from err
     return response
 
 

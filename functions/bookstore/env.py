@@ -1,4 +1,8 @@
-"""Environment variables, read once per cold start into a validated model."""
+"""Environment variables, read once per cold start into a validated model.
+
+Each function loads one of these classes, so their validators are built when first used (`defer_build`), not
+all of them at every cold start.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ EnvT = TypeVar("EnvT", bound="BaseEnv")
 
 
 class BaseEnv(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", defer_build=True)
 
     service_name: str = Field(alias="POWERTOOLS_SERVICE_NAME", default="bookstore", min_length=1)
 
