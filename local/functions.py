@@ -138,6 +138,7 @@ class Resolver:
         region: str = "us-east-1",
         account: str = "000000000000",
         imports: Callable[[str], str] | None = None,
+        outputs: Callable[[str, str], str] | None = None,
     ) -> None:
         self.templates = templates
         self.physical = physical
@@ -149,6 +150,7 @@ class Resolver:
             "AWS::NoValue": "",
         }
         self._imports = imports
+        self._outputs = outputs
         self._exports: dict[str, tuple[str, Any]] = {}
         for stack, template in templates.items():
             for output in template.get("Outputs", {}).values():
@@ -185,6 +187,8 @@ class Resolver:
                 if self._imports is not None:
                     return self._imports(name)
                 raise UnresolvableValue(f"No stack exports {name!r}")
+            if function == "Fn::GetStackOutput":
+                return self._stack_output(argument, stack)
             if function == "Fn::Join":
                 separator, parts = argument
                 return str(separator).join(self.resolve(p, stack) for p in parts)
@@ -195,6 +199,17 @@ class Resolver:
                 text, variables = (argument, {}) if isinstance(argument, str) else argument
                 return _SUB.sub(lambda m: self._sub_variable(m.group(1), variables, stack), text)
         raise UnresolvableValue(f"Cannot resolve {value!r} in {stack}")
+
+    def _stack_output(self, argument: Mapping[str, Any], stack: str) -> str:
+        """A weak cross-stack reference: the named output of another stack, read when this stack deploys."""
+        source = self.resolve(argument["StackName"], stack)
+        name = self.resolve(argument["OutputName"], stack)
+        output = self.templates.get(source, {}).get("Outputs", {}).get(name)
+        if output is not None:
+            return self.resolve(output["Value"], source)
+        if self._outputs is not None:
+            return self._outputs(source, name)
+        raise UnresolvableValue(f"No stack {source!r} with an output {name!r}")
 
     def _sub_variable(self, name: str, variables: Mapping[str, Any], stack: str) -> str:
         if name in variables:

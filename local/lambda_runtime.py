@@ -70,7 +70,7 @@ def local_resolver(
 
 
 def aws_resolver(templates: Mapping[str, Mapping[str, Any]], session: Any) -> Resolver:
-    """Physical names of a deployed stage: CloudFormation exports and stack resources."""
+    """Physical names of a deployed stage: CloudFormation exports, stack outputs and stack resources."""
     cloudformation = session.client("cloudformation")
     exports: dict[str, str] = {}
     resources: dict[str, dict[str, str]] = {}
@@ -83,6 +83,16 @@ def aws_resolver(templates: Mapping[str, Mapping[str, Any]], session: Any) -> Re
             raise UnresolvableValue(f"No export {name!r} in this account and region: is the stage deployed?")
         return exports[name]
 
+    outputs: dict[str, dict[str, str]] = {}
+
+    def stack_output(stack: str, name: str) -> str:
+        if stack not in outputs:
+            described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+            outputs[stack] = {o["OutputKey"]: o["OutputValue"] for o in described}
+        if name not in outputs[stack]:
+            raise UnresolvableValue(f"{stack} has no output {name!r}: deploy it from this commit first")
+        return outputs[stack][name]
+
     def physical(stack: str, logical: str, attribute: str | None) -> str:
         if attribute is not None:
             raise UnresolvableValue(f"{stack}/{logical}.{attribute}: only Ref and exports resolve against AWS")
@@ -93,7 +103,7 @@ def aws_resolver(templates: Mapping[str, Mapping[str, Any]], session: Any) -> Re
             raise UnresolvableValue(f"{stack} has no deployed resource {logical}")
         return resources[stack][logical]
 
-    return Resolver(templates, physical, region=session.region_name or REGION, imports=imports)
+    return Resolver(templates, physical, region=session.region_name or REGION, imports=imports, outputs=stack_output)
 
 
 def local_environment(aws: LocalAws, *, lex_endpoint: str | None = None) -> dict[str, str]:

@@ -114,3 +114,51 @@ def test_against_aws_exports_and_stack_resources_give_the_deployed_names() -> No
     with pytest.raises(UnresolvableValue, match="only Ref and exports"):
         resolver.resolve({"Fn::GetAtt": ["Dist", "DomainName"]}, "App-Api")
     stub.assert_no_pending_responses()
+
+
+WEAK = {"Fn::GetStackOutput": {"StackName": "App-Data", "Region": {"Ref": "AWS::Region"}, "OutputName": "PublishUsers"}}
+
+
+def test_a_weak_reference_reads_the_producing_stack_output_in_that_stack() -> None:
+    templates = {
+        **TEMPLATES,
+        "App-Data": {**TEMPLATES["App-Data"], "Outputs": {"PublishUsers": {"Value": {"Ref": "UsersTable9725E9C8"}}}},
+    }
+    names: dict[tuple[str, str, str | None], str] = {("App-Data", "UsersTable9725E9C8", None): "UsersTable"}
+    resolver = Resolver(templates, lambda stack, logical, attribute: names[(stack, logical, attribute)])
+    assert resolver.resolve(WEAK, "App-Api") == "UsersTable"
+    with pytest.raises(UnresolvableValue, match="No stack 'App-Nope' with an output 'X'"):
+        resolver.resolve({"Fn::GetStackOutput": {"StackName": "App-Nope", "OutputName": "X"}}, "App-Api")
+
+
+def test_against_aws_a_weak_reference_reads_the_deployed_stack_outputs() -> None:
+    session = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    cloudformation = session.client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response(
+        "describe_stacks",
+        {
+            "Stacks": [
+                {
+                    "StackName": "App-Data",
+                    "CreationTime": "2026-11-22T00:00:00Z",
+                    "StackStatus": "UPDATE_COMPLETE",
+                    "Outputs": [{"OutputKey": "PublishUsers", "OutputValue": "Bookstore-dev-Data-UsersTable-ABC"}],
+                }
+            ]
+        },
+        {"StackName": "App-Data"},
+    )
+    stub.activate()
+
+    class Session:
+        region_name = "eu-west-1"
+
+        def client(self, _: str) -> object:
+            return cloudformation
+
+    resolver = aws_resolver(TEMPLATES, Session())
+    assert resolver.resolve(WEAK, "App-Api") == "Bookstore-dev-Data-UsersTable-ABC"
+    with pytest.raises(UnresolvableValue, match="no output 'Other'"):
+        resolver.resolve({"Fn::GetStackOutput": {"StackName": "App-Data", "OutputName": "Other"}}, "App-Api")
+    stub.assert_no_pending_responses()
