@@ -16,7 +16,13 @@ export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 CDK := cdk --no-notices
-STAGE_ARGS := -c stage=$(STAGE)
+# Extra context for a deployment: prod must name its account, region and SES sender, e.g.
+# CONTEXT="-c account=123456789012 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com"
+# (docs/operations.md#first-deployment). FIRST=1 deploys without termination protection (the first time only).
+CONTEXT ?=
+STAGE_ARGS := -c stage=$(STAGE) $(CONTEXT) $(if $(FIRST),-c firstDeployment=true)
+# Example values that let lint-templates synthesize prod (tests/support/synth.py uses the same).
+PROD_EXAMPLE_CONTEXT := -c account=111111111111 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com
 
 .PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-all test-unit test-integration test-infra test-e2e bench clean
 
@@ -77,7 +83,7 @@ lint-code: install ## ruff (lint and format) and mypy
 
 lint-templates: install ## cfn-lint on the templates the CDK CLI synthesizes for both stages
 	@for stage in dev prod; do \
-		$(CDK) synth -c stage=$$stage --quiet -o cdk.out/lint-$$stage || exit 1; \
+		$(CDK) synth -c stage=$$stage $$( [ $$stage = prod ] && echo "$(PROD_EXAMPLE_CONTEXT)" ) --quiet -o cdk.out/lint-$$stage || exit 1; \
 		cfn-lint cdk.out/lint-$$stage/*.template.json || exit 1; \
 		echo "cfn-lint: $$stage templates clean"; \
 	done
@@ -108,6 +114,7 @@ bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performa
 	python -m benchmarks.lex_runtime
 	python -m benchmarks.recommendations
 	python -m benchmarks.local_stack
+	python -m benchmarks.cold_start
 
 clean: ## Remove build output (not the virtualenv or node_modules)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -68,9 +68,15 @@ def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any
 
 def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
     from local.aws import progress, synthesize_stage
+    from stacks.config import ConfigError
 
-    with progress(f"Synthesizing the {stage} stage"):
-        return synthesize_stage(stage)
+    try:
+        with progress(f"Synthesizing the {stage} stage"):
+            return synthesize_stage(stage)
+    except ConfigError as err:
+        raise InvokeError(
+            f"{err} Or synthesize it yourself (`make synth STAGE={stage} CONTEXT=...`) and pass --templates cdk.out."
+        ) from err
 
 
 def prepare_local_event(event: Any, aws: Any) -> Any:

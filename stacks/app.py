@@ -49,7 +49,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         config=config,
         env=env,
         description=f"{APP_NAME} ({config.name}): DynamoDB tables and the product-images bucket",
-        termination_protection=config.is_production,
+        termination_protection=config.stack_termination_protection,
     )
     auth = AuthStack(
         app,
@@ -58,7 +58,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         users_table=data.users_table,
         env=env,
         description=f"{APP_NAME} ({config.name}): Cognito user pool, groups and app client",
-        termination_protection=config.is_production,
+        termination_protection=config.stack_termination_protection,
     )
 
     bot = BotStack(
@@ -74,17 +74,16 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         user_pool=auth.user_pool,
         env=env,
         description=f"{APP_NAME} ({config.name}): Lex V2 bot, its live alias and code hook",
-        termination_protection=config.is_production,
+        termination_protection=config.stack_termination_protection,
     )
 
     frontend = FrontendStack(
         app,
         config.stack_name("Frontend"),
         config=config,
-        access_logs_bucket=data.access_logs_bucket,
         env=env,
         description=f"{APP_NAME} ({config.name}): the web front end on S3 behind CloudFront",
-        termination_protection=config.is_production,
+        termination_protection=config.stack_termination_protection,
     )
 
     api = ApiStack(
@@ -108,7 +107,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         bot_locale_id=bot.model.locale,
         env=env,
         description=f"{APP_NAME} ({config.name}): REST API, authorizer, WAF, API, chat and recommendations functions",
-        termination_protection=config.is_production,
+        termination_protection=config.stack_termination_protection,
     )
 
     worker = api.recommendations_worker
@@ -141,7 +140,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         bot_locale_id=bot.model.locale,
         env=env,
         description=f"{APP_NAME} ({config.name}): dashboard, alarms and the alarm topic",
-        termination_protection=config.is_production,
+        termination_protection=config.stack_termination_protection,
     )
 
     Tags.of(app).add("Project", APP_NAME)

@@ -10,9 +10,15 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from stacks.config import StageConfig
+from stacks.config import APP_NAME, StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
 from stacks.permissions import grant_table
+
+# Cognito waits 5 s for a trigger, then retries it up to three times and fails the sign-up confirmation with
+# an error for the user (docs/architecture.md#timeouts): the function, its AWS clients' timeouts and retries
+# (functions/bookstore/aws.py TRIGGER_CONFIG) must fit in it. More memory is more CPU: a shorter cold start.
+POST_CONFIRMATION_TIMEOUT = Duration.seconds(5)
+POST_CONFIRMATION_MEMORY_MB = 1024
 
 STAFF_GROUP = "staff"
 CUSTOMERS_GROUP = "customers"
@@ -38,6 +44,8 @@ class AuthStack(Stack):
             description="Cognito post-confirmation: adds a self-registered user to customers, creates the profile",
             settings=config.function_settings,
             environment={"USERS_TABLE_NAME": users_table.table_name},
+            timeout=POST_CONFIRMATION_TIMEOUT,
+            memory_size=POST_CONFIRMATION_MEMORY_MB,
         )
 
         self.user_pool = cognito.UserPool(
@@ -77,6 +85,9 @@ class AuthStack(Stack):
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION
             if config.threat_protection
             else None,
+            # Cognito's own sender is limited to a few dozen e-mails a day: a stage with an SES identity
+            # (`-c emailFrom=`, required in prod) sends invitations, codes and resets through SES.
+            email=self._email(config),
             deletion_protection=config.deletion_protection,
             removal_policy=config.removal_policy,
             lambda_triggers=cognito.UserPoolTriggers(post_confirmation=self.post_confirmation.function),
@@ -140,4 +151,15 @@ class AuthStack(Stack):
                     resources=[self.user_pool.user_pool_arn],
                 )
             ],
+        )
+
+    @staticmethod
+    def _email(config: StageConfig) -> cognito.UserPoolEmail | None:
+        if config.email_from is None:
+            return None
+        return cognito.UserPoolEmail.with_ses(
+            from_email=config.email_from,
+            from_name=f"{APP_NAME} {config.name}" if not config.is_production else APP_NAME,
+            ses_region=config.region,
+            ses_verified_domain=config.email_from.split("@", 1)[1],
         )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
-from aws_cdk import ArnFormat, CfnOutput, Duration, Stack
+from aws_cdk import ArnFormat, CfnDeletionPolicy, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -13,7 +15,6 @@ from aws_cdk import aws_lex as lex
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from bot.loader import model_hash
 from bot.schema import BotModel
 from stacks.bot_definition import bot_locale
 from stacks.config import StageConfig
@@ -21,11 +22,49 @@ from stacks.constructs.function import BookstoreFunctionConstruct
 from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
 
 LIVE_ALIAS_NAME = "live"
+# Lex waits for the code hook within RecognizeText; the chat function's Lex client waits longer than this.
+FULFILLMENT_TIMEOUT = Duration.seconds(15)
 CODE_HOOK_INTERFACE_VERSION = "1.0"
 # Output keys read by the chat client, the API stack and the tests.
 OUTPUT_BOT_ID = "BotId"
 OUTPUT_BOT_ALIAS_ID = "BotAliasId"
 OUTPUT_BOT_LOCALE_ID = "BotLocaleId"
+
+
+def logs_service_key_statement(stack: Stack) -> iam.PolicyStatement:
+    """The key-policy statement CloudWatch Logs needs to use a customer managed key for this account's log
+    groups (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)."""
+    return iam.PolicyStatement(
+        sid="AllowCloudWatchLogsOfThisAccount",
+        principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+        actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources=["*"],  # in a key policy, "*" is this key
+        conditions={
+            "ArnLike": {
+                "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name="*",
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            }
+        },
+    )
+
+
+def _pascal(value: Any) -> Any:
+    """CloudFormation's spelling of a resolved L1 property: every key PascalCase (Lex has no map-typed keys)."""
+    if isinstance(value, dict):
+        return {k[:1].upper() + k[1:]: _pascal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pascal(v) for v in value]
+    return value
+
+
+def locale_hash(stack: Stack, bot: lex.CfnBot) -> str:
+    """sha256 of the bot's `BotLocales` as the template carries them (canonical JSON)."""
+    rendered = _pascal(stack.resolve(bot.bot_locales))
+    return hashlib.sha256(json.dumps(rendered, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 class BotStack(Stack):
@@ -46,7 +85,6 @@ class BotStack(Stack):
     ) -> None:
         super().__init__(scope, id_, **kwargs)
         self.model = model
-        self.model_hash = model_hash(model)
 
         self.fulfillment = BookstoreFunctionConstruct(
             self,
@@ -63,7 +101,7 @@ class BotStack(Stack):
                 "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
                 "USER_POOL_ID": user_pool.user_pool_id,
             },
-            timeout=Duration.seconds(15),
+            timeout=FULFILLMENT_TIMEOUT,
         )
         hook = self.fulfillment.function
         grant_table(hook, users_table, write=True)
@@ -81,6 +119,11 @@ class BotStack(Stack):
             enable_key_rotation=True,
             removal_policy=config.removal_policy,
         )
+        # CloudWatch Logs encrypts with the key on the log group's behalf and checks this grant when it creates
+        # the group: without it the create fails ("The specified KMS key does not exist or is not allowed to be
+        # used with Arn ...") and the stack rolls back. Scoped by the encryption context to this account's log
+        # groups in this region (a wildcard: naming the group would make key and group depend on each other).
+        self.logs_key.add_to_resource_policy(logs_service_key_statement(self))
         self.conversation_logs = logs.LogGroup(
             self,
             "ConversationLogs",
@@ -117,13 +160,17 @@ class BotStack(Stack):
         if role_policy is not None:
             self.bot.node.add_dependency(role_policy)
 
-        # A new logical id whenever the model changes, so CloudFormation cuts a new version and the
-        # alias moves to it; an unchanged model keeps the version (and its id) as it is.
+        # A new version only when what a version snapshots changes: the rendered locale (intents, slots, slot
+        # types, prompts). Bot-level fields (description, idle TTL, role, test alias) are not part of it, so
+        # changing them keeps the version, and its number, that the alias points to. A replaced version is
+        # retained, never deleted in the update's cleanup: the previous numbers stay available for a rollback
+        # (docs/operations.md#roll-back-the-bot) until pruned (a bot keeps at most 100 numbered versions).
+        self.locale_hash = locale_hash(self, self.bot)
         self.version = lex.CfnBotVersion(
             self,
-            f"BotVersion{self.model_hash[:12]}",
+            f"BotVersion{self.locale_hash[:12]}",
             bot_id=self.bot.attr_id,
-            description=f"bot model {self.model_hash[:12]}",
+            description=f"bot locale {self.locale_hash[:12]}",
             bot_version_locale_specification=[
                 lex.CfnBotVersion.BotVersionLocaleSpecificationProperty(
                     locale_id=model.locale,
@@ -133,6 +180,8 @@ class BotStack(Stack):
                 )
             ],
         )
+        self.version.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+        self.version.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN
 
         self.alias = lex.CfnBotAlias(
             self,
@@ -144,6 +193,11 @@ class BotStack(Stack):
             bot_alias_locale_settings=self._alias_locale_settings(lex.CfnBotAlias),
             conversation_log_settings=self._conversation_log_settings(lex.CfnBotAlias, f"{LIVE_ALIAS_NAME}/"),
         )
+
+        # The bot id changes when the bot is replaced, the alias id when the alias is: the Api and Monitoring
+        # stacks read them with Fn::GetStackOutput, not an export that would refuse the change while imported.
+        for volatile in (self.bot, self.alias):
+            CrossStackReferences.of(volatile).produce(ReferenceStrength.WEAK)
 
         # Lex may invoke the code hook only on behalf of this bot's aliases (TSTALIASID and live).
         self.fulfillment.function.add_permission(

@@ -12,11 +12,39 @@ from aws_cdk import aws_logs as logs
 
 APP_NAME = "Bookstore"
 
-# Powertools for AWS Lambda (Python) v3, AWS-managed public layer. The layer name encodes the Python
-# minor and the architecture, so it moves together with LAMBDA_PYTHON_VERSION in the function construct.
-POWERTOOLS_LAYER_ACCOUNT = "017000801446"
-POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python313-arm64"
-POWERTOOLS_LAYER_VERSION = 27
+# Powertools for AWS Lambda (Python) v3, the AWS-managed public layer, by release. Powertools publishes, in
+# every region that has the layer, a public SSM parameter per release and Python/architecture:
+# /aws/service/powertools/python/<arch>/<python>/<release> -> the layer version ARN built for that release
+# (https://docs.powertools.aws.dev/lambda/python/latest/#lambda-layer; e.g. 3.23.0 is layer version 27). The
+# template names the parameter of the release the tests run against, so CloudFormation resolves the right
+# layer version at deploy time: no layer number is guessed here. A test keeps POWERTOOLS_VERSION equal to the
+# pin in functions/requirements.txt, and the pydantic of requirements.txt inside what that release's layer
+# bundles (`aws-lambda-powertools[all]`: pydantic >=2.4,<3, the patch resolved when the layer was built).
+POWERTOOLS_VERSION = "3.37.0"
+
+
+def powertools_layer_parameter(version: str, python: str = "python3.13", arch: str = "arm64") -> str:
+    return f"/aws/service/powertools/python/{arch}/{python}/{version}"
+
+
+# Regions where everything a stage uses exists: Amazon Lex V2 (the narrowest: docs/operations.md#regions
+# cites the list), the Powertools layer above, Cognito with the Plus plan, WAF, X-Ray. A stage pinned to
+# another region fails at synth, not half-way through a deploy.
+SUPPORTED_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-west-2",
+        "ca-central-1",
+        "eu-central-1",
+        "eu-west-1",
+        "eu-west-2",
+        "af-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+    }
+)
 
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
@@ -43,7 +71,7 @@ class ConfigError(ValueError):
 class FunctionSettings:
     """What every Lambda function of a stage shares (consumed by BookstoreFunctionConstruct)."""
 
-    powertools_layer_version: int
+    powertools_version: str
     log_retention: logs.RetentionDays
     log_level: str
     removal_policy: RemovalPolicy
@@ -61,10 +89,24 @@ class StageConfig:
     point_in_time_recovery: bool
     # Cognito Plus plan with threat protection enforced (compromised credentials, adaptive auth).
     threat_protection: bool
+    # Stacks refuse deletion. Off for the first deployment of a stage (`-c firstDeployment=true`): a failed
+    # first create leaves a ROLLBACK_COMPLETE stack that the CDK CLI must delete before it can create it again,
+    # and termination protection refuses that delete (docs/operations.md#first-deployment).
+    termination_protection: bool
+    first_deployment: bool = False
+    # Stages that must name their account and region (and so a region of SUPPORTED_REGIONS) to synthesize.
+    requires_environment: bool = False
+    # Cognito sends its e-mails through Amazon SES from this verified identity; None: Cognito's own sender,
+    # limited to a few dozen e-mails a day (fine for dev, never for prod: `emailFrom` is required there).
+    email_from: str | None = None
+    requires_ses_email: bool = False
+    # The shop is open for business: alarms that only make sense with real customers (no orders for hours)
+    # notify the topic. Before launch they still change state on the dashboard, but page nobody.
+    launched: bool = False
     # Operations.
     log_retention_days: int
     log_level: str
-    powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
+    powertools_version: str = POWERTOOLS_VERSION
     noncurrent_image_versions_days: int
     access_logs_retention_days: int
     alarm_email: str | None = None
@@ -78,6 +120,10 @@ class StageConfig:
     @property
     def is_production(self) -> bool:
         return self.name == "prod"
+
+    @property
+    def stack_termination_protection(self) -> bool:
+        return self.termination_protection and not self.first_deployment
 
     def stack_name(self, component: str) -> str:
         return f"{APP_NAME}-{self.name}-{component}"
@@ -96,7 +142,7 @@ class StageConfig:
     @property
     def function_settings(self) -> FunctionSettings:
         return FunctionSettings(
-            powertools_layer_version=self.powertools_layer_version,
+            powertools_version=self.powertools_version,
             log_retention=self.log_retention,
             log_level=self.log_level,
             removal_policy=self.removal_policy,
@@ -111,6 +157,7 @@ STAGES: Mapping[str, StageConfig] = {
         deletion_protection=False,
         point_in_time_recovery=False,
         threat_protection=False,
+        termination_protection=False,
         log_retention_days=14,
         log_level="DEBUG",
         noncurrent_image_versions_days=7,
@@ -126,6 +173,9 @@ STAGES: Mapping[str, StageConfig] = {
         deletion_protection=True,
         point_in_time_recovery=True,
         threat_protection=True,
+        termination_protection=True,
+        requires_environment=True,
+        requires_ses_email=True,
         log_retention_days=365,
         log_level="INFO",
         noncurrent_image_versions_days=90,
@@ -137,8 +187,27 @@ STAGES: Mapping[str, StageConfig] = {
 }
 
 # Context keys a deployment may set on the command line (`-c account=...`) or in cdk.json.
-_OVERRIDES = ("account", "region", "alarmEmail", "frontendOrigin")
+_OVERRIDES = ("account", "region", "alarmEmail", "frontendOrigin", "emailFrom", "firstDeployment", "launched")
+_FLAGS = {"true": True, "false": False}
 _ORIGIN_RE = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
+
+
+def _flag(ctx: Mapping[str, Any], key: str) -> bool:
+    value = ctx.get(key, False)
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() not in _FLAGS:
+        raise ConfigError(f"Context {key!r} must be true or false, got {value!r}.")
+    return _FLAGS[str(value).lower()]
+
+
+def _checked(ctx: Mapping[str, Any], key: str, pattern: re.Pattern[str], example: str) -> str | None:
+    value = ctx.get(key)
+    if value is None:
+        return None
+    if not pattern.match(str(value)):
+        raise ConfigError(f"Context {key!r} must look like {example!r}, got {value!r}.")
+    return str(value)
 
 
 def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = None) -> StageConfig:
@@ -149,22 +218,38 @@ def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = Non
         raise ConfigError(f"Unknown stage {name!r}. Valid stages: {valid} (pass -c stage=<name>).")
     config = STAGES[name]
     ctx = {k: v for k, v in (context or {}).items() if k in _OVERRIDES and v not in (None, "")}
-    account = ctx.get("account")
-    if account is not None and not _ACCOUNT_RE.match(str(account)):
-        raise ConfigError(f"Context 'account' must be a 12-digit AWS account id, got {account!r}.")
-    region = ctx.get("region")
-    if region is not None and not _REGION_RE.match(str(region)):
-        raise ConfigError(f"Context 'region' must look like 'eu-west-1', got {region!r}.")
-    email = ctx.get("alarmEmail")
-    if email is not None and not _EMAIL_RE.match(str(email)):
-        raise ConfigError(f"Context 'alarmEmail' must be an email address, got {email!r}.")
-    origin = ctx.get("frontendOrigin")
-    if origin is not None and not _ORIGIN_RE.match(str(origin)):
-        raise ConfigError(f"Context 'frontendOrigin' must look like 'https://shop.example.com', got {origin!r}.")
+    account = _checked(ctx, "account", _ACCOUNT_RE, "123456789012")
+    region = _checked(ctx, "region", _REGION_RE, "eu-west-1")
+    email = _checked(ctx, "alarmEmail", _EMAIL_RE, "ops@example.com")
+    origin = _checked(ctx, "frontendOrigin", _ORIGIN_RE, "https://shop.example.com")
+    email_from = _checked(ctx, "emailFrom", _EMAIL_RE, "no-reply@shop.example.com")
+    if region is not None and region not in SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"Region {region!r} lacks a service this app needs (Amazon Lex V2, the Powertools layer, Cognito Plus). "
+            f"Supported regions: {', '.join(sorted(SUPPORTED_REGIONS))}."
+        )
+    missing = [
+        f"-c {key}={example}"
+        for key, value, needed, example in (
+            ("account", account, config.requires_environment, "123456789012"),
+            ("region", region, config.requires_environment, "eu-west-1"),
+            ("emailFrom", email_from, config.requires_ses_email, "no-reply@shop.example.com"),
+        )
+        if needed and value is None
+    ]
+    if missing:
+        raise ConfigError(
+            f"Stage {name!r} must name its account, region and e-mail sender (an SES-verified identity): pass "
+            + " ".join(missing)
+            + " (docs/operations.md#first-deployment)."
+        )
     return replace(
         config,
-        frontend_origin=str(origin) if origin is not None else config.frontend_origin,
-        account=str(account) if account is not None else None,
-        region=str(region) if region is not None else None,
-        alarm_email=str(email) if email is not None else None,
+        frontend_origin=origin if origin is not None else config.frontend_origin,
+        account=account,
+        region=region,
+        alarm_email=email,
+        email_from=email_from,
+        first_deployment=_flag(ctx, "firstDeployment"),
+        launched=_flag(ctx, "launched"),
     )

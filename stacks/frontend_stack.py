@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from aws_cdk import Acknowledgment, CfnElement, CfnOutput, Duration, Stack, Validations
+from aws_cdk import (
+    Acknowledgment,
+    CfnElement,
+    CfnOutput,
+    CrossStackReferences,
+    Duration,
+    ReferenceStrength,
+    Stack,
+    Validations,
+)
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
@@ -32,19 +41,10 @@ class FrontendStack(Stack):
         id_: str,
         *,
         config: StageConfig,
-        access_logs_bucket: s3.IBucket,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
 
-        self.site_bucket = content_bucket(
-            self,
-            "SiteBucket",
-            config=config,
-            access_logs=access_logs_bucket,
-            access_logs_prefix="site/",
-            lifecycle_rule_id="ExpireOldSiteVersions",
-        )
         # CloudFront standard logs are delivered with ACLs, so they need a bucket that allows them
         # (the shared access-log bucket enforces bucket-owner ownership and cannot take them).
         self.cdn_logs_bucket = log_bucket(
@@ -55,6 +55,17 @@ class FrontendStack(Stack):
             lifecycle_rule_id="ExpireCdnLogs",
             why_not_logged="This bucket is the CloudFront standard-log destination; its own access logs would only "
             "record CloudFront's log deliveries.",
+        )
+        # The site bucket's server access logs go to this stack's log bucket: in the same stack, the log-delivery
+        # statement of its policy names the source bucket and account (aws:SourceArn, aws:SourceAccount), which
+        # CDK cannot write for a source bucket in another stack.
+        self.site_bucket = content_bucket(
+            self,
+            "SiteBucket",
+            config=config,
+            access_logs=self.cdn_logs_bucket,
+            access_logs_prefix="site-access/",
+            lifecycle_rule_id="ExpireOldSiteVersions",
         )
 
         self.headers_policy = cloudfront.ResponseHeadersPolicy(
@@ -141,6 +152,9 @@ class FrontendStack(Stack):
         ):
             Validations.of(self.distribution).acknowledge(Acknowledgment(id=rule, reason=reason))
 
+        # A replaced distribution has a new domain and id: the Api stack reads them with Fn::GetStackOutput, not
+        # an export that CloudFormation would refuse to change while the Api stack imports it.
+        CrossStackReferences.of(self.distribution).produce(ReferenceStrength.WEAK)
         self.origin = f"https://{self.distribution.distribution_domain_name}"
 
         # The static files; config.json is excluded so this deployment never prunes the one the API stack writes.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import ArnFormat, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
@@ -108,6 +108,9 @@ class MonitoringStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
+        # Watching a resource must never block changing it: every value read from the watched stacks (function
+        # names change when a function is replaced) comes through Fn::GetStackOutput, not an export.
+        CrossStackReferences.of(self).consume(ReferenceStrength.WEAK)
         prefix = config.stack_name("")[:-1]  # Bookstore-<stage>
 
         key = kms.Key(
@@ -128,6 +131,27 @@ class MonitoringStack(Stack):
         )
         self.alarm_topic = sns.Topic(
             self, "AlarmTopic", display_name=f"{prefix} alarms", master_key=key, enforce_ssl=True
+        )
+        # enforce_ssl gives the topic a policy of its own, which replaces SNS's default one: CloudWatch (a service
+        # principal) may publish only if that policy says so, for this account's alarms.
+        self.alarm_topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsOfThisAccount",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.alarm_topic.topic_arn],
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": self.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": self.account},
+                },
+            )
         )
         if config.alarm_email:
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
@@ -339,6 +363,9 @@ class MonitoringStack(Stack):
                                     evaluation_periods=1,  # one 6-hour window without an order
                                     datapoints_to_alarm=1,
                                     treat_missing_data_override=cloudwatch.TreatMissingData.BREACHING,
+                                    # Before launch (`-c launched=true`) a quiet shop is normal: the alarm
+                                    # shows on the dashboard and pages nobody (docs/operations.md).
+                                    actions_enabled=config.launched,
                                     runbook_link=_runbook("alarm-no-orders"),
                                 )
                             },

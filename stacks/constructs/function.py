@@ -9,9 +9,10 @@ from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from stacks.config import POWERTOOLS_LAYER_ACCOUNT, POWERTOOLS_LAYER_NAME, FunctionSettings
+from stacks.config import FunctionSettings, powertools_layer_parameter
 from stacks.constructs.lint import REDUNDANT_ROLE_DEPENDENCY, ignore_cfn_lint_rule
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
@@ -32,11 +33,11 @@ ASSET_EXCLUDES = [
 ]
 
 
-def powertools_layer_arn(stack: Stack, version: int) -> str:
-    return (
-        f"arn:{stack.partition}:lambda:{stack.region}:{POWERTOOLS_LAYER_ACCOUNT}"
-        f":layer:{POWERTOOLS_LAYER_NAME}:{version}"
-    )
+def powertools_layer_arn(stack: Stack, version: str) -> str:
+    """The layer version ARN of Powertools `version` for this runtime and architecture, read at deploy time from
+    the public SSM parameter Powertools publishes per release (one CloudFormation parameter per stack)."""
+    parameter = powertools_layer_parameter(version, python=RUNTIME.name, arch=ARCHITECTURE.name)  # python3.13, arm64
+    return ssm.StringParameter.value_for_string_parameter(stack, parameter)
 
 
 class BookstoreFunctionConstruct(Construct):
@@ -78,7 +79,7 @@ class BookstoreFunctionConstruct(Construct):
         self.log_group.grant_write(self.role)
 
         layer = lambda_.LayerVersion.from_layer_version_arn(
-            self, "PowertoolsLayer", powertools_layer_arn(stack, settings.powertools_layer_version)
+            self, "PowertoolsLayer", powertools_layer_arn(stack, settings.powertools_version)
         )
         env = {
             "POWERTOOLS_SERVICE_NAME": service,
@@ -122,7 +123,8 @@ class BookstoreFunctionConstruct(Construct):
             Acknowledgment(
                 id="AwsSolutions-L1",
                 reason="python3.13 is pinned on purpose: the Powertools layer is built per Python minor "
-                "(AWSLambdaPowertoolsPythonV3-python313-arm64), so runtime and layer move in one upgrade.",
+                "(/aws/service/powertools/python/arm64/python3.13/<release>), so runtime and layer move in one "
+                "upgrade.",
             )
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Duration, ReferenceStrength, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -56,8 +56,10 @@ class RecommendationsWorker(Construct):
         recommendations_table: dynamodb.ITableV2,
     ) -> None:
         super().__init__(scope, id_)
-        stream_arn = orders_table.table_stream_arn
-        assert stream_arn is not None, "the orders table must have a stream"
+        assert orders_table.table_stream_arn is not None, "the orders table must have a stream"
+        # The stream ARN changes whenever the stream is turned off and on (a new label): read it with
+        # Fn::GetStackOutput, so the Data stack can make that change while this stack uses the stream.
+        stream_arn = Stack.consume_reference(orders_table.table_stream_arn, ReferenceStrength.WEAK)
 
         self.worker = BookstoreFunctionConstruct(
             self,

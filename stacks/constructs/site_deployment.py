@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Stack, Token, Validations
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
@@ -46,6 +46,17 @@ class SiteConfigConstruct(Construct):
         acknowledge_deployment_provider(Stack.of(self), site_bucket_objects=site_bucket_objects)
 
 
+def _bootstrap_assets_objects(stack: Stack) -> str:
+    """How cdk-nag names the CDK bootstrap bucket's objects: pseudo parameters in an environment-agnostic
+    stack, the account and region themselves in a stack pinned to them."""
+
+    def part(value: str, pseudo: str) -> str:
+        return f"<{pseudo}>" if Token.is_unresolved(value) else value
+
+    account, region = part(stack.account, "AWS::AccountId"), part(stack.region, "AWS::Region")
+    return f"arn:{part(stack.partition, 'AWS::Partition')}:s3:::cdk-hnb659fds-assets-{account}-{region}/*"
+
+
 def acknowledge_deployment_provider(stack: Stack, *, site_bucket_objects: str) -> None:
     """The BucketDeployment function is CDK's own singleton (one per stack); its findings are its design.
     `site_bucket_objects` is how cdk-nag names the destination bucket's objects in this stack."""
@@ -82,7 +93,7 @@ def acknowledge_deployment_provider(stack: Stack, *, site_bucket_objects: str) -
             )
         for resource, reason in (
             (
-                "arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+                _bootstrap_assets_objects(stack),
                 "The provider reads the uploaded asset zip from the CDK bootstrap bucket; asset keys are content "
                 "hashes decided at synth, so the grant names the bucket's objects.",
             ),

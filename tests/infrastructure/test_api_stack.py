@@ -81,17 +81,23 @@ def test_stage_has_tracing_throttling_and_access_logs(stage) -> None:
 
 
 def _distribution_origin(stage) -> dict:
-    """The CloudFront distribution's domain, imported from the Frontend stack, as a quoted header value."""
-    [export] = [
-        name for name in _exports(stage.template("Frontend")) if "Distribution" in name and "DomainName" in name
+    """The CloudFront distribution's domain, read from the Frontend stack's output (a weak reference: a replaced
+    distribution must not be blocked by an export in use), as a quoted header value."""
+    frontend = stage.template("Frontend")
+    distribution = logical_id(frontend, "Distribution")
+    [output] = [
+        name
+        for name, o in frontend["Outputs"].items()
+        if o["Value"] == {"Fn::GetAtt": [distribution, "DomainName"]} and "Export" not in o and name != "SiteUrl"
     ]
-    return {
-        "Fn::Join": ["", ["'https://", {"Fn::ImportValue": f"{stage.config.stack_name('Frontend')}:{export}"}, "'"]]
+    reference = {
+        "Fn::GetStackOutput": {
+            "StackName": stage.config.stack_name("Frontend"),
+            "Region": stage.config.region or {"Ref": "AWS::Region"},
+            "OutputName": output,
+        }
     }
-
-
-def _exports(template: dict) -> list[str]:
-    return [o["Export"]["Name"].split(":", 1)[1] for o in template.get("Outputs", {}).values() if "Export" in o]
+    return {"Fn::Join": ["", ["'https://", reference, "'"]]}
 
 
 def test_cors_allows_only_the_distribution_origin(stage) -> None:

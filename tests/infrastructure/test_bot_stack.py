@@ -8,7 +8,7 @@ import json
 import yaml
 from aws_cdk import App
 
-from bot import DEFAULT_MODEL_PATH, load_bot_model, model_hash
+from bot import DEFAULT_MODEL_PATH, load_bot_model
 from bot.loader import parse_bot_model
 from stacks.auth_stack import AuthStack
 from stacks.bot_stack import BotStack
@@ -16,7 +16,7 @@ from stacks.config import load_stage_config
 from stacks.data_stack import DataStack
 from tests.infrastructure.conftest import masked
 from tests.support.synth import cdk_json_context
-from tests.support.templates import logical_id, of_type, policy_statements, resource
+from tests.support.templates import logical_id, of_type, policy_statements, rendered_locale_hash, resource
 
 MODEL = load_bot_model()
 
@@ -90,6 +90,25 @@ def test_user_attribute_slot_type_resolves_synonyms_to_values(dev) -> None:
     assert "surname" in values["last name"]
 
 
+def test_username_slot_type_extends_alphanumeric_with_the_model_regex(dev) -> None:
+    """AWS::Lex::Bot SlotType ParentSlotTypeSignature ("Only AMAZON.AlphaNumeric is supported") with a
+    SlotValueRegexFilter Pattern (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+    aws-properties-lex-bot-slotvalueregexfilter.html): the regex reaches Lex exactly as in the model, the
+    backslash of each \\uXXXX included; no sample values."""
+    slot_type = next(t for t in _locale(dev)["SlotTypes"] if t["Name"] == "UsernameValue")
+    model_type = MODEL.slot_type("UsernameValue")
+    assert model_type is not None
+    assert slot_type["ParentSlotTypeSignature"] == "AMAZON.AlphaNumeric"
+    assert slot_type["ValueSelectionSetting"] == {
+        "ResolutionStrategy": "ORIGINAL_VALUE",
+        "RegexFilter": {"Pattern": model_type.regex},
+    }
+    assert "\\u002E" in slot_type["ValueSelectionSetting"]["RegexFilter"]["Pattern"]
+    assert "SlotTypeValues" not in slot_type
+    users = {s["Name"]: s["SlotTypeName"] for i in _locale(dev)["Intents"] for s in i.get("Slots", [])}
+    assert users["Username"] == "UsernameValue"
+
+
 def test_bot_settings(stage) -> None:
     bot = _bot(stage)
     assert bot["Name"] == f"BookstoreBot-{stage.config.name}"
@@ -118,7 +137,7 @@ def test_code_hook_is_attached_to_the_test_alias_and_the_live_alias(dev) -> None
 def test_live_alias_points_to_the_version_of_this_model(stage) -> None:
     template = stage.template("Bot")
     versions = of_type(template, "AWS::Lex::BotVersion")
-    assert list(versions) == [f"BotVersion{model_hash(MODEL)[:12]}"]
+    assert list(versions) == [f"BotVersion{rendered_locale_hash(template)[:12]}"]
     alias = resource(template, "LiveAlias", "AWS::Lex::BotAlias")["Properties"]
     assert alias["BotAliasName"] == "live"
     assert alias["BotVersion"] == {"Fn::GetAtt": [next(iter(versions)), "BotVersion"]}

@@ -12,6 +12,7 @@ import pytest
 from aws_cdk import RemovalPolicy
 
 from stacks.config import STAGES, ConfigError, load_stage_config
+from tests.support.synth import EXAMPLE_CONTEXT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ def test_default_stage_is_dev() -> None:
 
 
 def test_stack_names_carry_the_stage() -> None:
-    assert load_stage_config("prod").stack_name("Data") == "Bookstore-prod-Data"
+    assert load_stage_config("prod", EXAMPLE_CONTEXT["prod"]).stack_name("Data") == "Bookstore-prod-Data"
 
 
 def test_unknown_stage_error_lists_the_valid_ones() -> None:
@@ -51,7 +52,7 @@ def test_prod_retains_and_protects_and_dev_destroys() -> None:
 
 def test_stacks_are_environment_agnostic_unless_an_account_is_given() -> None:
     assert load_stage_config("dev").env is None
-    env = load_stage_config("prod", {"account": "123456789012", "region": "eu-west-1"}).env
+    env = load_stage_config("prod", {**EXAMPLE_CONTEXT["prod"], "account": "123456789012"}).env
     assert env is not None
     assert (env.account, env.region) == ("123456789012", "eu-west-1")
 

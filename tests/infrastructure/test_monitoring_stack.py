@@ -87,7 +87,7 @@ def test_each_function_has_error_rate_p99_and_throttle_alarms(stage, function) -
 
 def test_p99_duration_alarms_sit_at_80_percent_of_each_timeout(stage) -> None:
     alarms = _alarms(stage)
-    expected = {"Api": 8000, "Chat": 16000, "BotFulfillment": 12000, "PostConfirmation": 8000,
+    expected = {"Api": 8000, "Chat": 20000, "BotFulfillment": 12000, "PostConfirmation": 4000,
                 "RecommendationsWorker": 96000}  # fmt: skip
     assert {f: alarms[f"{f}-Latency-P99-Warning"]["Threshold"] for f in FUNCTIONS} == expected
 

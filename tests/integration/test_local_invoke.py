@@ -219,3 +219,11 @@ def test_cli_starts_its_own_local_stack_by_default(dev) -> None:
     result = json.loads(done.stdout)
     assert result["sessionState"]["intent"]["name"] == "Help"
     assert "Starting local AWS" in done.stderr
+
+
+def test_cli_for_prod_without_its_context_says_what_is_missing(capsys) -> None:
+    code, out, err = _run(["ApiFunction", "--event", "events/api/get_book.json", "--stage", "prod"], capsys)
+    assert code == 2
+    assert "-c account=123456789012" in err
+    assert "--templates cdk.out" in err
+    assert out == ""

@@ -11,7 +11,14 @@ from aws_cdk import App
 from stacks.app import BookstoreStacks, build_app, cdk_json_context
 from stacks.config import StageConfig, load_stage_config
 
-__all__ = ["SynthesizedStage", "cdk_json_context", "new_app", "synth_stage"]
+__all__ = ["EXAMPLE_CONTEXT", "SynthesizedStage", "cdk_json_context", "new_app", "synth_stage"]
+
+# What a stage must be told to synthesize (prod names its account, region and SES sender): example values,
+# the same the Makefile's lint-templates target passes.
+EXAMPLE_CONTEXT: dict[str, dict[str, str]] = {
+    "dev": {},
+    "prod": {"account": "111111111111", "region": "eu-west-1", "emailFrom": "no-reply@shop.example.com"},
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class SynthesizedStage:
 
 
 def new_app(stage: str, outdir: Path, **extra_context: Any) -> tuple[App, StageConfig]:
-    context = {**cdk_json_context(), "stage": stage, **extra_context}
+    context = {**cdk_json_context(), "stage": stage, **EXAMPLE_CONTEXT.get(stage, {}), **extra_context}
     app = App(context=context, outdir=str(outdir))
     return app, load_stage_config(stage, context)
 

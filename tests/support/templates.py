@@ -33,3 +33,36 @@ def policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
     for policy in of_type(template, "AWS::IAM::Policy").values():
         statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
     return statements
+
+
+def rendered_locale_hash(template: dict[str, Any]) -> str:
+    """sha256 of the bot's `BotLocales` exactly as this template carries them (canonical JSON)."""
+    import hashlib
+    import json
+
+    [bot] = of_type(template, "AWS::Lex::Bot").values()
+    locales = bot["Properties"]["BotLocales"]
+    return hashlib.sha256(json.dumps(locales, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def render(value: Any, *, region: str, account: str, partition: str = "aws") -> Any:
+    """A template value with its pseudo parameters and joins evaluated (other intrinsics left as they are)."""
+    pseudo = {
+        "AWS::Region": region,
+        "AWS::AccountId": account,
+        "AWS::Partition": partition,
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    if isinstance(value, list):
+        return [render(v, region=region, account=account, partition=partition) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in pseudo:
+            return pseudo[value["Ref"]]
+        if set(value) == {"Fn::Join"}:
+            separator, parts = value["Fn::Join"]
+            rendered = [render(p, region=region, account=account, partition=partition) for p in parts]
+            if all(isinstance(p, str) for p in rendered):
+                return str(separator).join(rendered)
+            return {"Fn::Join": [separator, rendered]}
+        return {k: render(v, region=region, account=account, partition=partition) for k, v in value.items()}
+    return value
