@@ -19,7 +19,7 @@ from bot.schema import BotModel
 from stacks.bot_definition import bot_locale
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
-from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
+from stacks.permissions import USER_ADMIN_ACTIONS, any_in_account, grant_table
 
 LIVE_ALIAS_NAME = "live"
 # Lex waits for the code hook within RecognizeText; the chat function's Lex client waits longer than this.
@@ -39,16 +39,7 @@ def logs_service_key_statement(stack: Stack) -> iam.PolicyStatement:
         principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
         actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         resources=["*"],  # in a key policy, "*" is this key
-        conditions={
-            "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                    service="logs",
-                    resource="log-group",
-                    resource_name="*",
-                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                )
-            }
-        },
+        conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": any_in_account(stack, "logs", "log-group")}},
     )
 
 

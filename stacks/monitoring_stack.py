@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import ArnFormat, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack
+from aws_cdk import CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
@@ -38,6 +38,7 @@ from constructs import Construct
 
 from stacks.config import StageConfig
 from stacks.constructs.function import METRICS_NAMESPACE
+from stacks.permissions import any_in_account
 
 RUNBOOK = "docs/operations.md#"
 OUTPUT_ALARM_TOPIC = "AlarmTopicArn"
@@ -141,14 +142,7 @@ class MonitoringStack(Stack):
                 actions=["sns:Publish"],
                 resources=[self.alarm_topic.topic_arn],
                 conditions={
-                    "ArnLike": {
-                        "aws:SourceArn": self.format_arn(
-                            service="cloudwatch",
-                            resource="alarm",
-                            resource_name="*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    },
+                    "ArnLike": {"aws:SourceArn": any_in_account(self, "cloudwatch", "alarm")},
                     "StringEquals": {"aws:SourceAccount": self.account},
                 },
             )

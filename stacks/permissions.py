@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 
@@ -44,3 +45,11 @@ def grant_table(
                 actions=["dynamodb:Query"], resources=[f"{table.table_arn}/index/{name}" for name in indexes]
             )
         )
+
+
+def any_in_account(stack: Stack, service: str, resource: str) -> str:
+    """`arn:<partition>:<service>:<region>:<account>:<resource>:*`: every such resource of this account and
+    region, for a service principal's aws:SourceArn / encryption-context condition."""
+    return stack.format_arn(
+        service=service, resource=resource, resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+    )

@@ -80,6 +80,18 @@ def test_an_unknown_intrinsic_is_a_clear_error() -> None:
         resolver.resolve({"Fn::ImportValue": "Nope"}, "App-Api")
 
 
+class _Session:
+    """A boto3 session whose CloudFormation client is the stubbed one."""
+
+    region_name = "eu-west-1"
+
+    def __init__(self, cloudformation: object) -> None:
+        self._cloudformation = cloudformation
+
+    def client(self, _: str) -> object:
+        return self._cloudformation
+
+
 def test_against_aws_exports_and_stack_resources_give_the_deployed_names() -> None:
     session = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
     cloudformation = session.client("cloudformation")
@@ -100,14 +112,7 @@ def test_against_aws_exports_and_stack_resources_give_the_deployed_names() -> No
         {"StackName": "App-Data"},
     )
     stub.activate()
-
-    class Session:
-        region_name = "eu-west-1"
-
-        def client(self, _: str) -> object:
-            return cloudformation
-
-    resolver = aws_resolver(TEMPLATES, Session())
+    resolver = aws_resolver(TEMPLATES, _Session(cloudformation))
     assert resolver.resolve({"Fn::ImportValue": "App-Data:ExportsOutputRefUsersTable"}, "App-Api") == (
         "Bookstore-dev-Data-UsersTable-ABC"
     )
@@ -150,14 +155,7 @@ def test_against_aws_a_weak_reference_reads_the_deployed_stack_outputs() -> None
         {"StackName": "App-Data"},
     )
     stub.activate()
-
-    class Session:
-        region_name = "eu-west-1"
-
-        def client(self, _: str) -> object:
-            return cloudformation
-
-    resolver = aws_resolver(TEMPLATES, Session())
+    resolver = aws_resolver(TEMPLATES, _Session(cloudformation))
     assert resolver.resolve(WEAK, "App-Api") == "Bookstore-dev-Data-UsersTable-ABC"
     with pytest.raises(UnresolvableValue, match="no output 'Other'"):
         resolver.resolve({"Fn::GetStackOutput": {"StackName": "App-Data", "OutputName": "Other"}}, "App-Api")
