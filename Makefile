@@ -16,13 +16,13 @@ export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 CDK := cdk --no-notices
-# Extra context for a deployment: prod must name its account, region and SES sender, e.g.
-# CONTEXT="-c account=123456789012 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com"
+# Extra context for a deployment: prod must name its account, region, SES sender and alarm e-mail, e.g.
+# CONTEXT="-c account=123456789012 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com -c alarmEmail=ops@example.com"
 # (docs/operations.md#first-deployment). FIRST=1 deploys without termination protection (the first time only).
 CONTEXT ?=
 STAGE_ARGS := -c stage=$(STAGE) $(CONTEXT) $(if $(FIRST),-c firstDeployment=true)
 # Example values that let lint-templates synthesize prod (tests/support/synth.py uses the same).
-PROD_EXAMPLE_CONTEXT := -c account=111111111111 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com
+PROD_EXAMPLE_CONTEXT := -c account=111111111111 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com -c alarmEmail=ops@example.com
 
 .PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-all test-unit test-integration test-infra test-e2e bench clean
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -137,6 +137,13 @@ class AuthStack(Stack):
             id_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
+
+        # Read by operators (the first staff member, docs/operations.md#first-deployment) and scripts.
+        for key, value in (
+            ("UserPoolId", self.user_pool.user_pool_id),
+            ("WebClientId", self.web_client.user_pool_client_id),
+        ):
+            CfnOutput(self, key, value=value).override_logical_id(key)
 
         grant_table(self.post_confirmation.function, users_table, write=True)
         # A separate policy, not the role's default one: the pool references the function, so a grant

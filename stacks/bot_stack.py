@@ -52,9 +52,25 @@ def _pascal(value: Any) -> Any:
     return value
 
 
-def locale_hash(stack: Stack, bot: lex.CfnBot) -> str:
-    """sha256 of the bot's `BotLocales` as the template carries them (canonical JSON)."""
-    rendered = _pascal(stack.resolve(bot.bot_locales))
+# What a numbered bot version snapshots of the DRAFT (DescribeBotVersion returns them): the locales, and the
+# bot-level settings the runtime applies. The bot's name, description and test alias are not in a version.
+VERSIONED_BOT_PROPERTIES = ("BotLocales", "DataPrivacy", "IdleSessionTTLInSeconds", "RoleArn")
+
+
+def version_hash(stack: Stack, bot: lex.CfnBot) -> str:
+    """sha256 of what a version snapshots, as the template carries it (canonical JSON of VERSIONED_BOT_PROPERTIES)."""
+    rendered = _pascal(
+        stack.resolve(
+            {
+                "botLocales": bot.bot_locales,
+                "dataPrivacy": bot.data_privacy,
+                "idleSessionTtlInSeconds": bot.idle_session_ttl_in_seconds,
+                "roleArn": bot.role_arn,
+            }
+        )
+    )
+    rendered["IdleSessionTTLInSeconds"] = rendered.pop("IdleSessionTtlInSeconds")
+    assert set(rendered) == set(VERSIONED_BOT_PROPERTIES)
     return hashlib.sha256(json.dumps(rendered, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -152,16 +168,17 @@ class BotStack(Stack):
             self.bot.node.add_dependency(role_policy)
 
         # A new version only when what a version snapshots changes: the rendered locale (intents, slots, slot
-        # types, prompts). Bot-level fields (description, idle TTL, role, test alias) are not part of it, so
-        # changing them keeps the version, and its number, that the alias points to. A replaced version is
-        # retained, never deleted in the update's cleanup: the previous numbers stay available for a rollback
+        # types, prompts) and the bot-level settings a version carries (idle session TTL, data privacy, role).
+        # The bot's name, description and test alias are not part of it, so changing them keeps the version,
+        # and its number, that the alias points to. A replaced version is retained, never deleted in the
+        # update's cleanup: the previous numbers stay available for a rollback
         # (docs/operations.md#roll-back-the-bot) until pruned (a bot keeps at most 100 numbered versions).
-        self.locale_hash = locale_hash(self, self.bot)
+        self.version_hash = version_hash(self, self.bot)
         self.version = lex.CfnBotVersion(
             self,
-            f"BotVersion{self.locale_hash[:12]}",
+            f"BotVersion{self.version_hash[:12]}",
             bot_id=self.bot.attr_id,
-            description=f"bot locale {self.locale_hash[:12]}",
+            description=f"bot {self.version_hash[:12]}",
             bot_version_locale_specification=[
                 lex.CfnBotVersion.BotVersionLocaleSpecificationProperty(
                     locale_id=model.locale,

@@ -28,8 +28,9 @@ def powertools_layer_parameter(version: str, python: str = "python3.13", arch: s
 
 
 # Regions where everything a stage uses exists: Amazon Lex V2 (the narrowest: docs/operations.md#regions
-# cites the list), the Powertools layer above, Cognito with the Plus plan, WAF, X-Ray. A stage pinned to
-# another region fails at synth, not half-way through a deploy.
+# cites the list), the Powertools layer above, Cognito with the Plus plan, WAF, X-Ray, and CloudFront standard
+# logging to a bucket of the stack's region (not delivered to opt-in regions such as af-south-1, which Lex V2
+# has). A stage pinned to another region fails at synth, not half-way through a deploy.
 SUPPORTED_REGIONS = frozenset(
     {
         "us-east-1",
@@ -38,7 +39,6 @@ SUPPORTED_REGIONS = frozenset(
         "eu-central-1",
         "eu-west-1",
         "eu-west-2",
-        "af-south-1",
         "ap-northeast-1",
         "ap-northeast-2",
         "ap-southeast-1",
@@ -100,6 +100,8 @@ class StageConfig:
     # limited to a few dozen e-mails a day (fine for dev, never for prod: `emailFrom` is required there).
     email_from: str | None = None
     requires_ses_email: bool = False
+    # Alarms that e-mail nobody are not alarms: such a stage refuses to synthesize without `-c alarmEmail=`.
+    requires_alarm_email: bool = False
     # The shop is open for business: alarms that only make sense with real customers (no orders for hours)
     # notify the topic. Before launch they still change state on the dashboard, but page nobody.
     launched: bool = False
@@ -176,6 +178,7 @@ STAGES: Mapping[str, StageConfig] = {
         termination_protection=True,
         requires_environment=True,
         requires_ses_email=True,
+        requires_alarm_email=True,
         log_retention_days=365,
         log_level="INFO",
         noncurrent_image_versions_days=90,
@@ -234,14 +237,14 @@ def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = Non
             ("account", account, config.requires_environment, "123456789012"),
             ("region", region, config.requires_environment, "eu-west-1"),
             ("emailFrom", email_from, config.requires_ses_email, "no-reply@shop.example.com"),
+            ("alarmEmail", email, config.requires_alarm_email, "ops@example.com"),
         )
         if needed and value is None
     ]
     if missing:
         raise ConfigError(
-            f"Stage {name!r} must name its account, region and e-mail sender (an SES-verified identity): pass "
-            + " ".join(missing)
-            + " (docs/operations.md#first-deployment)."
+            f"Stage {name!r} must name its account, region, e-mail sender (an SES-verified identity) and the "
+            "address alarms go to: pass " + " ".join(missing) + " (docs/operations.md#first-deployment)."
         )
     return replace(
         config,

@@ -16,7 +16,7 @@ from stacks.config import load_stage_config
 from stacks.data_stack import DataStack
 from tests.infrastructure.conftest import masked
 from tests.support.synth import cdk_json_context
-from tests.support.templates import logical_id, of_type, policy_statements, rendered_locale_hash, resource
+from tests.support.templates import logical_id, of_type, policy_statements, rendered_version_hash, resource
 
 MODEL = load_bot_model()
 
@@ -137,7 +137,7 @@ def test_code_hook_is_attached_to_the_test_alias_and_the_live_alias(dev) -> None
 def test_live_alias_points_to_the_version_of_this_model(stage) -> None:
     template = stage.template("Bot")
     versions = of_type(template, "AWS::Lex::BotVersion")
-    assert list(versions) == [f"BotVersion{rendered_locale_hash(template)[:12]}"]
+    assert list(versions) == [f"BotVersion{rendered_version_hash(template)[:12]}"]
     alias = resource(template, "LiveAlias", "AWS::Lex::BotAlias")["Properties"]
     assert alias["BotAliasName"] == "live"
     assert alias["BotVersion"] == {"Fn::GetAtt": [next(iter(versions)), "BotVersion"]}

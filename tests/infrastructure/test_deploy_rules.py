@@ -20,10 +20,10 @@ from bot import load_bot_model
 from local.functions import functions
 from stacks.app import build_app
 from stacks.bot_definition import bot_locale
-from stacks.bot_stack import locale_hash
+from stacks.bot_stack import version_hash
 from stacks.config import SUPPORTED_REGIONS, ConfigError, load_stage_config
 from tests.support.synth import EXAMPLE_CONTEXT, new_app
-from tests.support.templates import of_type, render, rendered_locale_hash
+from tests.support.templates import of_type, render, rendered_version_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
@@ -182,7 +182,7 @@ def test_prod_stacks_are_protected_and_dev_stacks_are_not(stage) -> None:
 # 3. Bot versions -----------------------------------------------------------------------------------------
 
 
-def test_bot_versions_are_retained_and_named_by_the_rendered_locale(stage) -> None:
+def test_bot_versions_are_retained_and_named_by_what_they_snapshot(stage) -> None:
     """A model change replaces the AWS::Lex::BotVersion resource; without a Retain policy CloudFormation deletes
     the previous version in the update's cleanup, so no earlier version is left to roll the `live` alias back
     to. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html and
@@ -191,7 +191,7 @@ def test_bot_versions_are_retained_and_named_by_the_rendered_locale(stage) -> No
     [(logical, version)] = of_type(template, "AWS::Lex::BotVersion").items()
     assert version["DeletionPolicy"] == "Retain"
     assert version["UpdateReplacePolicy"] == "Retain"
-    assert logical == f"BotVersion{rendered_locale_hash(template)[:12]}"
+    assert logical == f"BotVersion{rendered_version_hash(template)[:12]}"
 
 
 def _hash_of(**bot_fields: Any) -> str:
@@ -207,14 +207,16 @@ def _hash_of(**bot_fields: Any) -> str:
         description=bot_fields.get("description"),
         bot_locales=[bot_locale(bot_fields.get("model", model))],
     )
-    return locale_hash(stack, bot)
+    return version_hash(stack, bot)
 
 
-def test_only_a_changed_locale_cuts_a_new_bot_version() -> None:
-    """The alias points at a numbered version; a new version resource for an unchanged locale would publish the
-    same bot under a new number (and use up the quota of 100 versions a bot keeps)."""
+def test_only_what_a_version_snapshots_cuts_a_new_bot_version() -> None:
+    """The alias points at a numbered version; a new version resource for an unchanged bot would publish the
+    same bot under a new number (and use up the quota of 100 versions a bot keeps), while a change a version
+    snapshots (the locale, the idle session TTL: DescribeBotVersion returns both) must reach `live`."""
     base = _hash_of()
-    assert _hash_of(description="a new description", ttl=600, name="renamed") == base
+    assert _hash_of(description="a new description", name="renamed") == base
+    assert _hash_of(ttl=600) != base
     model = load_bot_model()
     help_intent = next(i for i in model.intents if i.name == "Help")
     changed = model.model_copy(
@@ -315,14 +317,16 @@ def test_the_powertools_layer_carries_the_versions_the_tests_run_against(stage) 
 def test_a_region_without_lex_v2_or_the_layer_fails_synth_with_the_supported_list() -> None:
     """Amazon Lex V2 exists in a subset of regions (https://docs.aws.amazon.com/general/latest/gr/lex.html);
     a stage pinned elsewhere must fail at synth, not half-way through a deploy."""
-    with pytest.raises(ConfigError, match=r"Region 'eu-south-2' lacks .*Supported regions: af-south-1"):
-        load_stage_config("dev", {"region": "eu-south-2"})
+    with pytest.raises(ConfigError, match=r"Region 'af-south-1' lacks .*Supported regions: ap-northeast-1"):
+        load_stage_config("dev", {"region": "af-south-1"})  # Lex V2 yes, CloudFront log delivery no
     assert "eu-west-1" in SUPPORTED_REGIONS
     assert load_stage_config("dev", {"region": "eu-west-1"}).region == "eu-west-1"
 
 
 def test_prod_names_its_account_region_and_sender() -> None:
-    with pytest.raises(ConfigError, match=r"-c account=123456789012 -c region=eu-west-1 -c emailFrom="):
+    with pytest.raises(
+        ConfigError, match=r"-c account=123456789012 -c region=eu-west-1 -c emailFrom=.* -c alarmEmail="
+    ):
         load_stage_config("prod")
     config = load_stage_config("prod", EXAMPLE_CONTEXT["prod"])
     assert config.env is not None

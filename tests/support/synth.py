@@ -13,11 +13,16 @@ from stacks.config import StageConfig, load_stage_config
 
 __all__ = ["EXAMPLE_CONTEXT", "SynthesizedStage", "cdk_json_context", "new_app", "synth_stage"]
 
-# What a stage must be told to synthesize (prod names its account, region and SES sender): example values,
+# What a stage must be told to synthesize (prod names its account, region, SES sender, alarm e-mail): example values,
 # the same the Makefile's lint-templates target passes.
 EXAMPLE_CONTEXT: dict[str, dict[str, str]] = {
     "dev": {},
-    "prod": {"account": "111111111111", "region": "eu-west-1", "emailFrom": "no-reply@shop.example.com"},
+    "prod": {
+        "account": "111111111111",
+        "region": "eu-west-1",
+        "emailFrom": "no-reply@shop.example.com",
+        "alarmEmail": "ops@example.com",
+    },
 }
 
 

@@ -35,14 +35,17 @@ def policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
     return statements
 
 
-def rendered_locale_hash(template: dict[str, Any]) -> str:
-    """sha256 of the bot's `BotLocales` exactly as this template carries them (canonical JSON)."""
+def rendered_version_hash(template: dict[str, Any]) -> str:
+    """sha256 of what a bot version snapshots (its locales and the bot-level settings a version carries),
+    exactly as this template carries them (canonical JSON)."""
     import hashlib
     import json
 
+    from stacks.bot_stack import VERSIONED_BOT_PROPERTIES
+
     [bot] = of_type(template, "AWS::Lex::Bot").values()
-    locales = bot["Properties"]["BotLocales"]
-    return hashlib.sha256(json.dumps(locales, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    versioned = {k: bot["Properties"][k] for k in VERSIONED_BOT_PROPERTIES}
+    return hashlib.sha256(json.dumps(versioned, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def render(value: Any, *, region: str, account: str, partition: str = "aws") -> Any:
