@@ -59,18 +59,12 @@ VERSIONED_BOT_PROPERTIES = ("BotLocales", "DataPrivacy", "IdleSessionTTLInSecond
 
 def version_hash(stack: Stack, bot: lex.CfnBot) -> str:
     """sha256 of what a version snapshots, as the template carries it (canonical JSON of VERSIONED_BOT_PROPERTIES)."""
-    rendered = _pascal(
-        stack.resolve(
-            {
-                "botLocales": bot.bot_locales,
-                "dataPrivacy": bot.data_privacy,
-                "idleSessionTtlInSeconds": bot.idle_session_ttl_in_seconds,
-                "roleArn": bot.role_arn,
-            }
-        )
-    )
-    rendered["IdleSessionTTLInSeconds"] = rendered.pop("IdleSessionTtlInSeconds")
-    assert set(rendered) == set(VERSIONED_BOT_PROPERTIES)
+    rendered = {
+        "BotLocales": _pascal(stack.resolve(bot.bot_locales)),
+        "DataPrivacy": stack.resolve(bot.data_privacy),  # already the raw CloudFormation shape
+        "IdleSessionTTLInSeconds": bot.idle_session_ttl_in_seconds,
+        "RoleArn": stack.resolve(bot.role_arn),
+    }
     return hashlib.sha256(json.dumps(rendered, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 

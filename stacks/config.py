@@ -94,14 +94,13 @@ class StageConfig:
     # and termination protection refuses that delete (docs/operations.md#first-deployment).
     termination_protection: bool
     first_deployment: bool = False
-    # Stages that must name their account and region (and so a region of SUPPORTED_REGIONS) to synthesize.
-    requires_environment: bool = False
+    # Context keys the stage refuses to synthesize without: prod names its account and region (so a region of
+    # SUPPORTED_REGIONS), its SES sender (`emailFrom`) and where alarms go (alarms that e-mail nobody are not
+    # alarms).
+    required_context: tuple[str, ...] = ()
     # Cognito sends its e-mails through Amazon SES from this verified identity; None: Cognito's own sender,
     # limited to a few dozen e-mails a day (fine for dev, never for prod: `emailFrom` is required there).
     email_from: str | None = None
-    requires_ses_email: bool = False
-    # Alarms that e-mail nobody are not alarms: such a stage refuses to synthesize without `-c alarmEmail=`.
-    requires_alarm_email: bool = False
     # The shop is open for business: alarms that only make sense with real customers (no orders for hours)
     # notify the topic. Before launch they still change state on the dashboard, but page nobody.
     launched: bool = False
@@ -176,9 +175,7 @@ STAGES: Mapping[str, StageConfig] = {
         point_in_time_recovery=True,
         threat_protection=True,
         termination_protection=True,
-        requires_environment=True,
-        requires_ses_email=True,
-        requires_alarm_email=True,
+        required_context=("account", "region", "emailFrom", "alarmEmail"),
         log_retention_days=365,
         log_level="INFO",
         noncurrent_image_versions_days=90,
@@ -189,8 +186,18 @@ STAGES: Mapping[str, StageConfig] = {
     ),
 }
 
-# Context keys a deployment may set on the command line (`-c account=...`) or in cdk.json.
-_OVERRIDES = ("account", "region", "alarmEmail", "frontendOrigin", "emailFrom", "firstDeployment", "launched")
+# Context keys a deployment may set on the command line (`-c account=...`) or in cdk.json, and an example of each
+# value (shown in the errors).
+_EXAMPLES = {
+    "account": "123456789012",
+    "region": "eu-west-1",
+    "alarmEmail": "ops@example.com",
+    "frontendOrigin": "https://shop.example.com",
+    "emailFrom": "no-reply@shop.example.com",
+    "firstDeployment": "true",
+    "launched": "true",
+}
+_OVERRIDES = tuple(_EXAMPLES)
 _FLAGS = {"true": True, "false": False}
 _ORIGIN_RE = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 
@@ -204,12 +211,12 @@ def _flag(ctx: Mapping[str, Any], key: str) -> bool:
     return _FLAGS[str(value).lower()]
 
 
-def _checked(ctx: Mapping[str, Any], key: str, pattern: re.Pattern[str], example: str) -> str | None:
+def _checked(ctx: Mapping[str, Any], key: str, pattern: re.Pattern[str]) -> str | None:
     value = ctx.get(key)
     if value is None:
         return None
     if not pattern.match(str(value)):
-        raise ConfigError(f"Context {key!r} must look like {example!r}, got {value!r}.")
+        raise ConfigError(f"Context {key!r} must look like {_EXAMPLES[key]!r}, got {value!r}.")
     return str(value)
 
 
@@ -221,26 +228,17 @@ def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = Non
         raise ConfigError(f"Unknown stage {name!r}. Valid stages: {valid} (pass -c stage=<name>).")
     config = STAGES[name]
     ctx = {k: v for k, v in (context or {}).items() if k in _OVERRIDES and v not in (None, "")}
-    account = _checked(ctx, "account", _ACCOUNT_RE, "123456789012")
-    region = _checked(ctx, "region", _REGION_RE, "eu-west-1")
-    email = _checked(ctx, "alarmEmail", _EMAIL_RE, "ops@example.com")
-    origin = _checked(ctx, "frontendOrigin", _ORIGIN_RE, "https://shop.example.com")
-    email_from = _checked(ctx, "emailFrom", _EMAIL_RE, "no-reply@shop.example.com")
+    account = _checked(ctx, "account", _ACCOUNT_RE)
+    region = _checked(ctx, "region", _REGION_RE)
+    email = _checked(ctx, "alarmEmail", _EMAIL_RE)
+    origin = _checked(ctx, "frontendOrigin", _ORIGIN_RE)
+    email_from = _checked(ctx, "emailFrom", _EMAIL_RE)
     if region is not None and region not in SUPPORTED_REGIONS:
         raise ConfigError(
             f"Region {region!r} lacks a service this app needs (Amazon Lex V2, the Powertools layer, Cognito Plus). "
             f"Supported regions: {', '.join(sorted(SUPPORTED_REGIONS))}."
         )
-    missing = [
-        f"-c {key}={example}"
-        for key, value, needed, example in (
-            ("account", account, config.requires_environment, "123456789012"),
-            ("region", region, config.requires_environment, "eu-west-1"),
-            ("emailFrom", email_from, config.requires_ses_email, "no-reply@shop.example.com"),
-            ("alarmEmail", email, config.requires_alarm_email, "ops@example.com"),
-        )
-        if needed and value is None
-    ]
+    missing = [f"-c {key}={_EXAMPLES[key]}" for key in config.required_context if key not in ctx]
     if missing:
         raise ConfigError(
             f"Stage {name!r} must name its account, region, e-mail sender (an SES-verified identity) and the "

@@ -1,7 +1,8 @@
 """Cognito post-confirmation trigger: a self-registered user becomes a customer with a profile.
 
-Cognito waits 5 s for a trigger, so its AWS clients use bookstore.aws.TRIGGER_CONFIG (short timeouts, one
-retry): one call's worst case stays below 4 s, which leaves room for the start-up and the other call.
+Cognito waits 5 s for a trigger, so its AWS clients use bookstore.aws.TRIGGER_CONFIG (short timeouts, no retry
+of their own: Cognito retries the trigger): the sign-up's two calls together stay below 4 s, which leaves room
+for the start-up.
 
 The event is read through a TypedDict rather than Powertools' PostConfirmationTriggerEvent: importing any
 Powertools event data class imports all of them (about 40 ms at a cold start, a tenth of this function's),

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 # username (bot/model.yaml UsernameValue, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-alphanumeric.html):
 # a longer name could sign up but never be named to the bot.
 USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH = 3, 30
-USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{2,29}$")
+USERNAME_RE = re.compile(rf"^[a-z][a-z0-9._-]{{{USERNAME_MIN_LENGTH - 1},{USERNAME_MAX_LENGTH - 1}}}$")
 # Pragmatic address syntax: one '@', a dot in the domain, no spaces; at most 254 characters (RFC 5321).
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL_RE = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")

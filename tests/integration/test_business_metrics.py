@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 
 from bookstore.catalog_models import Book
 from local.context import LocalLambdaContext
-from tests.support.api import load_api_modules
+from tests.support.api import chat_module
 from tests.support.apigw import call
 from tests.support.aws import LocalAws, load_event
 from tests.support.lex import lex_event
@@ -104,9 +104,7 @@ def test_an_order_emits_orders_placed_and_its_value_once_and_a_retry_emits_nothi
 
 
 def test_a_chat_turn_emits_one_chat_turn(capsys) -> None:
-    load_api_modules()
-    chat = importlib.reload(importlib.import_module("api.chat"))
-    chat.lex.cache_clear()
+    chat = chat_module()
     reply = {"sessionState": {"dialogAction": {"type": "ElicitIntent"}, "intent": {"name": "Help", "state": "Fulfilled"}},
              "messages": [{"contentType": "PlainText", "content": "Hi"}], "sessionId": "user-carol"}  # fmt: skip
     with Stubber(chat.lex()) as stub:

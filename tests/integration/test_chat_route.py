@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 import pytest
 from botocore.stub import ANY, Stubber
 
-from tests.support.api import load_api_modules
+from tests.support.api import chat_module
 from tests.support.apigw import call
 
 LEX_REPLY = {
@@ -23,10 +22,7 @@ LEX_REPLY = {
 
 @pytest.fixture
 def chat() -> ModuleType:
-    load_api_modules()
-    module = importlib.reload(importlib.import_module("api.chat"))
-    module.lex.cache_clear()
-    return module
+    return chat_module()
 
 
 def test_chat_sends_verified_identity_as_request_attributes(chat) -> None:

@@ -28,6 +28,14 @@ def load_api_modules(env: dict[str, str] | None = None) -> tuple[ModuleType, Mod
     return app, chat
 
 
+def chat_module() -> ModuleType:
+    """api.chat loaded afresh with the test environment, its Lex client not yet created (so a Stubber or a test's
+    event handlers attach to the client the handler will use)."""
+    _, chat = load_api_modules()
+    chat.lex.cache_clear()
+    return chat
+
+
 def resolver_routes() -> set[tuple[str, str]]:
     app, chat = load_api_modules()
     routes: set[tuple[str, str]] = set()

@@ -6,7 +6,6 @@ own retry logic sees them exactly as it sees a real timeout or refused connectio
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import logging
@@ -24,7 +23,7 @@ from botocore.exceptions import (
 
 from bookstore import aws
 from bookstore.observability import logger
-from tests.support.api import load_api_modules
+from tests.support.api import chat_module
 from tests.support.apigw import call
 
 ENDPOINT = "https://runtime-v2-lex.us-east-1.amazonaws.com"
@@ -39,10 +38,7 @@ UNAVAILABLE = {"error": "AssistantUnavailable", "message": "The assistant is una
 
 @pytest.fixture
 def chat() -> ModuleType:
-    load_api_modules()
-    module = importlib.reload(importlib.import_module("api.chat"))
-    module.lex.cache_clear()
-    return module
+    return chat_module()
 
 
 @pytest.fixture

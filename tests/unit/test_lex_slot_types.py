@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from aws_cdk import aws_lex as lex
 
 from bookstore.ids import ulid
 from bookstore.models import USERNAME_RE
@@ -92,7 +93,9 @@ def test_alphanumeric_carries_an_order_id_in_either_case() -> None:
 
 def _rendered_username_type() -> Any:
     """The UsernameValue slot type as BotStack renders it into AWS::Lex::Bot (stacks/bot_definition.py)."""
-    return next(t for t in bot_locale(MODEL).slot_types if t.name == "UsernameValue")  # type: ignore[union-attr]
+    slot_types = bot_locale(MODEL).slot_types
+    assert isinstance(slot_types, list)
+    return next(t for t in slot_types if isinstance(t, lex.CfnBot.SlotTypeProperty) and t.name == "UsernameValue")
 
 
 def test_username_type_is_rendered_as_an_alphanumeric_extension_with_the_regex() -> None:
@@ -102,7 +105,9 @@ def test_username_type_is_rendered_as_an_alphanumeric_extension_with_the_regex()
     assert rendered.parent_slot_type_signature == "AMAZON.AlphaNumeric"
     assert rendered.slot_type_values is None
     assert rendered.value_selection_setting.resolution_strategy == "ORIGINAL_VALUE"
-    assert rendered.value_selection_setting.regex_filter.pattern == MODEL.slot_type("UsernameValue").regex  # type: ignore[union-attr]
+    model_type = MODEL.slot_type("UsernameValue")
+    assert model_type is not None
+    assert rendered.value_selection_setting.regex_filter.pattern == model_type.regex
 
 
 def _username_recognizer() -> Any:
