@@ -68,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     from bookstore.repositories.dynamo import to_item
     from bookstore.repositories.products import book_item, posting
     from bookstore.search import index_terms
-    from local.aws import synthesize
-    from local.context import LocalLambdaContext
-    from local.provision import create_tables
-    from local.targets import batch_write
+    from local.emulators.context import LocalLambdaContext
+    from local.world.aws import synthesize
+    from local.world.provision import create_tables
+    from local.world.targets import batch_write
     from tests.support.apigw import api_event
 
     print("Synthesizing the Data stack for the table definitions ...", file=sys.stderr)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import local  # noqa: F401  (puts functions/ on sys.path)
-from local.lex.engine import BOT_ID, TEST_ALIAS_ID
+from local.emulators.lex.engine import BOT_ID, TEST_ALIAS_ID
 from local.lex.runtime import start_runtime
 from tests.conversations.workbench import load_script
 

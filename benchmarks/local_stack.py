@@ -22,9 +22,9 @@ import urllib.request
 from typing import Any
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.cognito import DEMO_ACCOUNTS
 from local.invoke import synthesized_templates
-from local.stack import LocalStack, Ports, start_stack
+from local.world.cognito import DEMO_ACCOUNTS
+from local.world.stack import LocalStack, Ports, start_stack
 
 
 def timed(call: Any, count: int) -> float:

@@ -18,8 +18,8 @@ from pathlib import Path
 import local  # noqa: F401  (puts functions/ on sys.path)
 from bot import load_bot_model
 from bot.schema import BotModel
-from local.lex.nlu import IntentClassifier
-from local.lex.text import normalize_phrase
+from local.emulators.lex.nlu import IntentClassifier
+from local.emulators.lex.text import normalize_phrase
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "tests" / "nlu" / "utterances.csv"

@@ -39,7 +39,7 @@ import local  # noqa: F401  (functions/ on sys.path)
 from bookstore.recommender import RECENT_PURCHASES, TOP_N, SimilarEntry, rank_for_customer, replay
 from local.progress import ProgressBar
 from local.recommendations import OrderRecord, order_events, rebuild
-from local.seed import load_catalog
+from local.world.catalog import load_catalog
 
 K = 10
 EPOCH_DAY = 1_767_225_600  # 2026-01-01T00:00:00Z
@@ -236,10 +236,10 @@ def worker_run(shop: Shop, orders: int) -> dict[str, float]:
     from bookstore.repositories.dynamo import to_item
     from bookstore.repositories.orders import _order_item
     from bookstore.repositories.products import book_item
-    from local.aws import synthesize
-    from local.context import LocalLambdaContext
-    from local.provision import create_tables
-    from local.streams import StreamReader
+    from local.emulators.context import LocalLambdaContext
+    from local.emulators.streams import StreamReader
+    from local.world.aws import synthesize
+    from local.world.provision import create_tables
 
     templates = _templates(synthesize)
     with mock_aws(), _one_rollback_snapshot_per_table():

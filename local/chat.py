@@ -91,7 +91,7 @@ def deployed_target(args: argparse.Namespace) -> Target:
 
 
 def local_target(args: argparse.Namespace) -> Target:
-    from local.lex.engine import BOT_ID, TEST_ALIAS_ID
+    from local.emulators.lex.engine import BOT_ID, TEST_ALIAS_ID
     from local.lex.runtime import start_runtime
 
     runtime = start_runtime(port=0, verbose=args.debug)

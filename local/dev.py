@@ -22,10 +22,10 @@ from pathlib import Path
 from types import FrameType
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.cognito import DEMO_ACCOUNTS
-from local.lex.server import PortInUseError
-from local.stack import LocalStack, Ports, start_stack, templates_of
-from local.state import StateError, read, save
+from local.emulators.lex.server import PortInUseError
+from local.world.cognito import DEMO_ACCOUNTS
+from local.world.stack import LocalStack, Ports, start_stack, templates_of
+from local.world.state import StateError, read, save
 
 
 def banner(stack: LocalStack, state_file: Path | None) -> str:

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.functions import FunctionNotFound, FunctionSpec, UnresolvableValue, component_templates, find_function
+from local.emulators.lambda_runtime import FunctionSpec
+from local.world.functions import FunctionNotFound, UnresolvableValue, component_templates, find_function
 
 Templates = Mapping[str, Mapping[str, Any]]
 
@@ -58,7 +59,7 @@ def load_event(path: str | Path) -> Any:
 
 def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any]]:
     """The templates `cdk synth` wrote for `stage` (cdk.out/Bookstore-<stage>-*.template.json)."""
-    from local.aws import read_assembly
+    from local.world.aws import read_assembly
 
     templates = read_assembly(Path(directory), stage)
     if not templates:
@@ -67,7 +68,7 @@ def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any
 
 
 def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
-    from local.aws import progress, synthesize_stage
+    from local.world.aws import progress, synthesize_stage
     from stacks.config import ConfigError
 
     try:
@@ -83,7 +84,7 @@ def prepare_local_event(event: Any, aws: Any) -> Any:
     """A Cognito trigger fires for a user of the pool that calls it: point the sample at the local pool
     and make sure its user exists there, as it would when Cognito sends the event."""
     if isinstance(event, dict) and "triggerSource" in event and "userPoolId" in event:
-        from local.cognito import ensure_user
+        from local.world.cognito import ensure_user
 
         event = {**event, "userPoolId": aws.user_pool_id}
         attributes = ((event.get("request") or {}).get("userAttributes")) or {}
@@ -94,7 +95,8 @@ def prepare_local_event(event: Any, aws: Any) -> Any:
 def invoke_local(
     templates: Templates, spec: FunctionSpec, event: Any, aws: Any, logs: IO[str], *, lex_endpoint: str | None = None
 ) -> Any:
-    from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
+    from local.emulators.lambda_runtime import FunctionRunner
+    from local.world.environment import local_environment, local_resolver
 
     environment = {
         **local_resolver(templates, aws).environment(spec),
@@ -107,7 +109,8 @@ def invoke_local(
 def invoke_aws(templates: Templates, spec: FunctionSpec, event: Any, region: str | None, logs: IO[str]) -> Any:
     import boto3
 
-    from local.lambda_runtime import FunctionRunner, aws_resolver
+    from local.emulators.lambda_runtime import FunctionRunner
+    from local.world.environment import aws_resolver
 
     session = boto3.session.Session(region_name=region)
     if session.get_credentials() is None:
@@ -120,15 +123,15 @@ def invoke_aws(templates: Templates, spec: FunctionSpec, event: Any, region: str
 
 def start_invoke_stack(templates: Templates) -> Any:
     """The local stack `make dev` runs (on free ports), for one invocation."""
-    from local.stack import Ports, start_stack
+    from local.world.stack import Ports, start_stack
 
     return start_stack(templates, ports=Ports.block(0))
 
 
 def endpoint_stack(endpoint: str, templates: Templates) -> Any:
     """A running local stack (make dev), found by its table names and its user pool."""
-    from local.aws import LocalAws
-    from local.provision import table_definitions
+    from local.world.aws import LocalAws
+    from local.world.provision import table_definitions
 
     by_component = component_templates(templates)
     aws = LocalAws(endpoint=endpoint.rstrip("/"), tables={}, user_pool_id="", client_id="")

@@ -40,7 +40,7 @@ from bookstore.repositories.recommendations import (
     similar_item,
 )
 from local.progress import ProgressBar
-from local.targets import TargetError, batch_write, endpoint_target, stage_target
+from local.world.targets import TargetError, batch_write, endpoint_target, stage_target
 
 TABLES = ("OrdersTable", "ProductsTable", "RecommendationsTable")
 MAPPING_OUTPUT = "WorkerEventSourceMappingId"

@@ -30,7 +30,7 @@ _FAKE_AWS = {
 os.environ.pop("AWS_PROFILE", None)
 os.environ.update(_FAKE_AWS)
 
-from local.context import LocalLambdaContext  # noqa: E402
+from local.emulators.context import LocalLambdaContext  # noqa: E402
 from tests.support.synth import SynthesizedStage, synth_stage  # noqa: E402
 
 

@@ -9,8 +9,8 @@ import signal
 import sys
 import threading
 
+from local.emulators.lex.server import PortInUseError
 from local.lex.runtime import start_runtime
-from local.lex.server import PortInUseError
 
 
 def main(argv: list[str] | None = None) -> int:

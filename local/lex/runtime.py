@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import load_bot_model
-from local.aws import (
+from local.emulators.lex.engine import ALIASES, BOT_ID, DialogEngine
+from local.emulators.lex.server import LexHTTPServer, check_port_free
+from local.world.aws import (
     LocalAws,
     in_process_code_hook,
     progress,
@@ -14,8 +16,6 @@ from local.aws import (
     start_recommendations_worker,
     synthesize,
 )
-from local.lex.engine import ALIASES, BOT_ID, DialogEngine
-from local.lex.server import LexHTTPServer, check_port_free
 
 
 @dataclass

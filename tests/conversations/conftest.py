@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.aws import LocalAws
+from local.world.aws import LocalAws
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120

@@ -9,8 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bot import load_bot_model
-from local.lex.engine import DialogEngine
-from local.lex.server import LexHTTPServer
+from local.emulators.lex.engine import DialogEngine
+from local.emulators.lex.server import LexHTTPServer
 from tests.conversations.conftest import lex_client
 
 BEHAVIOUR: dict[str, Any] = {}

@@ -45,7 +45,7 @@ class DevStack:
 
     def client(self, service: str) -> Any:
         """A boto3 client for the stack's moto endpoint, as local tooling makes them."""
-        from local.aws import LocalAws
+        from local.world.aws import LocalAws
 
         return LocalAws(endpoint=self.aws, tables={}, user_pool_id="", client_id="").client(service)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from local.cognito import DEMO_ACCOUNTS
+from local.world.cognito import DEMO_ACCOUNTS
 from tests.e2e.conftest import DevStack, sign_in, wait_until
 
 ALICE, CAROL = DEMO_ACCOUNTS

@@ -17,7 +17,7 @@ from aws_cdk import App, Stack
 from aws_cdk import aws_lex as lex
 
 from bot import load_bot_model
-from local.functions import functions
+from local.world.functions import functions
 from stacks.app import build_app
 from stacks.bot_definition import bot_locale
 from stacks.bot_stack import version_hash

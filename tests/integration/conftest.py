@@ -7,7 +7,7 @@ from types import ModuleType
 import pytest
 from moto import mock_aws
 
-from local.aws import table_env_variable
+from local.world.aws import table_env_variable
 from tests.support.api import load_api_modules
 from tests.support.aws import LocalAws, build_local_aws
 from tests.support.recommendations import Shop, new_shop

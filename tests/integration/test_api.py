@@ -12,7 +12,7 @@ import pytest
 
 from bookstore.catalog_models import Book
 from bookstore.repositories.products import ProductRepository
-from local.context import LocalLambdaContext
+from local.emulators.context import LocalLambdaContext
 from tests.support.api import load_api_modules
 from tests.support.apigw import call
 from tests.support.aws import EVENTS_DIR, LocalAws, load_event
@@ -391,7 +391,7 @@ def test_unknown_route_is_a_json_404(api) -> None:
 
 
 def test_cors_header_names_only_the_front_end_origin(api, books) -> None:
-    from local.context import LocalLambdaContext
+    from local.emulators.context import LocalLambdaContext
     from tests.support.apigw import api_event
 
     event = api_event("GET", f"/books/{HOBBIT.book_id}", headers={"Origin": "http://localhost:8080"})

@@ -12,7 +12,7 @@ import pytest
 from botocore.stub import Stubber
 
 from bookstore.catalog_models import Book
-from local.context import LocalLambdaContext
+from local.emulators.context import LocalLambdaContext
 from tests.support.api import chat_module
 from tests.support.apigw import call
 from tests.support.aws import LocalAws, load_event

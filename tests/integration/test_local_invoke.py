@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from local.functions import FunctionNotFound, find_function, functions
 from local.invoke import invoke_local, load_event, load_templates, main, start_invoke_stack
+from local.world.functions import FunctionNotFound, find_function, functions
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 MAPPING = json.loads((EVENTS / "functions.json").read_text())

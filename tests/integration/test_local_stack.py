@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from local.cognito import DEMO_ACCOUNTS
 from local.dev import main as dev_main
+from local.emulators.lex.server import PortInUseError
 from local.invoke import load_templates
-from local.lex.server import PortInUseError
-from local.stack import LocalStack, Ports, start_stack
-from local.state import StateError, read, save
+from local.world.cognito import DEMO_ACCOUNTS
+from local.world.stack import LocalStack, Ports, start_stack
+from local.world.state import StateError, read, save
 
 ALICE, CAROL = DEMO_ACCOUNTS
 

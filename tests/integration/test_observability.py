@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bookstore.observability import logger, tracer
-from local.context import LocalLambdaContext
+from local.emulators.context import LocalLambdaContext
 from tests.support.apigw import api_event
 from tests.support.aws import load_event
 

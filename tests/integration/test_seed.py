@@ -6,7 +6,7 @@ import pytest
 
 from bookstore.repositories.products import ProductRepository
 from bookstore.repositories.recommendations import RecommendationRepository
-from local.seed import SeedError, load_catalog, seed_catalog
+from local.world.catalog import SeedError, load_catalog, seed_catalog
 from tests.support.aws import LocalAws
 
 

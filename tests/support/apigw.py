@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from local.context import LocalLambdaContext
+from local.emulators.context import LocalLambdaContext
 
 
 def api_event(

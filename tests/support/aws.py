@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from local.provision import create_tables, create_user_pool
+from local.world.provision import create_tables, create_user_pool
 
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "events"
 

@@ -13,8 +13,8 @@ import boto3
 from bookstore.catalog_models import Book, OrderLineRequest
 from bookstore.repositories.recommendations import RecommendationRepository
 from bookstore.services.orders import PlaceOrderRequest
-from local.context import LocalLambdaContext
-from local.streams import StreamReader, deliver
+from local.emulators.context import LocalLambdaContext
+from local.emulators.streams import StreamReader, deliver
 from tests.support.aws import LocalAws, services_for
 
 BOOKS = [

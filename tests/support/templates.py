@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from local.provision import logical_name, resources_of_type
+from local.world.provision import logical_name, resources_of_type
 
 
 def resource(template: dict[str, Any], name: str, type_: str | None = None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from botocore.config import Config
 from botocore.stub import ANY, Stubber
 
 from bookstore import aws
-from local.context import LocalLambdaContext
+from local.emulators.context import LocalLambdaContext
 from tests.support.aws import load_event
 
 

@@ -167,7 +167,7 @@ def test_genre_slot_type_matches_the_catalog_genres() -> None:
 
 
 def test_title_and_author_values_come_from_the_catalog() -> None:
-    from local.seed import load_catalog
+    from local.world.catalog import load_catalog
 
     model = load_bot_model()
     titles, authors = model.slot_type("BookTitle"), model.slot_type("BookAuthor")

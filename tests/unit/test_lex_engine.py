@@ -8,8 +8,8 @@ import pytest
 
 from bookstore.lex import LexEvent
 from bot import load_bot_model
-from local.lex.engine import DialogEngine, yes_or_no
-from local.lex.errors import ResourceNotFound, Validation
+from local.emulators.lex.engine import DialogEngine, yes_or_no
+from local.emulators.lex.errors import ResourceNotFound, Validation
 
 MODEL = load_bot_model()
 STAFF = {"bookstore:groups": "staff"}

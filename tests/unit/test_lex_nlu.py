@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot import load_bot_model
-from local.lex.nlu import IntentClassifier
-from local.lex.slots import (
+from local.emulators.lex.nlu import IntentClassifier
+from local.emulators.lex.slots import (
     parse_date,
     recognize_alphanumeric,
     recognize_email,
@@ -16,7 +16,7 @@ from local.lex.slots import (
     recognize_number,
     recognizer_for,
 )
-from local.lex.text import edit_distance, tokenize
+from local.emulators.lex.text import edit_distance, tokenize
 
 MODEL = load_bot_model()
 CLASSIFIER = IntentClassifier(MODEL)

@@ -19,7 +19,7 @@ from bookstore.models import USERNAME_RE
 from bot import load_bot_model
 from bot.lex_regex import REGEX_VALUE_MAX_LENGTH, compile_regex_filter, regex_accepts, regex_filter_problems
 from bot.loader import parse_bot_model
-from local.lex.slots import (
+from local.emulators.lex.slots import (
     BUILTIN_RECOGNIZERS,
     recognize_alphanumeric,
     recognize_email,

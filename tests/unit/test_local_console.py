@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from local.console import WithoutMetrics, hide_metric_lines, show_metric_lines
+from local.emulators.console import WithoutMetrics, hide_metric_lines, show_metric_lines
 
 
 def test_metric_lines_and_their_newlines_are_dropped_the_rest_passes() -> None:

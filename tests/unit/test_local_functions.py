@@ -8,8 +8,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from local.functions import FunctionSpec, Resolver, UnresolvableValue
-from local.lambda_runtime import aws_resolver
+from local.emulators.lambda_runtime import FunctionSpec
+from local.world.environment import aws_resolver
+from local.world.functions import Resolver, UnresolvableValue
 
 TEMPLATES: dict[str, dict[str, Any]] = {
     "App-Data": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from local.provision import logical_name, table_definitions, user_pool_groups
+from local.world.provision import logical_name, table_definitions, user_pool_groups
 
 TEMPLATE = {
     "Resources": {

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from local.aws import LocalAws
-from local.targets import batch_write
+from local.world.aws import LocalAws
+from local.world.targets import batch_write
 
 FORMAT = "bookstore-local-state"
 VERSION = 1
@@ -29,7 +29,7 @@ class StateError(Exception):
 
 
 def _moto_pool(aws: LocalAws) -> Any:
-    from local.cognito import moto_backend
+    from local.world.cognito import moto_backend
 
     try:
         return moto_backend(aws).user_pools[aws.user_pool_id]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.schema import BotModel, Intent
-from local.lex.slots import STOPWORDS, Recognizer, Resolved, recognizer_for
-from local.lex.text import Token, fuzzy_equal, tokenize
+from local.emulators.lex.slots import STOPWORDS, Recognizer, Resolved, recognizer_for
+from local.emulators.lex.text import Token, fuzzy_equal, tokenize
 
 # Words that carry little meaning: missing or extra, they cost little.
 _LIGHT = """a an the to of for with please me my i i'd i'm want wanna need would like can could you your do just

@@ -23,9 +23,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local.http_server import BackgroundHTTPServer
-from local.lex.engine import DialogEngine
-from local.lex.errors import LexError, ResourceNotFound, Validation
+from local.emulators.http_server import BackgroundHTTPServer
+from local.emulators.lex.engine import DialogEngine
+from local.emulators.lex.errors import LexError, ResourceNotFound, Validation
 
 log = logging.getLogger("local.lex")
 

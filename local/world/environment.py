@@ -1,31 +1,16 @@
-"""Run a function's real handler in this process, configured from the synthesized template.
-
-The environment is the template's, resolved against the target (the local stack or a deployed stage), plus
-what the Lambda service itself provides (region, credentials) and, for the local stack, the endpoints that
-point boto3 at it. Used by `local.invoke`, the API Gateway emulator and `make dev`.
-"""
+"""A function's environment as its template gives it, resolved against a target: the local world (its tables,
+pool, bucket and bot ids, plus the endpoints that point boto3 at it) or a deployed stage (CloudFormation)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
-import os
-import sys
-import threading
-import warnings
 from collections.abc import Mapping
-from contextlib import redirect_stdout
-from typing import IO, Any, cast
+from typing import Any
 
-import local  # noqa: F401  (functions/ on sys.path)
-from local.aws import REGION, LocalAws
-from local.context import LocalLambdaContext
-from local.functions import FunctionSpec, Resolver, UnresolvableValue, resource_type
-from local.lex.engine import BOT_ID, LIVE_ALIAS_ID
-from local.provision import TABLE_TYPES, logical_name
-
-# Handler packages in functions/ (bookstore/ is the shared library, imported once and kept).
-_HANDLER_PACKAGES = ("api", "auth_triggers", "bot_fulfillment", "recommendations")
+from local.emulators import REGION
+from local.emulators.lex.engine import BOT_ID, LIVE_ALIAS_ID
+from local.world.aws import LocalAws
+from local.world.functions import Resolver, UnresolvableValue, resource_type
+from local.world.provision import TABLE_TYPES, logical_name
 
 
 def local_resolver(
@@ -121,72 +106,3 @@ def local_environment(aws: LocalAws, *, lex_endpoint: str | None = None) -> dict
     if lex_endpoint:
         env["AWS_ENDPOINT_URL_LEX_RUNTIME_V2"] = lex_endpoint
     return env
-
-
-class FunctionRunner:
-    """One function, imported as at a cold start with its environment; invoked one event at a time (like
-    one Lambda execution environment)."""
-
-    def __init__(self, spec: FunctionSpec, environment: Mapping[str, str]) -> None:
-        self.spec = spec
-        self.environment = dict(environment)
-        self._lock = threading.Lock()
-        self._handler: Any = None
-
-    def load(self, *, fresh: bool = True) -> FunctionRunner:
-        """Import the handler with this environment. `fresh` drops the handler packages already imported
-        (their settings are read at import, as at a Lambda cold start)."""
-        from bookstore import aws as function_clients
-
-        os.environ.update(self.environment)
-        # An invocation that records no business metric is normal; Powertools warns about it on every flush.
-        warnings.filterwarnings("ignore", message="No application metrics to publish")
-        if fresh:
-            for loaded in [m for m in sys.modules if m.split(".")[0] in _HANDLER_PACKAGES]:
-                del sys.modules[loaded]
-            function_clients.clear_clients()
-        module = importlib.import_module(self.spec.module)
-        self._handler = getattr(module, self.spec.attribute)
-        if fresh:
-            self._configure_logger()
-        return self
-
-    def _configure_logger(self) -> None:
-        """The shared Logger was built at the first import; give it this function's level and service, as
-        its own cold start would."""
-        from bookstore.observability import logger
-
-        logger.setLevel(self.environment.get("POWERTOOLS_LOG_LEVEL", "INFO"))
-        logger.service = self.spec.service
-        formatter = logger.registered_formatter
-        for keys in (getattr(formatter, "keys_combined", None), getattr(formatter, "log_format", None)):
-            if isinstance(keys, dict) and "service" in keys:
-                keys["service"] = self.spec.service
-
-    def context(self) -> LocalLambdaContext:
-        name = self.spec.name
-        return LocalLambdaContext(
-            function_name=name,
-            invoked_function_arn=f"arn:aws:lambda:{REGION}:000000000000:function:{name}",
-            memory_limit_in_mb=self.spec.memory,
-            log_group_name=f"/aws/lambda/{name}",
-            timeout_seconds=float(self.spec.timeout),
-        )
-
-    def invoke(self, event: Any, *, logs: IO[str] | None = None) -> Any:
-        """Run the handler. With `logs`, the Powertools logs and metrics go there instead of stdout."""
-        if self._handler is None:
-            self.load()
-        with self._lock:
-            if logs is None:
-                return self._handler(event, self.context())
-            from bookstore.observability import logger
-
-            handler = cast(logging.StreamHandler[IO[str]], logger.registered_handler)  # Powertools logs to a stream
-            previous = handler.setStream(logs)
-            try:
-                with redirect_stdout(logs):  # EMF metrics are printed
-                    return self._handler(event, self.context())
-            finally:
-                if previous is not None:
-                    handler.setStream(previous)

@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from bot.lex_regex import compile_regex_filter, regex_accepts
 from bot.schema import SlotType
-from local.lex.text import fuzzy_equal, normalize_phrase
+from local.emulators.lex.text import fuzzy_equal, normalize_phrase
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 # username@domain; the user name takes letters, digits and the four documented special characters.

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from local.provision import logical_name
+from local.emulators.lambda_runtime import FunctionSpec
+from local.world.provision import logical_name
 
 FUNCTION_TYPE = "AWS::Lambda::Function"
 # Functions CDK adds for its own custom resources (not application code, not invocable here).
@@ -26,37 +26,6 @@ class FunctionNotFound(LookupError):
 
 class UnresolvableValue(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class FunctionSpec:
-    stack: str  # the stack name, e.g. Bookstore-dev-Api
-    logical_id: str  # e.g. ApiFunction685AAB5B
-    path: str  # construct path, e.g. Bookstore-dev-Api/ApiFunction/Function
-    handler: str  # module.attribute, e.g. api.handler.lambda_handler
-    environment: dict[str, Any]  # as in the template (literals and intrinsic functions)
-    timeout: int
-    memory: int
-
-    @property
-    def module(self) -> str:
-        return self.handler.rpartition(".")[0]
-
-    @property
-    def attribute(self) -> str:
-        return self.handler.rpartition(".")[2]
-
-    @property
-    def name(self) -> str:
-        """The construct path inside its stack, as a function name: `ApiFunction`, `RecommendationsWorker-Handler`."""
-        parts = self.path.split("/")[1:] or [self.logical_id]
-        if len(parts) > 1 and parts[-1] == "Function":
-            parts = parts[:-1]
-        return "-".join(parts)
-
-    @property
-    def service(self) -> str:
-        return str(self.environment.get("POWERTOOLS_SERVICE_NAME") or self.name)
 
 
 def functions(templates: Mapping[str, Mapping[str, Any]]) -> list[FunctionSpec]:

@@ -20,15 +20,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, RestApiModel
-from local.aws import REGION, LocalAws, progress, start_local_aws
-from local.cognito import create_demo_accounts, install_post_confirmation, trigger_function
-from local.console import hide_metric_lines, show_metric_lines
-from local.functions import FunctionSpec, component_templates, functions
-from local.lambda_runtime import FunctionRunner, local_environment, local_resolver
-from local.lex.server import LexHTTPServer, PortInUseError, check_port_free
-from local.streams import StreamReader, StreamWorker
-from local.web import WebServer
+from local.emulators import REGION
+from local.emulators.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, RestApiModel
+from local.emulators.console import hide_metric_lines, show_metric_lines
+from local.emulators.lambda_runtime import FunctionRunner, FunctionSpec
+from local.emulators.lex.server import LexHTTPServer, PortInUseError, check_port_free
+from local.emulators.streams import StreamReader, StreamWorker
+from local.emulators.web import WebServer
+from local.world.aws import LocalAws, progress, start_local_aws
+from local.world.cognito import create_demo_accounts, install_post_confirmation, trigger_function
+from local.world.environment import local_environment, local_resolver
+from local.world.functions import component_templates, functions
 from stacks.site_policy import site_config
 
 Templates = Mapping[str, Mapping[str, Any]]
@@ -126,10 +128,10 @@ def start_stack(
     verbose: bool = False,
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
 ) -> LocalStack:
-    """Start everything; with `state` (from local.state.read), restore it instead of seeding."""
+    """Start everything; with `state` (from local.world.state.read), restore it instead of seeding."""
     from bot import load_bot_model
-    from local.lex.engine import DialogEngine
-    from local.state import restore
+    from local.emulators.lex.engine import DialogEngine
+    from local.world.state import restore
 
     ports = ports or Ports()
     ports.check(host)
@@ -146,8 +148,8 @@ def start_stack(
             aws = start_local_aws(by_component, host=host, port=ports.aws, seed=False)
         if state is None:
             with progress("Loading the sample catalog, with covers"):
-                from local.covers import with_covers
-                from local.seed import load_catalog, seed_catalog
+                from local.world.catalog import load_catalog, seed_catalog
+                from local.world.covers import with_covers
 
                 books = with_covers(aws.client("s3"), aws.images_bucket, load_catalog())
                 seed_catalog(

@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from local.aws import REGION, LocalAws
+from local.emulators import REGION
+from local.world.aws import LocalAws
 
-log = logging.getLogger("local.cognito")
+log = logging.getLogger("local.world.cognito")
 
 
 @dataclass(frozen=True)

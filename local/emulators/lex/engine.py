@@ -20,10 +20,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from bookstore.lex import LexEvent, LexResponse
 from bot.schema import BotModel, Intent
-from local.lex.errors import DependencyFailed, LexError, ResourceNotFound, Validation
-from local.lex.nlu import IntentClassifier, Match
-from local.lex.slots import Resolved
-from local.lex.text import tokenize
+from local.emulators.lex.errors import DependencyFailed, LexError, ResourceNotFound, Validation
+from local.emulators.lex.nlu import IntentClassifier, Match
+from local.emulators.lex.slots import Resolved
+from local.emulators.lex.text import tokenize
 
 CodeHook = Callable[[dict[str, Any]], dict[str, Any]]
 

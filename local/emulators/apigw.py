@@ -26,9 +26,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from local.http_server import BackgroundHTTPServer
+from local.emulators.http_server import BackgroundHTTPServer
 
-log = logging.getLogger("local.apigw")
+log = logging.getLogger("local.emulators.apigw")
 
 MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's own limit
 Invoke = Callable[[dict[str, Any]], Any]

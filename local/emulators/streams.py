@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-log = logging.getLogger("local.streams")
+log = logging.getLogger("local.emulators.streams")
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 3
 

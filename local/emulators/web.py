@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local.http_server import BackgroundHTTPServer
+from local.emulators.http_server import BackgroundHTTPServer
 from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
 
-log = logging.getLogger("local.web")
+log = logging.getLogger("local.emulators.web")
 
 
 def local_security_headers(connect: list[str]) -> dict[str, str]:

@@ -18,11 +18,11 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from local.functions import component
-from local.provision import create_tables, create_user_pool
-from local.streams import StreamReader, StreamWorker
+from local.emulators import REGION
+from local.emulators.streams import StreamReader, StreamWorker
+from local.world.functions import component
+from local.world.provision import create_tables, create_user_pool
 
-REGION = "us-east-1"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
 
@@ -144,7 +144,7 @@ def start_local_aws(
     """Start a moto server and create the app's tables and user pool in it."""
     from moto.server import ThreadedMotoServer
 
-    from local.lex.server import check_port_free
+    from local.emulators.lex.server import check_port_free
 
     check_port_free(host, port)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call is noise here
@@ -158,7 +158,7 @@ def start_local_aws(
     aws.user_pool_id, aws.client_id = pool["user_pool_id"], pool["client_id"]
     aws.client("s3").create_bucket(Bucket=aws.images_bucket)
     if seed:
-        from local.seed import load_catalog, seed_catalog
+        from local.world.catalog import load_catalog, seed_catalog
 
         seed_catalog(
             aws.client("dynamodb"), aws.tables["ProductsTable"], aws.tables["RecommendationsTable"], load_catalog()
@@ -186,7 +186,7 @@ def in_process_handler(
     import warnings
 
     from bookstore import aws as function_clients
-    from local.context import LocalLambdaContext
+    from local.emulators.context import LocalLambdaContext
 
     os.environ.update(aws.function_environment())
     os.environ.update(
@@ -198,7 +198,7 @@ def in_process_handler(
         }
     )
     if not verbose:
-        from local.console import hide_metric_lines
+        from local.emulators.console import hide_metric_lines
 
         hide_metric_lines()
     # An invocation that records no business metric is normal here; Powertools warns about it on every flush.

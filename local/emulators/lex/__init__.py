@@ -1,0 +1,1 @@
+"""The Lex V2 runtime emulator."""

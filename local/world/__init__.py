@@ -1,0 +1,1 @@
+"""The local world built from a cloud assembly: provisioning, function environments, state, seed data."""

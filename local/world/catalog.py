@@ -1,0 +1,98 @@
+"""The sample catalog (data/books.csv) and how it is loaded into a products table: batched (BatchGetItem to find
+what exists, BatchWriteItem for the rest) and safe to re-run: a book that exists is left as it is, so a re-run
+never resets stock that orders have moved. Until the recommendation engine has learned bestsellers from orders,
+the store's featured lists are seeded from stock levels; existing featured lists are never overwritten."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import local  # noqa: F401  (functions/ on sys.path)
+from bookstore.catalog_models import GENRES, Book
+from bookstore.ids import slug
+from bookstore.repositories.dynamo import to_item
+from bookstore.repositories.products import book_item, book_key, posting
+from bookstore.repositories.recommendations import RecommendationRepository
+from bookstore.search import index_terms
+from local.world.targets import TargetError, batch_write
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "data" / "books.csv"
+BESTSELLERS = 20
+
+
+class SeedError(TargetError):
+    pass
+
+
+def load_catalog(path: Path = CATALOG) -> list[Book]:
+    books: list[Book] = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                books.append(
+                    Book(
+                        book_id=slug(row["title"], row["author"]),
+                        title=row["title"],
+                        author=row["author"],
+                        genre=row["genre"],
+                        year=int(row["year"]),
+                        price_cents=int(row["price_cents"]),
+                        stock=int(row["stock"]),
+                        description=row["description"],
+                    )
+                )
+            except (ValueError, KeyError) as err:
+                raise SeedError(f"{path.name} line {line}: {err}") from err
+    ids = [b.book_id for b in books]
+    if len(set(ids)) != len(ids):
+        raise SeedError(f"{path.name}: two books have the same title and author")
+    return books
+
+
+def _existing(dynamodb: Any, table: str, books: Sequence[Book]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(books), 100):
+        request: dict[str, Any] = {
+            table: {
+                "Keys": [book_key(b.book_id) for b in books[start : start + 100]],
+                "ProjectionExpression": "book_id",
+            }
+        }
+        while request:
+            response = dynamodb.batch_get_item(RequestItems=request)
+            found.update(i["book_id"]["S"] for i in response.get("Responses", {}).get(table, []))
+            request = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def seed_catalog(
+    dynamodb: Any,
+    products_table: str,
+    recommendations_table: str,
+    books: Sequence[Book],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> tuple[int, int]:
+    """Returns (created, already there)."""
+    existing = _existing(dynamodb, products_table, books)
+    created = 0
+    for number, book in enumerate(books, start=1):
+        if book.book_id not in existing:
+            items = [book_item(book)]
+            items += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
+            puts = [{"PutRequest": {"Item": to_item(i)}} for i in items]
+            batch_write(dynamodb, products_table, puts, again="run the seed again")
+            created += 1
+        progress(number, len(books))
+    ranked = sorted(books, key=lambda b: (-b.stock, b.title))
+    lists: dict[str, list[str]] = {"ALL": [b.book_id for b in ranked[:BESTSELLERS]]}
+    for genre in GENRES:
+        lists[f"GENRE#{genre}"] = [b.book_id for b in ranked if b.genre == genre][:BESTSELLERS]
+    featured = RecommendationRepository(recommendations_table, client=dynamodb)
+    for sort_key, book_ids in lists.items():
+        # The store's picks are the store's: a re-run keeps what is there.
+        featured.put_featured(book_ids, sort_key.removeprefix("GENRE#") if sort_key != "ALL" else None, replace=False)
+    return created, len(books) - created
