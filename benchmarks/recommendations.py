@@ -37,7 +37,7 @@ from typing import Any
 
 import local  # noqa: F401  (functions/ on sys.path)
 from bookstore.recommender import RECENT_PURCHASES, TOP_N, SimilarEntry, rank_for_customer, replay
-from local.progress import ProgressBar
+from local.cli import ProgressBar
 from local.recommendations import OrderRecord, order_events, rebuild
 from local.world.catalog import load_catalog
 
@@ -238,10 +238,9 @@ def worker_run(shop: Shop, orders: int) -> dict[str, float]:
     from bookstore.repositories.products import book_item
     from local.emulators.context import LocalLambdaContext
     from local.emulators.streams import StreamReader
-    from local.world.aws import synthesize
     from local.world.provision import create_tables
 
-    templates = _templates(synthesize)
+    templates = _templates()
     with mock_aws(), _one_rollback_snapshot_per_table():
         function_clients.clear_clients()
         dynamodb = boto3.client("dynamodb")
@@ -294,9 +293,12 @@ def worker_run(shop: Shop, orders: int) -> dict[str, float]:
 _TEMPLATES: dict[str, Any] = {}
 
 
-def _templates(synthesize: Any) -> dict[str, Any]:
+def _templates() -> dict[str, Any]:
+    """The dev stage's templates by component (the cached synth, as every local command uses)."""
+    from local.world import assembly
+
     if not _TEMPLATES:
-        _TEMPLATES.update(synthesize("dev"))
+        _TEMPLATES.update(assembly.load("dev", say=lambda message: print(message, file=sys.stderr)).by_component())
     return _TEMPLATES
 
 

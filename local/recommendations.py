@@ -1,5 +1,6 @@
 """Recompute the recommendation model from the orders table:
 
+    python -m local.recommendations rebuild                        the running `make dev` (the default)
     python -m local.recommendations rebuild --stage dev            a deployed stage
     python -m local.recommendations rebuild --endpoint URL         a local stack (e.g. `python -m local.lex`)
 
@@ -39,7 +40,7 @@ from bookstore.repositories.recommendations import (
     row_item,
     similar_item,
 )
-from local.progress import ProgressBar
+from local.cli import CliError, ProgressBar, attach, friendly_error, run
 from local.world.targets import TargetError, batch_write, endpoint_target, stage_target
 
 TABLES = ("OrdersTable", "ProductsTable", "RecommendationsTable")
@@ -48,6 +49,7 @@ ORDER_FIELDS = ("pk", "sk", "order_id", "username", "lines", "status", "created_
 SCAN_SEGMENTS = 4
 WRITE_THREADS = 8
 AGAIN = "run the rebuild again"
+OFFLINE_HINT = "or run without --stage to rebuild the running `make dev`"
 
 
 class RebuildError(TargetError):
@@ -254,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser("rebuild", help="recompute the model from the orders table")
-    target = command.add_mutually_exclusive_group(required=True)
+    target = command.add_mutually_exclusive_group()
     target.add_argument("--stage", help="a deployed stage (tables and worker from its stack outputs)")
     target.add_argument("--endpoint", help="a local AWS endpoint, e.g. the moto server of `python -m local.lex`")
     command.add_argument("--region", help="AWS region of --stage")
@@ -268,20 +270,17 @@ def main(argv: list[str] | None = None) -> int:
             with PausedWorker(found.client("lambda"), found.outputs[MAPPING_OUTPUT]):
                 report = rebuild(found.client("dynamodb"), found.tables)
         else:
-            found = endpoint_target(args.endpoint, TABLES)
+            # Locally the worker runs in the process of the stack (no event source mapping to pause).
+            found = endpoint_target(args.endpoint, TABLES) if args.endpoint else attach(TABLES)
             print(f"Rebuilding recommendations of {found.description}", file=sys.stderr)
             report = rebuild(found.client("dynamodb"), found.tables)
     except KeyboardInterrupt:
         print("\ninterrupted: nothing is lost; run the same command again to finish the rebuild", file=sys.stderr)
         return 130
-    except TargetError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    except CliError:
+        raise
     except Exception as err:
-        from local.chat import friendly_error
-
-        print(f"error: {friendly_error(err)}", file=sys.stderr)
-        return 1
+        raise friendly_error(err, offline_hint=OFFLINE_HINT, not_found="table not found") from err
     if report.unreadable:
         print(
             f"warning: {len(report.unreadable)} order items could not be read and were left out: "
@@ -297,4 +296,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -1,5 +1,8 @@
-"""Load the sample catalog (data/books.csv) into a stage's tables: `python -m local.seed --stage dev` or
-`--endpoint http://127.0.0.1:PORT` for a local stack.
+"""Load the sample catalog (data/books.csv) into a store's tables:
+
+    python -m local.seed                          the running `make dev` (the default)
+    python -m local.seed --stage dev              a deployed stage
+    python -m local.seed --endpoint URL           another local AWS endpoint, e.g. of `python -m local.lex`
 
 Batched (BatchGetItem to find what exists, BatchWriteItem for the rest), shows progress, and is safe to re-run:
 a book that exists is left as it is, so a re-run never resets stock that orders have moved. Until the
@@ -15,15 +18,28 @@ import sys
 from pathlib import Path
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.progress import ProgressBar
+from local.cli import CliError, ProgressBar, attach, friendly_error, run
 from local.world.catalog import CATALOG, load_catalog, seed_catalog
-from local.world.targets import TargetError, endpoint_target, stage_target
+from local.world.targets import Target, endpoint_target, stage_target
+
+TABLES = ("ProductsTable", "RecommendationsTable")
+OFFLINE_HINT = "or run without --stage to seed the running `make dev`"
+
+
+def find_target(args: argparse.Namespace) -> Target:
+    if args.stage:
+        return stage_target(args.stage, args.region, TABLES)
+    if args.endpoint:
+        return endpoint_target(args.endpoint, TABLES)
+    target = attach(TABLES)
+    print(f"Seeding the store of {target.description}", file=sys.stderr)
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.seed", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    target = parser.add_mutually_exclusive_group(required=True)
+    target = parser.add_mutually_exclusive_group()
     target.add_argument("--stage", help="a deployed stage (table names from the Bookstore-<stage>-Data outputs)")
     target.add_argument("--endpoint", help="a local AWS endpoint, e.g. the moto server of `python -m local.lex`")
     parser.add_argument("--region", help="AWS region of --stage")
@@ -31,26 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         books = load_catalog(args.catalog)
-        logicals = ("ProductsTable", "RecommendationsTable")
-        found = (
-            stage_target(args.stage, args.region, logicals) if args.stage else endpoint_target(args.endpoint, logicals)
-        )
+        found = find_target(args)
         products, recommendations = found.tables["ProductsTable"], found.tables["RecommendationsTable"]
         print(f"Seeding {len(books)} books into {products}", file=sys.stderr)
-        bar = ProgressBar("books", len(books), "books")
-        created, kept = seed_catalog(found.client("dynamodb"), products, recommendations, books, bar.update)
-        bar.finish()
-    except TargetError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        with ProgressBar("books", len(books), "books") as bar:
+            created, kept = seed_catalog(found.client("dynamodb"), products, recommendations, books, bar.update)
+    except CliError:
+        raise
     except Exception as err:
-        from local.chat import friendly_error
-
-        print(f"error: {friendly_error(err)}", file=sys.stderr)
-        return 1
+        raise friendly_error(err, offline_hint=OFFLINE_HINT, not_found="table not found") from err
     print(f"{created} books created, {kept} already there (left unchanged)")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -1,14 +1,17 @@
-"""`python -m local.recommendations rebuild`: the model recomputed from the orders equals what the worker built."""
+"""`python -m local.recommendations rebuild`: the model recomputed from the orders equals what the worker built;
+without --stage or --endpoint it rebuilds the running `make dev`."""
 
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.stub import Stubber
 
-from local.progress import ProgressBar
+from local.cli import CliError, ProgressBar
 from local.recommendations import PausedWorker, rebuild
 from tests.support.recommendations import Shop
 
@@ -121,5 +124,54 @@ def test_an_unreadable_order_is_reported_and_the_others_are_rebuilt(shop: Shop, 
     report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
     assert report.unreadable == ["CUSTOMER#zed/ORDER#01BROKEN"]
     assert (report.orders, shop.row("a").n) == (1, 1)
-    assert command.main(["rebuild", "--endpoint", "http://127.0.0.1:9"]) == 1
-    assert "error:" in capsys.readouterr().err
+    with pytest.raises(CliError, match=r"cannot reach http://127\.0\.0\.1:9"):
+        command.main(["rebuild", "--endpoint", "http://127.0.0.1:9"])
+
+
+@pytest.fixture
+def running_make_dev(dev, tmp_path, monkeypatch) -> Iterator[Any]:
+    """A local AWS announced as a running `make dev` (this process plays its part)."""
+    from local.world.aws import start_local_aws
+    from local.world.running import RunningStore, announce
+
+    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
+    aws = start_local_aws({"Data": dev.template("Data"), "Auth": dev.template("Auth")})
+    try:
+        store = RunningStore(pid=os.getpid(), stage="dev", web="http://127.0.0.1:1", api="http://127.0.0.1:1",
+                             lex="http://127.0.0.1:1", aws=aws.endpoint, tables=aws.tables,
+                             user_pool_id=aws.user_pool_id, client_id=aws.client_id, images_bucket=aws.images_bucket,
+                             assembly=str(dev.outdir), bot_id="BOTID")  # fmt: skip
+        announce(store)
+        yield aws
+    finally:
+        aws.stop()
+
+
+def test_without_a_target_it_rebuilds_the_running_make_dev(running_make_dev, capsys) -> None:
+    from bookstore.repositories.dynamo import to_item
+    from local import recommendations as command
+
+    order = {"pk": "CUSTOMER#ann", "sk": "ORDER#01", "order_id": "01", "username": "ann", "status": "PLACED",
+             "created_at": "2026-01-02T03:04:05.000000Z", "updated_at": "2026-01-02T03:04:05.000000Z",
+             "lines": [{"book_id": "book-a", "title": "A", "quantity": 1}, {"book_id": "book-b", "title": "B", "quantity": 2}]}  # fmt: skip
+    dynamodb = running_make_dev.client("dynamodb")
+    dynamodb.put_item(TableName=running_make_dev.tables["OrdersTable"], Item=to_item(order))
+
+    assert command.main(["rebuild"]) == 0
+    out, err = capsys.readouterr()
+    assert (
+        f"Rebuilding recommendations of the running `make dev` (pid {os.getpid()}, AWS {running_make_dev.endpoint})"
+        in err
+    )
+    assert out.startswith("Rebuilt from 1 orders (0 cancelled) of 1 customers: 2 books")
+    stats = dynamodb.get_item(TableName=running_make_dev.tables["RecommendationsTable"],
+                              Key={"pk": {"S": "BOOK#book-a"}, "sk": {"S": "STATS"}})  # fmt: skip
+    assert "Item" in stats
+
+
+def test_without_a_target_or_a_running_make_dev_it_says_what_to_do(tmp_path, monkeypatch) -> None:
+    from local import recommendations as command
+
+    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
+    with pytest.raises(CliError, match=r"no `make dev` is running .*--stage STAGE .*--endpoint URL"):
+        command.main(["rebuild"])

@@ -1,13 +1,24 @@
-"""`python -m local.seed`: the sample catalog loads in batches, shows progress, and is safe to re-run."""
+"""`python -m local.seed`: the sample catalog loads in batches, shows progress, and is safe to re-run; without
+--stage or --endpoint it seeds the running `make dev`."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bookstore.repositories.products import ProductRepository
 from bookstore.repositories.recommendations import RecommendationRepository
+from local.cli import CliError
 from local.world.catalog import SeedError, load_catalog, seed_catalog
 from tests.support.aws import LocalAws
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_catalog_has_at_least_200_complete_public_domain_books() -> None:
@@ -54,3 +65,69 @@ def test_a_broken_catalog_names_the_line(tmp_path) -> None:
     path.write_text("title,author,genre,year,price_cents,stock,description\nEmma,Jane Austen,romance,1815,cheap,3,x\n")
     with pytest.raises(SeedError, match=r"books\.csv line 2"):
         load_catalog(path)
+
+
+@pytest.fixture
+def running_make_dev(dev, tmp_path, monkeypatch) -> Iterator[Any]:
+    """A local AWS announced as a running `make dev` (this process plays its part)."""
+    from local.world.aws import start_local_aws
+    from local.world.running import RunningStore, announce
+
+    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
+    aws = start_local_aws({"Data": dev.template("Data"), "Auth": dev.template("Auth")})
+    try:
+        store = RunningStore(pid=os.getpid(), stage="dev", web="http://127.0.0.1:1", api="http://127.0.0.1:1",
+                             lex="http://127.0.0.1:1", aws=aws.endpoint, tables=aws.tables,
+                             user_pool_id=aws.user_pool_id, client_id=aws.client_id, images_bucket=aws.images_bucket,
+                             assembly=str(dev.outdir), bot_id="BOTID")  # fmt: skip
+        announce(store)
+        yield aws
+    finally:
+        aws.stop()
+
+
+def test_without_a_target_it_seeds_the_running_make_dev(running_make_dev, capsys) -> None:
+    from local import seed
+
+    assert seed.main([]) == 0
+    out, err = capsys.readouterr()
+    assert f"Seeding the store of the running `make dev` (pid {os.getpid()}, AWS {running_make_dev.endpoint})" in err
+    books = load_catalog()
+    assert out == f"{len(books)} books created, 0 already there (left unchanged)\n"
+    products = running_make_dev.tables["ProductsTable"]
+    assert running_make_dev.client("dynamodb").describe_table(TableName=products)["Table"]["ItemCount"] >= len(books)
+
+
+def test_without_a_target_or_a_running_make_dev_it_says_what_to_do(tmp_path) -> None:
+    env = {**os.environ, "BOOKSTORE_RUNNING_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "local.seed"], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env=env, check=False)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "error: no `make dev` is running (stage dev): start it with `make dev` in another terminal, "
+        "or pass --stage STAGE (a deployed stage) or --endpoint URL (a local AWS endpoint)"
+    ]
+
+
+def test_a_stale_state_file_is_not_attached_to(tmp_path, monkeypatch) -> None:
+    from local import seed
+    from local.world.running import RunningStore, announce, state_file
+
+    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    announce(RunningStore(pid=int(gone.stdout), stage="dev", web="", api="", lex="", aws="http://127.0.0.1:9",
+                          tables={}, user_pool_id="", client_id="", images_bucket="", assembly="", bot_id=""))  # fmt: skip
+    with pytest.raises(CliError, match="no `make dev` is running"):
+        seed.main([])
+    assert not state_file("dev").exists()
+
+
+def test_stage_and_endpoint_are_alternatives(capsys) -> None:
+    from local import seed
+
+    with pytest.raises(SystemExit) as usage:
+        seed.main(["--stage", "dev", "--endpoint", "http://127.0.0.1:9"])
+    assert usage.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
