@@ -69,13 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     from bookstore.repositories.products import book_item, posting
     from bookstore.search import index_terms
     from local.emulators.context import LocalLambdaContext
-    from local.world.aws import synthesize
+    from local.world import assembly
     from local.world.provision import create_tables
     from local.world.targets import batch_write
     from tests.support.apigw import api_event
 
-    print("Synthesizing the Data stack for the table definitions ...", file=sys.stderr)
-    templates = synthesize("dev")
+    templates = assembly.load("dev", say=lambda message: print(message, file=sys.stderr)).by_component()
     rng = random.Random(20261122)  # noqa: S311 (reproducible synthetic data, not security)
     words = _vocabulary(rng, WORDS, (4, 9))
     surnames = _vocabulary(rng, AUTHORS, (5, 10))

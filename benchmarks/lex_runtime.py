@@ -18,7 +18,9 @@ from pathlib import Path
 
 import local  # noqa: F401  (puts functions/ on sys.path)
 from local.emulators.lex.engine import BOT_ID, TEST_ALIAS_ID
-from local.lex.runtime import start_runtime
+from local.world import assembly
+from local.world.aws import local_client
+from local.world.stack import BOT_PARTS, Ports, start_stack
 from tests.conversations.workbench import load_script
 
 SCRIPTS = sorted((Path(__file__).resolve().parents[1] / "tests" / "conversations" / "scripts").glob("*.csv"))
@@ -38,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.rounds < 1:
         parser.error("--runs and --rounds must be at least 1")
 
-    runtime = start_runtime(port=0)
-    assert runtime.aws is not None
-    client = runtime.client()
+    runtime = start_stack(assembly.load("dev"), parts=BOT_PARTS, ports=Ports.block(0))
+    assert runtime.lex is not None
+    client = local_client("lexv2-runtime", runtime.lex.url)
     conversations = [c for script in SCRIPTS for c in load_script(script)]
     results = []
     try:

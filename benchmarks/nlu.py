@@ -1,4 +1,7 @@
-"""NLU quality of the local Lex runtime on a labelled set the model has never seen (tests/nlu/utterances.csv).
+"""NLU quality of the local Lex runtime on a labelled set the bot has never seen (tests/nlu/utterances.csv).
+
+The runtime serves the bot as the synthesized Bot template defines it (local/emulators/lex/template.py): the
+benchmark classifies with the en_US locale of the dev stage's template.
 
 Reports intent accuracy (in-domain lines), slot exact-match (lines that expect slots: every expected slot has
 exactly the expected value, case-insensitive) and the out-of-domain fallback rate (lines labelled
@@ -12,19 +15,22 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import local  # noqa: F401  (puts functions/ on sys.path)
-from bot import load_bot_model
-from bot.schema import BotModel
+from local.emulators.lex.model import BotLocale
 from local.emulators.lex.nlu import IntentClassifier
+from local.emulators.lex.template import bots_in
 from local.emulators.lex.text import normalize_phrase
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "tests" / "nlu" / "utterances.csv"
 TARGETS = {"intent_accuracy": 0.95, "slot_exact_match": 0.90, "ood_fallback_rate": 0.90}
 FALLBACK = "FallbackIntent"
+LOCALE = "en_US"  # the language of the labelled set
 
 
 @dataclass(frozen=True)
@@ -67,13 +73,21 @@ def load_examples(path: Path = DATASET) -> list[Example]:
     return examples
 
 
-def evaluate(model: BotModel, examples: list[Example]) -> Report:
-    classifier = IntentClassifier(model)
+def served_locale(templates: Mapping[str, Mapping[str, Any]], locale_id: str = LOCALE) -> BotLocale:
+    """The locale the local runtime serves for the (only) bot of the templates (stack name -> template)."""
+    bots = bots_in(templates)
+    if len(bots) != 1:
+        raise ValueError(f"expected one AWS::Lex::Bot in the templates, found {len(bots)}")
+    return bots[0].locales[locale_id]
+
+
+def evaluate(locale: BotLocale, examples: list[Example]) -> Report:
+    classifier = IntentClassifier(locale)
     report = Report()
     for example in examples:
         matches = classifier.classify(example.utterance)
         top = matches[0] if matches else None
-        predicted = top.intent if top and top.confidence >= model.nlu_confidence_threshold else FALLBACK
+        predicted = top.intent if top and top.confidence >= locale.nlu_confidence_threshold else FALLBACK
         confidence = top.confidence if top else 0.0
         if example.intent == FALLBACK:
             report.ood_total += 1
@@ -97,9 +111,9 @@ def evaluate(model: BotModel, examples: list[Example]) -> Report:
     return report
 
 
-def seen_in_model(model: BotModel, examples: list[Example]) -> list[str]:
-    """Utterances of the set that are also sample utterances of the model (there must be none)."""
-    samples = {normalize_phrase(u) for i in model.intents for u in i.utterances}
+def seen_in_model(locale: BotLocale, examples: list[Example]) -> list[str]:
+    """Utterances of the set that are also sample utterances of the bot (there must be none)."""
+    samples = {normalize_phrase(u) for i in locale.intents for u in i.utterances}
     return [e.utterance for e in examples if normalize_phrase(e.utterance) in samples]
 
 
@@ -107,9 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show-errors", action="store_true", help="list every misclassified line")
     args = parser.parse_args(argv)
-    model = load_bot_model()
+    from local.world import assembly  # the dev stage's templates: the cached synth (synthesized again if stale)
+
+    locale = served_locale(assembly.load("dev", say=lambda message: print(message, file=sys.stderr)).templates)
     examples = load_examples()
-    report = evaluate(model, examples)
+    report = evaluate(locale, examples)
     metrics = report.metrics()
     print(f"{len(examples)} utterances ({report.intent_total} in-domain, {report.ood_total} out-of-domain)")
     print("| metric | value | target |")

@@ -1,6 +1,8 @@
 """`python -m local.chat`: talk to the bookstore bot from a terminal.
 
-By default it starts the local Lex V2 runtime in this process (nothing else to run, no AWS account). With
+By default it talks to the bot of the running `make dev`, so the bot sees the same store as the web front end
+(an order placed there is the bot's to follow). When no `make dev` runs (or with --standalone), it starts the
+bot with its own store in this process, from the cached synth or --templates DIR (no AWS account). With
 `--stage dev` it talks to the deployed bot of that stage (bot and alias ids from the stack outputs), or to
 any bot with `--bot-id/--alias-id/--region`.
 
@@ -15,15 +17,13 @@ import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from bookstore.identity import GROUPS_ATTRIBUTE, USERNAME_ATTRIBUTE
+from local.cli import CliError, friendly_error, run, step
 
 QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q"})
-
-
-class ChatError(Exception):
-    """A problem the user can act on, shown as one line."""
 
 
 @dataclass
@@ -34,37 +34,6 @@ class Target:
     locale_id: str
     description: str
     stop: Callable[[], None] = lambda: None
-
-
-def friendly_error(err: Exception) -> ChatError:
-    from botocore.exceptions import (
-        ClientError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        NoRegionError,
-        PartialCredentialsError,
-    )
-
-    if isinstance(err, NoCredentialsError | PartialCredentialsError):
-        return ChatError(
-            "no AWS credentials found: configure them (aws configure, AWS_PROFILE or environment variables), "
-            "or run without --stage/--bot-id to chat with the local bot"
-        )
-    if isinstance(err, NoRegionError):
-        return ChatError("no AWS region: pass --region or set AWS_REGION")
-    if isinstance(err, EndpointConnectionError):
-        return ChatError(f"cannot reach {err.kwargs.get('endpoint_url', 'the service')}: check the network")
-    if isinstance(err, ClientError):
-        code = err.response["Error"]["Code"]
-        message = err.response["Error"].get("Message", "")
-        if code == "ResourceNotFoundException":
-            return ChatError(f"bot, alias or locale not found: {message}")
-        if code in {"AccessDeniedException", "UnrecognizedClientException", "ExpiredTokenException"}:
-            return ChatError(f"access denied by AWS ({code}): {message}")
-        if code == "ValidationError" and "does not exist" in message:
-            return ChatError(f"{message} (deploy it with `make deploy STAGE=...` or check --region)")
-        return ChatError(f"{code}: {message}")
-    return ChatError(str(err))
 
 
 def deployed_target(args: argparse.Namespace) -> Target:
@@ -79,11 +48,11 @@ def deployed_target(args: argparse.Namespace) -> Target:
             outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
             missing = [k for k in ("BotId", "BotAliasId") if k not in outputs]
             if missing:
-                raise ChatError(f"stack {stack} has no outputs {missing}; is it fully deployed?")
+                raise CliError(f"stack {stack} has no outputs {missing}; is it fully deployed?")
             bot_id, alias_id = outputs["BotId"], outputs["BotAliasId"]
             locale_id = outputs.get("BotLocaleId", locale_id)
         client = session.client("lexv2-runtime")
-    except ChatError:
+    except CliError:
         raise
     except Exception as err:
         raise friendly_error(err) from err
@@ -91,11 +60,28 @@ def deployed_target(args: argparse.Namespace) -> Target:
 
 
 def local_target(args: argparse.Namespace) -> Target:
+    """The bot of the running `make dev` (same store as the web front end), else one started here."""
     from local.emulators.lex.engine import BOT_ID, TEST_ALIAS_ID
-    from local.lex.runtime import start_runtime
+    from local.world import assembly, running
+    from local.world.aws import local_client
+    from local.world.stack import BOT_PARTS, Ports, start_stack
 
-    runtime = start_runtime(port=0, verbose=args.debug)
-    return Target(runtime.client(), BOT_ID, TEST_ALIAS_ID, args.locale, f"the local bot at {runtime.url}", runtime.stop)
+    store = None if (args.standalone or args.templates) else running.find("dev")
+    if store is not None:
+        alias = store.aliases.get("TestBotAlias", TEST_ALIAS_ID)
+        client = local_client("lexv2-runtime", store.lex)
+        return Target(client, store.bot_id, alias, args.locale, f"the bot of {store.describe()}")
+    found = assembly.load("dev", args.templates, say=_say, synthesizing=step)
+    stack = start_stack(found, parts=BOT_PARTS, ports=Ports.block(0), verbose=args.debug, step=step)
+    assert stack.lex is not None
+    description = f"the local bot at {stack.lex.url}, with its own store (run `make dev` first to share its store)"
+    return Target(
+        local_client("lexv2-runtime", stack.lex.url), BOT_ID, TEST_ALIAS_ID, args.locale, description, stack.stop
+    )
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def describe_state(response: dict[str, Any]) -> str:
@@ -167,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session-id", help="continue a session (default: a new one)")
     parser.add_argument("--verbose", action="store_true", help="show intent, slots and dialog state after each turn")
     parser.add_argument("--debug", action="store_true", help="local bot: also show the code hook's logs and metrics")
+    parser.add_argument("--templates", type=Path, help="local bot: serve the bot of this cloud assembly (e.g. cdk.out)")
+    parser.add_argument("--standalone", action="store_true", help="local bot: never attach to a running `make dev`")
     args = parser.parse_args(argv)
     if args.bot_id and not args.alias_id:
         parser.error("--bot-id needs --alias-id")
@@ -175,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         target = deployed_target(args) if (args.stage or args.bot_id) else local_target(args)
-    except (ChatError, OSError) as err:
+    except (CliError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     try:
@@ -188,4 +176,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

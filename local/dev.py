@@ -6,8 +6,12 @@
                                               load the data from FILE at start (if it exists) and save it
                                               there on exit, so orders, users and stock survive restarts
     python -m local.dev --verbose             the functions' logs (at the template's level) and every request
+    python -m local.dev --templates cdk.out   the templates of that cloud assembly (default: the cached synth,
+                                              made again only when an input changed)
 
-Stops cleanly on Ctrl-C (or SIGTERM), saving the state first when --state is given.
+While it runs, `make chat`, `make lex`, `make invoke`, `make seed` and `make recommendations-rebuild` use its
+store (it announces itself in .local/running/dev.json). Stops cleanly on Ctrl-C (or SIGTERM), saving the state
+first when --state is given.
 """
 
 from __future__ import annotations
@@ -22,10 +26,17 @@ from pathlib import Path
 from types import FrameType
 
 import local  # noqa: F401  (functions/ on sys.path)
-from local.emulators.lex.server import PortInUseError
+from local.cli import run, step
+from local.emulators.http_server import PortInUseError
+from local.world import assembly, running
 from local.world.cognito import DEMO_ACCOUNTS
-from local.world.stack import LocalStack, Ports, start_stack, templates_of
+from local.world.stack import LocalStack, Ports, start_stack
 from local.world.state import StateError, read, save
+
+DEV_PORT_ADVICE = (
+    'maybe by another `make dev`: stop it, or use another block of four ports: make dev ARGS="--port 9080" '
+    "(0 picks free ones)"
+)
 
 
 def banner(stack: LocalStack, state_file: Path | None) -> str:
@@ -45,8 +56,7 @@ def banner(stack: LocalStack, state_file: Path | None) -> str:
     lines += [
         "",
         "Signing up creates a customer; locally any 6-digit confirmation code is accepted (no email is sent).",
-        f"Invoke one function against this stack: python -m local.invoke ApiFunction --event events/api/get_book.json "
-        f"--endpoint {urls['aws']}",
+        "make chat, make lex, make invoke, make seed and make recommendations-rebuild use this store while it runs.",
     ]
     if state_file is not None:
         lines.append(f"Data is saved to {state_file} when you stop.")
@@ -70,15 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="[%(name)s] %(message)s")
     ports = Ports.block(args.port)
     try:
-        ports.check(args.host)  # before the slow synth
+        ports.check(args.host, advice=DEV_PORT_ADVICE)  # before anything slow
         state = read(args.state) if args.state is not None and args.state.exists() else None
         if args.state is not None and state is None:
             print(f"No state in {args.state} yet: starting with the sample catalog; it is saved there on exit.")
-        templates = templates_of("dev", args.templates)
-        stack = start_stack(templates, host=args.host, ports=ports, state=state, verbose=args.verbose)
-    except (PortInUseError, StateError) as err:
+        found = assembly.load("dev", args.templates, say=_say, synthesizing=step)
+        stack = start_stack(found, host=args.host, ports=ports, state=state, verbose=args.verbose, step=step)
+    except (PortInUseError, StateError, assembly.AssemblyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    announced = _announce(stack)
 
     stopping = threading.Event()
 
@@ -100,15 +111,42 @@ def main(argv: list[str] | None = None) -> int:
                     f"Saved {counts['items']} items, {counts['users']} users, {counts['images']} images to {args.state}"
                 )
         finally:
+            if announced is not None:
+                running.withdraw(announced)
             stack.stop()
     print("Stopped.", flush=True)
     return 0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _announce(stack: LocalStack) -> running.RunningStore | None:
+    """Tell the other local commands where this store is, unless another `make dev` already did."""
+    other = running.find("dev")
+    if other is not None:
+        _say(f"note: {other.describe()} is already running; other commands keep using that one.")
+        return None
+    urls = stack.urls()
+    store = running.RunningStore(
+        pid=os.getpid(),
+        stage="dev",
+        web=urls["web"],
+        api=urls["api"],
+        lex=urls["lex"],
+        aws=urls["aws"],
+        tables=dict(stack.aws.tables),
+        user_pool_id=stack.aws.user_pool_id,
+        client_id=stack.aws.client_id,
+        images_bucket=stack.aws.images_bucket,
+        assembly=str(stack.assembly.directory),
+        bot_id=stack.lex.engine.bot_id if stack.lex else "",
+        aliases=dict(stack.aliases),
+    )
+    running.announce(store)
+    return store
+
+
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Ctrl-C also reached the CDK's node helper (same process group) when the app was synthesized here; its
-    # exit hook would then print a BrokenPipeError. Everything is saved and stopped by now.
-    os._exit(code)
+    run(main)

@@ -7,13 +7,16 @@
 
 FUNCTION is a logical id (`ApiFunction685AAB5B`, or `ApiFunction` without the hash) or a construct path
 (`Bookstore-dev-Api/ApiFunction`, `Api/ApiFunction`). The function's handler and environment come from the
-synthesized templates (`--templates cdk.out` reads those of `make synth`; the default synthesizes in-process).
+templates: `--templates cdk.out` reads those of `make synth`; the default is the cached synth (synthesized
+again only when an input changed).
 
 Where it runs:
-  (default)        the local stack of `make dev`, started on free ports for this invocation: moto with the
-                   tables and user pool of the templates, the sample catalog, the demo accounts (alice,
-                   staff; carol, customer), the Lex V2 runtime (for ChatFunction)
-  --endpoint URL   the AWS endpoint of a running `make dev` (it prints it as "AWS (moto)"); add
+  (default)        the store of the running `make dev` when there is one (said on stderr); else the local
+                   world started on free ports for this invocation: moto with the tables and user pool of the
+                   templates, the sample catalog, the demo accounts (alice, staff; carol, customer), the
+                   Lex V2 runtime (for ChatFunction)
+  --standalone     always the local world started for this invocation
+  --endpoint URL   the AWS endpoint of another local stack (`make dev` prints it as "AWS (moto)"); add
                    --lex-endpoint URL (its "Lex V2 runtime") to invoke ChatFunction
   --aws            the deployed stage, with your AWS credentials (resources found by CloudFormation)
 
@@ -32,7 +35,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import local  # noqa: F401  (functions/ on sys.path)
+from local.cli import run, step
 from local.emulators.lambda_runtime import FunctionSpec
+from local.world import assembly, running
+from local.world.assembly import Assembly
+from local.world.aws import attached_aws
 from local.world.functions import FunctionNotFound, UnresolvableValue, component_templates, find_function
 
 Templates = Mapping[str, Mapping[str, Any]]
@@ -55,29 +62,6 @@ def load_event(path: str | Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise InvokeError(f"{where} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}.") from err
-
-
-def load_templates(directory: str | Path, stage: str) -> dict[str, dict[str, Any]]:
-    """The templates `cdk synth` wrote for `stage` (cdk.out/Bookstore-<stage>-*.template.json)."""
-    from local.world.aws import read_assembly
-
-    templates = read_assembly(Path(directory), stage)
-    if not templates:
-        raise InvokeError(f"No templates of stage {stage!r} in {directory}; run `make synth STAGE={stage}` first.")
-    return templates
-
-
-def synthesized_templates(stage: str) -> dict[str, dict[str, Any]]:
-    from local.world.aws import progress, synthesize_stage
-    from stacks.config import ConfigError
-
-    try:
-        with progress(f"Synthesizing the {stage} stage"):
-            return synthesize_stage(stage)
-    except ConfigError as err:
-        raise InvokeError(
-            f"{err} Or synthesize it yourself (`make synth STAGE={stage} CONTEXT=...`) and pass --templates cdk.out."
-        ) from err
 
 
 def prepare_local_event(event: Any, aws: Any) -> Any:
@@ -121,11 +105,12 @@ def invoke_aws(templates: Templates, spec: FunctionSpec, event: Any, region: str
     return FunctionRunner(spec, environment).load().invoke(event, logs=logs)
 
 
-def start_invoke_stack(templates: Templates) -> Any:
-    """The local stack `make dev` runs (on free ports), for one invocation."""
+def start_invoke_stack(found: Assembly) -> Any:
+    """The local world for one invocation (free ports): AWS with the sample data and demo accounts (their sign-up
+    runs the pool's trigger), the Lex V2 runtime for ChatFunction."""
     from local.world.stack import Ports, start_stack
 
-    return start_stack(templates, ports=Ports.block(0))
+    return start_stack(found, parts={"aws", "functions", "lex"}, ports=Ports.block(0), step=step)
 
 
 def endpoint_stack(endpoint: str, templates: Templates) -> Any:
@@ -167,9 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("function", metavar="FUNCTION", help="logical id or construct path of the function")
     parser.add_argument("--event", "-e", required=True, help="the event, a JSON file (see events/), or - for stdin")
     parser.add_argument("--stage", default="dev", help="which stage's templates (default dev)")
-    parser.add_argument("--templates", "-t", help="read the templates from this directory (e.g. cdk.out)")
+    parser.add_argument("--templates", "-t", type=Path, help="read the templates from this directory (e.g. cdk.out)")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--endpoint", help="the AWS endpoint of a running `make dev` local stack")
+    where.add_argument("--standalone", action="store_true", help="never use a running `make dev`'s store")
+    where.add_argument("--endpoint", help="the AWS endpoint of another local stack (`make dev` prints it)")
     where.add_argument("--aws", action="store_true", help="run against the deployed stage (needs credentials)")
     parser.add_argument(
         "--lex-endpoint", help="with --endpoint: the Lex V2 runtime of that `make dev` (for ChatFunction)"
@@ -180,18 +166,26 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     try:
         event = load_event(args.event)
-        templates = load_templates(args.templates, args.stage) if args.templates else synthesized_templates(args.stage)
+        found = assembly.load(args.stage, args.templates, say=_say, synthesizing=step)
+        templates = found.templates
         spec = find_function(templates, args.function)
-        print(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack}", file=sys.stderr)
+        store = None if (args.standalone or args.endpoint or args.aws) else running.find(args.stage)
         if args.aws:
+            _say(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack} on the deployed stage")
             result = invoke_aws(templates, spec, event, args.region, sys.stderr)
         elif args.endpoint:
+            _say(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack} against {args.endpoint}")
             aws = endpoint_stack(args.endpoint, templates)
             result = invoke_local(templates, spec, event, aws, sys.stderr, lex_endpoint=args.lex_endpoint)
+        elif store is not None:
+            _say(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack} on {store.describe()}")
+            aws = attached_aws(store.aws, store.tables, store.user_pool_id, store.client_id, store.images_bucket)
+            result = invoke_local(templates, spec, event, aws, sys.stderr, lex_endpoint=store.lex)
         else:
-            stack = start_invoke_stack(templates)
+            _say(f"Invoking {spec.logical_id} ({spec.handler}) from {spec.stack} on a local world started for it")
+            stack = start_invoke_stack(found)
             result = invoke_local(templates, spec, event, stack.aws, sys.stderr, lex_endpoint=stack.lex.url)
-    except (InvokeError, FunctionNotFound, UnresolvableValue) as err:
+    except (InvokeError, FunctionNotFound, UnresolvableValue, assembly.AssemblyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except Exception as err:  # the handler's own failure, reported as Lambda does
@@ -204,5 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

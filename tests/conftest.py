@@ -7,6 +7,7 @@ account. The app is synthesized at most once per stage per session.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,8 @@ _FAKE_AWS = {
 }
 os.environ.pop("AWS_PROFILE", None)
 os.environ.update(_FAKE_AWS)
+# The suite's local commands never attach to (or announce over) a developer's running `make dev`.
+os.environ["BOOKSTORE_RUNNING_DIR"] = tempfile.mkdtemp(prefix="bookstore-running-")
 
 from local.emulators.context import LocalLambdaContext  # noqa: E402
 from tests.support.synth import SynthesizedStage, synth_stage  # noqa: E402

@@ -3,9 +3,28 @@ thread, their origin, and a stop that waits for that thread."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import ThreadingHTTPServer
 from typing import Self
+
+
+class PortInUseError(OSError):
+    pass
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail before anything slow starts when a requested port has a listener (0 picks a free one later)."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the servers themselves bind: a port whose last connections linger in TIME_WAIT (a restart a
+        # moment ago) is free; one with a listener is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise PortInUseError(f"port {port} on {host} is already in use; pick another with --port") from err
 
 
 class BackgroundHTTPServer(ThreadingHTTPServer):

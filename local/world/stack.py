@@ -1,40 +1,54 @@
-"""The whole store on this machine, from the synthesized templates: what `make dev` runs.
+"""The local world started from one cloud assembly: only the parts a command asks for.
 
-    moto server (DynamoDB, Cognito, S3)   tables, user pool and bucket of the Data and Auth templates
-    Lex V2 runtime                        the bot model, its code hook = the Bot template's function
-    API Gateway emulator                  routes, authorizer and CORS of the Api template, its functions
-    web server                            frontend_stub/ with a config.json for these endpoints
+    aws        moto (DynamoDB, Cognito, S3) with the tables, user pool and bucket of the Data and Auth templates,
+               the sample catalog with covers (or a saved state), the demo accounts, the user pool's
+               post-confirmation trigger; or the AWS of a running `make dev`, attached to (never reset)
+    functions  every function of the templates, each with its template's environment resolved to the local names
+    worker     the recommendations worker on the orders table's stream (its event source mapping)
+    lex        the Lex V2 runtime serving the bot of the Bot template; each alias's code hook is the function
+               its template names
+    api        the API Gateway emulator: routes, authorizer and CORS of the Api template
+    web        frontend_stub/ with a config.json for these endpoints
 
-Every function runs its real handler in this process with the environment its template gives it
-(resolved to the local names); the user pool's post-confirmation trigger and the orders stream's worker
-run as they do in AWS.
+`make dev` starts them all; `make chat` and `make lex` start aws, functions, worker and lex (or only
+functions and lex, attached to a running `make dev`); `make invoke` starts aws and functions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
 import local  # noqa: F401  (functions/ on sys.path)
 from local.emulators import REGION
 from local.emulators.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, RestApiModel
 from local.emulators.console import hide_metric_lines, show_metric_lines
-from local.emulators.lambda_runtime import FunctionRunner, FunctionSpec
-from local.emulators.lex.server import LexHTTPServer, PortInUseError, check_port_free
+from local.emulators.http_server import PortInUseError, check_port_free
+from local.emulators.lambda_runtime import FunctionRunner
+from local.emulators.lex.engine import BOT_ID, LIVE_ALIAS_ID, TEST_ALIAS_ID, DialogEngine
+from local.emulators.lex.server import LexHTTPServer
+from local.emulators.lex.template import TemplateBot, bots_in
 from local.emulators.streams import StreamReader, StreamWorker
 from local.emulators.web import WebServer
-from local.world.aws import LocalAws, progress, start_local_aws
+from local.world.assembly import Assembly
+from local.world.aws import LocalAws, start_local_aws
 from local.world.cognito import create_demo_accounts, install_post_confirmation, trigger_function
 from local.world.environment import local_environment, local_resolver
-from local.world.functions import component_templates, functions
+from local.world.functions import functions
 from stacks.site_policy import site_config
 
-Templates = Mapping[str, Mapping[str, Any]]
+ALL_PARTS = frozenset({"aws", "functions", "worker", "lex", "api", "web"})
+BOT_PARTS = frozenset({"aws", "functions", "worker", "lex"})
 PORT_ROLES = ("web front end", "API", "Lex V2 runtime", "moto AWS endpoint")
+Step = Callable[[str], contextlib.AbstractContextManager[Any]]
+
+
+def no_progress(_message: str) -> contextlib.AbstractContextManager[Any]:
+    return contextlib.nullcontext()
 
 
 @dataclass(frozen=True)
@@ -51,41 +65,54 @@ class Ports:
             return cls(0, 0, 0, 0)
         return cls(base, base + 1, base + 2, base + 3)
 
-    def check(self, host: str) -> None:
-        for role, port in zip(PORT_ROLES, (self.web, self.api, self.lex, self.aws), strict=True):
+    def check(self, host: str, parts: Collection[str] = ALL_PARTS, advice: str = "pick another with --port") -> None:
+        wanted = ("web" in parts, "api" in parts, "lex" in parts, "aws" in parts)
+        for role, port, used in zip(PORT_ROLES, (self.web, self.api, self.lex, self.aws), wanted, strict=True):
+            if not used:
+                continue
             try:
                 check_port_free(host, port)
             except PortInUseError as err:
-                raise PortInUseError(
-                    f"port {port} on {host} (the {role}) is already in use, maybe by another `make dev`; "
-                    f'stop it, or use another block of four ports: make dev ARGS="--port 9080" (0 picks free ones)'
-                ) from err
+                raise PortInUseError(f"port {port} on {host} (the {role}) is already in use; {advice}") from err
 
 
 @dataclass
 class LocalStack:
-    templates: Templates
+    assembly: Assembly
     aws: LocalAws
     runners: dict[str, FunctionRunner]
-    lex: LexHTTPServer
-    api: ApiGatewayServer
-    web: WebServer
-    worker: StreamWorker | None
+    lex: LexHTTPServer | None = None
+    api: ApiGatewayServer | None = None
+    web: WebServer | None = None
+    worker: StreamWorker | None = None
+    bot: TemplateBot | None = None
+    attached: bool = False  # the AWS of a running `make dev`
+    aliases: dict[str, str] = field(default_factory=dict)  # alias name -> local id
     environment_before: dict[str, str] = field(default_factory=dict)
     stdout_before: TextIO | None = None
 
     def urls(self) -> dict[str, str]:
-        return {"web": self.web.url, "api": self.api.url, "lex": self.lex.url, "aws": self.aws.endpoint}
+        found = {"aws": self.aws.endpoint}
+        for name, server in (("web", self.web), ("api", self.api), ("lex", self.lex)):
+            if server is not None:
+                found[name] = server.url
+        return found
+
+    def runner(self, handler_prefix: str) -> FunctionRunner | None:
+        return next((r for r in self.runners.values() if r.spec.handler.startswith(handler_prefix)), None)
 
     def stop(self) -> None:
         for server in (self.web, self.api, self.lex):
+            if server is None:
+                continue
             try:
                 server.stop()
             except Exception as err:  # keep stopping the rest
                 print(f"warning: stopping a server failed: {err}", file=sys.stderr)
         if self.worker is not None:
             self.worker.stop()
-        self.aws.stop()
+        if not self.attached:
+            self.aws.stop()
         _give_back_the_process(self.environment_before, self.stdout_before)
 
 
@@ -104,13 +131,13 @@ def _give_back_the_process(environment: dict[str, str], stdout: TextIO | None) -
         show_metric_lines(stdout)
 
 
-def _load_runners(
-    templates: Templates, aws: LocalAws, extra: dict[str, str], verbose: bool
+def load_runners(
+    assembly: Assembly, aws: LocalAws, extra: Mapping[str, str], *, verbose: bool
 ) -> dict[str, FunctionRunner]:
-    resolver = local_resolver(templates, aws)
-    specs: list[FunctionSpec] = functions(templates)
+    """Every function of the templates, imported with its template's environment resolved to `aws`."""
+    resolver = local_resolver(assembly.templates, aws)
     runners: dict[str, FunctionRunner] = {}
-    for index, spec in enumerate(specs):
+    for index, spec in enumerate(functions(assembly.templates)):
         environment = {**resolver.environment(spec), **local_environment(aws), **extra}
         if not verbose:  # the template's level (DEBUG in dev) floods a console serving four things at once
             environment["POWERTOOLS_LOG_LEVEL"] = "WARNING"
@@ -119,139 +146,204 @@ def _load_runners(
     return runners
 
 
+def alias_ids(bot: TemplateBot, chosen: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Local ids of the template's aliases by name: `chosen` ones (name -> id), else the test alias TSTALIASID (as
+    in Lex), the first alias LIVEALIAS1, any further one ALIAS<n> (ten characters, like Lex's)."""
+    chosen = chosen or {}
+    unknown = set(chosen) - {alias.name for alias in bot.aliases}
+    if unknown:
+        names = ", ".join(alias.name for alias in bot.aliases)
+        raise ValueError(f"bot {bot.name} has no alias {', '.join(sorted(unknown))} (its aliases: {names})")
+    ids: dict[str, str] = {}
+    for alias in bot.aliases:
+        if alias.name in chosen:
+            ids[alias.name] = chosen[alias.name]
+        elif alias.logical_id is None:
+            ids[alias.name] = TEST_ALIAS_ID
+        elif LIVE_ALIAS_ID not in ids.values():
+            ids[alias.name] = LIVE_ALIAS_ID
+        else:
+            ids[alias.name] = f"ALIAS{len(ids):05d}"
+    return ids
+
+
+def code_hooks(
+    bot: TemplateBot, runners: Mapping[str, FunctionRunner], ids: Mapping[str, str]
+) -> dict[str, Callable[[dict[str, Any]], Any]]:
+    """Alias id -> the function the alias's locale settings name as code hook (Fn::GetAtt [function, Arn])."""
+    hooks: dict[str, Callable[[dict[str, Any]], Any]] = {}
+    for alias in bot.aliases:
+        for arn in alias.code_hooks.values():
+            target = arn.get("Fn::GetAtt", [""])[0] if isinstance(arn, dict) else ""
+            if target not in runners:
+                raise ValueError(
+                    f"alias {alias.name} of bot {bot.logical_id}: its code hook {arn!r} is not a function of these "
+                    "templates (the local runtime runs only functions it can import)"
+                )
+            hooks[ids[alias.name]] = runners[target].invoke
+    return hooks
+
+
+def _bot(assembly: Assembly) -> TemplateBot:
+    bots = bots_in(assembly.templates)
+    if not bots:
+        raise ValueError(f"no AWS::Lex::Bot in the templates of {assembly.directory}")
+    return bots[0]
+
+
 def start_stack(
-    templates: Templates,
+    assembly: Assembly,
     *,
+    parts: Collection[str] = ALL_PARTS,
     host: str = "127.0.0.1",
     ports: Ports | None = None,
     state: dict[str, Any] | None = None,
+    attach: LocalAws | None = None,
+    bot_id: str = BOT_ID,
+    aliases: Mapping[str, str] | None = None,
     verbose: bool = False,
+    step: Step = no_progress,
     say: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
 ) -> LocalStack:
-    """Start everything; with `state` (from local.world.state.read), restore it instead of seeding."""
-    from bot import load_bot_model
-    from local.emulators.lex.engine import DialogEngine
-    from local.world.state import restore
-
+    """Start the `parts` of the local world from `assembly`; with `state` (local.world.state.read), restore it
+    instead of seeding; with `attach`, use that AWS (a running `make dev`) instead of starting moto. `bot_id` and
+    `aliases` (alias name -> id) are the ids Lex clients use."""
+    unknown = set(parts) - ALL_PARTS
+    if unknown:
+        raise ValueError(f"unknown parts {sorted(unknown)}; choose from {sorted(ALL_PARTS)}")
+    if "api" in parts and not {"web", "lex"} <= set(parts):
+        raise ValueError("the api part needs web (its CORS origin) and lex (the chat route's bot)")
     ports = ports or Ports()
-    ports.check(host)
-    environment_before = dict(os.environ)
-    stdout_before = None if verbose else hide_metric_lines()
-    by_component = component_templates(templates)
-    # Bind the front end and API ports first: their origins go into the functions' CORS and config.json.
-    web = WebServer(host, ports.web)
-    lex: LexHTTPServer | None = None
-    api: ApiGatewayServer | None = None
-    aws: LocalAws | None = None
+    ports.check(host, set(parts) - ({"aws"} if attach else set()))
+    by_component = assembly.by_component()
+    stack = LocalStack(
+        bot=_bot(assembly) if "lex" in parts else None,  # a bot the runtime cannot serve stops us before anything
+        assembly=assembly,
+        aws=attach or LocalAws(endpoint="", tables={}, user_pool_id="", client_id=""),
+        runners={},
+        attached=attach is not None,
+        environment_before=dict(os.environ),
+        stdout_before=None if verbose else hide_metric_lines(),
+    )
     try:
-        with progress("Starting local AWS (moto) with the tables, user pool and bucket of the templates"):
-            aws = start_local_aws(by_component, host=host, port=ports.aws, seed=False)
-        if state is None:
-            with progress("Loading the sample catalog, with covers"):
-                from local.world.catalog import load_catalog, seed_catalog
-                from local.world.covers import with_covers
-
-                books = with_covers(aws.client("s3"), aws.images_bucket, load_catalog())
-                seed_catalog(
-                    aws.client("dynamodb"), aws.tables["ProductsTable"], aws.tables["RecommendationsTable"], books
-                )
-        else:
-            with progress("Restoring the saved state"):
-                counts = restore(aws, state)
-            say(f"  restored {counts['items']} items, {counts['users']} users, {counts['images']} images")
-
-        # The Lex runtime is bound before the functions load: the chat function's endpoint is its URL.
-        model = load_bot_model()
-        engine = DialogEngine(model, lambda event: {})
-        lex = LexHTTPServer(engine, host, ports.lex)
-        with progress("Loading every function with its template's environment"):
-            runners = _load_runners(
-                templates,
-                aws,
-                {
-                    **local_environment(aws, lex_endpoint=lex.url),
-                    "ALLOWED_ORIGIN": web.origin,
-                },
-                verbose,
-            )
-        fulfillment = next(r for r in runners.values() if r.spec.handler.startswith("bot_fulfillment."))
-        engine.code_hook = fulfillment.invoke
-        lex.start()
-
-        trigger_id = trigger_function(by_component["Auth"])
-        trigger = runners[trigger_id].invoke if trigger_id in runners else None
-        if trigger is not None:
-            install_post_confirmation(aws, trigger)
-        if state is None:
-            create_demo_accounts(aws, trigger)
-
-        worker = None
-        worker_runner = next((r for r in runners.values() if r.spec.handler.startswith("recommendations.")), None)
-        if worker_runner is not None:
-            table = aws.client("dynamodb").describe_table(TableName=aws.tables["OrdersTable"])["Table"]
-            # A restored state already holds what the worker learned from its orders: read only what is new.
-            reader = StreamReader(
-                aws.client("dynamodbstreams"),
-                table["LatestStreamArn"],
-                start="TRIM_HORIZON" if state is None else "LATEST",
-            )
-            reader.read()
-            worker = StreamWorker(reader, worker_runner.invoke).start()
-            aws.workers.append(worker)
-
-        cognito = aws.client("cognito-idp")
-        pool_id = aws.user_pool_id
-
-        def client_ids() -> set[str]:
-            clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
-            return {c["ClientId"] for c in clients}
-
-        emulator = RestApiEmulator(
-            RestApiModel.from_template(by_component["Api"]),
-            {logical: runner.invoke for logical, runner in runners.items()},
-            CognitoAuthorizer(aws.endpoint, pool_id, client_ids, REGION),
-            allowed_origin=web.origin,
-        )
-        api = ApiGatewayServer(emulator, host, ports.api).start()
-        web.configure(
-            site_config(
-                api_url=api.url,
-                region=REGION,
-                user_pool_id=pool_id,
-                client_id=aws.client_id,
-                cognito_endpoint=f"{aws.endpoint}/",
-                stage="local",
-            ),
-            connect=[_origin(api.url), aws.endpoint],
-        )
-        web.start()
+        if attach is None:
+            with step("Starting local AWS (moto) with the tables, user pool and bucket of the templates"):
+                stack.aws = start_local_aws(by_component, host=host, port=ports.aws)
+            _fill(stack, state, step, say)
+        # Bound before the functions load: the chat function's Lex endpoint and the CORS origin are their URLs.
+        if "web" in parts:
+            stack.web = WebServer(host, ports.web)
+        if "lex" in parts:
+            _bind_lex(stack, host, ports.lex, bot_id, aliases)
+        if set(parts) & {"functions", "lex", "api", "worker"}:
+            extra = local_environment(stack.aws, lex_endpoint=stack.lex.url if stack.lex else None)
+            if stack.web is not None:
+                extra["ALLOWED_ORIGIN"] = stack.web.origin
+            with step("Loading every function with its template's environment"):
+                stack.runners = load_runners(assembly, stack.aws, extra, verbose=verbose)
+        if attach is None:
+            _start_triggers(stack, state)
+        if stack.lex is not None and stack.bot is not None:
+            stack.lex.engine.code_hooks = code_hooks(stack.bot, stack.runners, stack.aliases)
+            stack.lex.start()
+        if "worker" in parts and attach is None:
+            stack.worker = _start_worker(stack, fresh=state is None)
+        if "api" in parts:
+            stack.api = _start_api(stack, by_component["Api"], host, ports.api)
+        if stack.web is not None:
+            _start_web(stack)
     except BaseException:
-        for server in (web, api, lex):
+        for server in (stack.web, stack.api, stack.lex):
             if server is not None:
                 server.server_close()
-        if aws is not None:
-            aws.stop()
-        _give_back_the_process(environment_before, stdout_before)
+        stack.stop()
         raise
-    return LocalStack(
-        templates=templates,
-        aws=aws,
-        runners=runners,
-        lex=lex,
-        api=api,
-        web=web,
-        worker=worker,
-        environment_before=environment_before,
-        stdout_before=stdout_before,
+    return stack
+
+
+def _bind_lex(stack: LocalStack, host: str, port: int, bot_id: str, chosen: Mapping[str, str] | None) -> None:
+    """The Lex runtime serving the template's bot, its port bound (its code hooks are set once the functions load)."""
+    assert stack.bot is not None
+    stack.aliases = alias_ids(stack.bot, chosen)
+    versions = {alias: (name, "DRAFT" if alias == TEST_ALIAS_ID else "1") for name, alias in stack.aliases.items()}
+    stack.lex = LexHTTPServer(DialogEngine(stack.bot, {}, bot_id=bot_id, aliases=versions), host, port)
+
+
+def _fill(stack: LocalStack, state: dict[str, Any] | None, step: Step, say: Callable[[str], None]) -> None:
+    from local.world.catalog import load_catalog, seed_catalog
+    from local.world.covers import with_covers
+    from local.world.state import restore
+
+    aws = stack.aws
+    if state is None:
+        with step("Loading the sample catalog, with covers"):
+            books = with_covers(aws.client("s3"), aws.images_bucket, load_catalog())
+            seed_catalog(aws.client("dynamodb"), aws.tables["ProductsTable"], aws.tables["RecommendationsTable"], books)
+    else:
+        with step("Restoring the saved state"):
+            counts = restore(aws, state)
+        say(f"  restored {counts['items']} items, {counts['users']} users, {counts['images']} images")
+
+
+def _start_triggers(stack: LocalStack, state: dict[str, Any] | None) -> None:
+    """The user pool's post-confirmation trigger, as Cognito calls it; then the demo accounts sign up."""
+    trigger_id = trigger_function(stack.assembly.by_component()["Auth"])
+    trigger = stack.runners[trigger_id].invoke if trigger_id in stack.runners else None
+    if trigger is not None:
+        install_post_confirmation(stack.aws, trigger)
+    if state is None:
+        create_demo_accounts(stack.aws, trigger)
+
+
+def _start_worker(stack: LocalStack, *, fresh: bool) -> StreamWorker | None:
+    runner = stack.runner("recommendations.")
+    if runner is None:
+        return None
+    table = stack.aws.client("dynamodb").describe_table(TableName=stack.aws.tables["OrdersTable"])["Table"]
+    # A restored state already holds what the worker learned from its orders: read only what is new.
+    reader = StreamReader(
+        stack.aws.client("dynamodbstreams"), table["LatestStreamArn"], start="TRIM_HORIZON" if fresh else "LATEST"
     )
+    reader.read()
+    worker = StreamWorker(reader, runner.invoke).start()
+    stack.aws.workers.append(worker)
+    return worker
+
+
+def _start_api(stack: LocalStack, api_template: Mapping[str, Any], host: str, port: int) -> ApiGatewayServer:
+    cognito = stack.aws.client("cognito-idp")
+    pool_id = stack.aws.user_pool_id
+
+    def client_ids() -> set[str]:
+        clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+        return {c["ClientId"] for c in clients}
+
+    emulator = RestApiEmulator(
+        RestApiModel.from_template(api_template),
+        {logical: runner.invoke for logical, runner in stack.runners.items()},
+        CognitoAuthorizer(stack.aws.endpoint, pool_id, client_ids, REGION),
+        allowed_origin=stack.web.origin if stack.web else "",
+    )
+    return ApiGatewayServer(emulator, host, port).start()
+
+
+def _start_web(stack: LocalStack) -> None:
+    assert stack.web is not None
+    connect = [stack.aws.endpoint] + ([_origin(stack.api.url)] if stack.api else [])
+    stack.web.configure(
+        site_config(
+            api_url=stack.api.url if stack.api else "",
+            region=REGION,
+            user_pool_id=stack.aws.user_pool_id,
+            client_id=stack.aws.client_id,
+            cognito_endpoint=f"{stack.aws.endpoint}/",
+            stage="local",
+        ),
+        connect=connect,
+    )
+    stack.web.start()
 
 
 def _origin(url: str) -> str:
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}"
-
-
-def templates_of(stage: str = "dev", directory: Path | None = None) -> dict[str, dict[str, Any]]:
-    from local.invoke import load_templates, synthesized_templates
-
-    return load_templates(directory, stage) if directory else synthesized_templates(stage)

@@ -48,10 +48,11 @@ class LocalLexProcess:
     aws: LocalAws
 
 
-def _start_local_lex() -> LocalLexProcess:
+def _start_local_lex(templates: Path, *extra: str) -> LocalLexProcess:
+    """`python -m local.lex` serving the bot of the session's synth (its AWS::Lex::Bot, its aliases' code hook)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "local.lex", "--port", "0"],
+        [sys.executable, "-m", "local.lex", "--port", "0", "--standalone", "--templates", str(templates), *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -83,8 +84,8 @@ def _start_local_lex() -> LocalLexProcess:
 
 
 @pytest.fixture(scope="session")
-def local_lex() -> Iterator[LocalLexProcess]:
-    server = _start_local_lex()
+def local_lex(dev) -> Iterator[LocalLexProcess]:
+    server = _start_local_lex(dev.outdir)
     yield server
     server.process.terminate()
     try:

@@ -1,4 +1,5 @@
-"""A code hook that raises or answers nonsense is a DependencyFailedException, and the runtime keeps serving."""
+"""A code hook that raises or answers nonsense is a DependencyFailedException, and the runtime keeps serving. The
+runtime serves the bot of the dev stage's synthesized Bot template, each alias calling `hook`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from bot import load_bot_model
 from local.emulators.lex.engine import DialogEngine
 from local.emulators.lex.server import LexHTTPServer
+from local.emulators.lex.template import bots_in
 from tests.conversations.conftest import lex_client
 
 BEHAVIOUR: dict[str, Any] = {}
@@ -43,8 +44,9 @@ def hook(event: dict[str, Any]) -> Any:  # Any: some modes answer with what Lex 
 
 
 @pytest.fixture(scope="module")
-def lex() -> Iterator[Any]:
-    server = LexHTTPServer(DialogEngine(load_bot_model(), hook), port=0).start()
+def lex(dev) -> Iterator[Any]:
+    [bot] = bots_in(dev.templates)
+    server = LexHTTPServer(DialogEngine.with_hook(bot, hook), port=0).start()
     yield lex_client(server.url)
     server.stop()
 

@@ -223,4 +223,5 @@ def test_port_already_taken_gives_a_clear_message() -> None:
             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
     assert result.returncode == 2
-    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert f"port {port} on 127.0.0.1 (the Lex V2 runtime) is already in use; pick another with --port" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -45,9 +45,9 @@ class DevStack:
 
     def client(self, service: str) -> Any:
         """A boto3 client for the stack's moto endpoint, as local tooling makes them."""
-        from local.world.aws import LocalAws
+        from local.world.aws import local_client
 
-        return LocalAws(endpoint=self.aws, tables={}, user_pool_id="", client_id="").client(service)
+        return local_client(service, self.aws)
 
 
 def _start(templates: Path, *extra: str) -> DevStack:

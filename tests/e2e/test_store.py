@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from local.world.cognito import DEMO_ACCOUNTS
-from tests.e2e.conftest import DevStack, sign_in, wait_until
+from tests.e2e.conftest import ROOT, DevStack, sign_in, wait_until
 
 ALICE, CAROL = DEMO_ACCOUNTS
 _ORDER_ID = re.compile(r"#/orders/([0-9A-Z]{26})$")
@@ -180,3 +180,31 @@ def test_new_customer_signs_up_confirms_and_gets_recommendations(page: Any, dev_
     page.locator(".card").first.wait_for()
     assert page.locator(".reason").count() >= 1
     page.shots("recommendations")
+
+
+def test_make_chat_talks_to_the_running_store_and_sees_an_order_placed_on_the_web(
+    page: Any, dev_stack: DevStack
+) -> None:
+    """`make chat` while `make dev` runs: the same store, said in its first line, not a store of its own."""
+    import subprocess
+    import sys
+
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
+    page.goto(f"{web}#/books/frankenstein-mary-shelley")
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url(_ORDER_ID)
+    placed = _ORDER_ID.search(page.url)
+    assert placed is not None
+
+    chat = subprocess.run(
+        [sys.executable, "-m", "local.chat", "--user", CAROL.username, "--groups", "customers"],
+        input="where is my order\n", capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert chat.returncode == 0, chat.stderr
+    first_line = chat.stdout.splitlines()[0]
+    assert first_line.startswith(f"Talking to the bot of the running `make dev` (pid {dev_stack.process.pid}")
+    assert f"Your order {placed.group(1)} (1 x Frankenstein" in chat.stdout
+    assert "Starting local AWS" not in chat.stderr  # attached: nothing of its own started

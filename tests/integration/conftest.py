@@ -7,7 +7,6 @@ from types import ModuleType
 import pytest
 from moto import mock_aws
 
-from local.world.aws import table_env_variable
 from tests.support.api import load_api_modules
 from tests.support.aws import LocalAws, build_local_aws
 from tests.support.recommendations import Shop, new_shop
@@ -25,18 +24,32 @@ def shop(local_aws: LocalAws) -> Shop:
     return new_shop(local_aws)
 
 
+def resource_environment(dev, local_aws: LocalAws) -> dict[str, str]:
+    """The tables and user pool the templates give the API function and the bot's code hook, resolved to this
+    test's moto resources by the same resolver `make dev` uses (no naming convention of our own)."""
+    from local.world.aws import LocalAws as WorldAws
+    from local.world.environment import local_resolver
+    from local.world.functions import find_function
+
+    world = WorldAws(endpoint="", tables=local_aws.tables, user_pool_id=local_aws.user_pool_id, client_id="")
+    resolver = local_resolver(dev.templates, world)
+    environment: dict[str, str] = {}
+    for function in ("ApiFunction", "FulfillmentFunction"):
+        resolved = resolver.environment(find_function(dev.templates, function))
+        environment |= {k: v for k, v in resolved.items() if k.endswith("_TABLE_NAME") or k == "USER_POOL_ID"}
+    return environment
+
+
 @pytest.fixture
-def function_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
+def function_env(dev, local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
     """The environment a deployed function finds (its tables, the user pool), pointed at moto."""
-    for logical, name in local_aws.tables.items():
-        monkeypatch.setenv(table_env_variable(logical), name)
-    monkeypatch.setenv("USER_POOL_ID", local_aws.user_pool_id)
+    for name, value in resource_environment(dev, local_aws).items():
+        monkeypatch.setenv(name, value)
     return local_aws
 
 
 @pytest.fixture
-def api_handler(function_env: LocalAws) -> ModuleType:
+def api_handler(dev, function_env: LocalAws) -> ModuleType:
     """The REST API function's handler, imported as at a cold start with that environment."""
-    load_api_modules({table_env_variable(k): v for k, v in function_env.tables.items()}
-                     | {"USER_POOL_ID": function_env.user_pool_id})  # fmt: skip
+    load_api_modules(resource_environment(dev, function_env))
     return importlib.reload(importlib.import_module("api.handler"))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from local.invoke import invoke_local, load_event, load_templates, main, start_invoke_stack
+from local.invoke import invoke_local, load_event, main, start_invoke_stack
+from local.world import assembly
+from local.world.assembly import Assembly
 from local.world.functions import FunctionNotFound, find_function, functions
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -25,14 +28,19 @@ def function_for(event_file: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def templates(dev) -> dict[str, dict[str, Any]]:
+def found(dev) -> Assembly:
     """The session's synthesized templates, read as `--templates cdk.out` reads them (with construct paths)."""
-    return load_templates(dev.outdir, "dev")
+    return assembly.read(dev.outdir, "dev")
 
 
 @pytest.fixture(scope="module")
-def stack(templates) -> Iterator[Any]:
-    started = start_invoke_stack(templates)
+def templates(found: Assembly) -> dict[str, dict[str, Any]]:
+    return found.templates
+
+
+@pytest.fixture(scope="module")
+def stack(found: Assembly) -> Iterator[Any]:
+    started = start_invoke_stack(found)
     yield started
     started.stop()
 
@@ -205,14 +213,41 @@ def test_cli_reports_a_handler_failure_as_lambda_does(dev, stack, tmp_path, caps
     assert set(json.loads(out)) == {"errorMessage", "errorType", "stackTrace"}
 
 
-def test_cli_starts_its_own_local_stack_by_default(dev) -> None:
-    """The default target, as a developer runs it (own process: moto's state is per process)."""
+def test_cli_attaches_to_the_running_make_dev_by_default(dev, stack, tmp_path, capsys, monkeypatch) -> None:
+    """With a `make dev` announced, the function runs on its store (here: a price changed in that store)."""
+    from local.world import running
+
+    monkeypatch.setenv(running.RUNNING_DIR_VARIABLE, str(tmp_path))
+    aws = stack.aws
+    running.announce(
+        running.RunningStore(
+            pid=os.getpid(), stage="dev", web="http://127.0.0.1:1/", api="http://127.0.0.1:2/v1/", lex=stack.lex.url,
+            aws=aws.endpoint, tables=aws.tables, user_pool_id=aws.user_pool_id, client_id=aws.client_id,
+            images_bucket=aws.images_bucket, assembly=str(dev.outdir), bot_id="BOOKSTORE1",
+        )
+    )  # fmt: skip
+    aws.client("dynamodb").update_item(
+        TableName=aws.tables["ProductsTable"],
+        Key={"pk": {"S": "BOOK#dracula-bram-stoker"}, "sk": {"S": "META"}},
+        UpdateExpression="SET price_cents = :p",
+        ExpressionAttributeValues={":p": {"N": "4321"}},
+    )
+    code, out, err = _run(
+        ["ApiFunction", "--event", "events/api/get_book.json", "--templates", str(dev.outdir)], capsys
+    )
+    assert code == 0, err
+    assert f"on the running `make dev` (pid {os.getpid()}" in err
+    assert json.loads(json.loads(out)["body"])["price_cents"] == 4321
+
+
+def test_cli_starts_its_own_local_stack_when_standalone(dev) -> None:
+    """The world started for one invocation, as a developer runs it (own process: moto's state is per process)."""
     import subprocess
     import sys
 
     done = subprocess.run(
         [sys.executable, "-m", "local.invoke", "Bot/Fulfillment", "--event", "events/bot/help_customer.json",
-         "--templates", str(dev.outdir)],
+         "--templates", str(dev.outdir), "--standalone"],
         capture_output=True, text=True, timeout=120, cwd=EVENTS.parent, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

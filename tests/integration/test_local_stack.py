@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from local.dev import main as dev_main
-from local.emulators.lex.server import PortInUseError
-from local.invoke import load_templates
+from local.emulators.http_server import PortInUseError
+from local.world import assembly
+from local.world.assembly import Assembly
 from local.world.cognito import DEMO_ACCOUNTS
 from local.world.stack import LocalStack, Ports, start_stack
 from local.world.state import StateError, read, save
@@ -25,13 +26,19 @@ ALICE, CAROL = DEMO_ACCOUNTS
 
 
 @pytest.fixture(scope="module")
-def templates(dev) -> dict[str, dict[str, Any]]:
-    return load_templates(dev.outdir, "dev")
+def found(dev) -> Assembly:
+    """The session's synth, read as `--templates DIR` reads a cloud assembly."""
+    return assembly.read(dev.outdir, "dev")
 
 
 @pytest.fixture(scope="module")
-def stack(templates) -> Iterator[LocalStack]:
-    started = start_stack(templates, ports=Ports.block(0))
+def templates(found: Assembly) -> dict[str, dict[str, Any]]:
+    return found.templates
+
+
+@pytest.fixture(scope="module")
+def stack(found: Assembly) -> Iterator[LocalStack]:
+    started = start_stack(found, ports=Ports.block(0))
     yield started
     started.stop()
 
@@ -174,7 +181,7 @@ def test_confirming_a_sign_up_runs_the_post_confirmation_trigger(stack) -> None:
     assert profile["Item"]["email"]["S"] == "trigger.test@example.com"
 
 
-def test_state_survives_a_restart(stack, templates, tmp_path: Path) -> None:
+def test_state_survives_a_restart(stack, found: Assembly, tmp_path: Path) -> None:
     token = id_token(stack, CAROL.username, CAROL.password)
     status, _, order = request(
         f"{stack.api.url}orders",
@@ -195,7 +202,8 @@ def test_state_survives_a_restart(stack, templates, tmp_path: Path) -> None:
     assert orders
     assert {u["username"] for u in data["users"]} >= {ALICE.username, CAROL.username}
     stack.stop()
-    restarted = start_stack(templates, ports=Ports.block(0), state=data)
+    restarted = start_stack(found, ports=Ports.block(0), state=data)
+    assert restarted.api is not None
     try:
         token = id_token(restarted, CAROL.username, CAROL.password)  # same password
         status, _, mine = request(f"{restarted.api.url}orders/{order['order_id']}", headers={"Authorization": token})

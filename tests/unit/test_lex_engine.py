@@ -1,17 +1,18 @@
-"""The dialog engine with a scripted code hook: what Lex does around the hook, turn by turn."""
+"""The dialog engine with a scripted code hook: what Lex does around the hook, turn by turn. The engine serves the
+bot of the dev stage's synthesized Bot template (local/emulators/lex/template.py)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
 from bookstore.lex import LexEvent
-from bot import load_bot_model
 from local.emulators.lex.engine import DialogEngine, yes_or_no
 from local.emulators.lex.errors import ResourceNotFound, Validation
+from local.emulators.lex.template import TemplateBot, bots_in
 
-MODEL = load_bot_model()
 STAFF = {"bookstore:groups": "staff"}
 
 
@@ -62,6 +63,17 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(scope="module")
+def templates(dev) -> dict[str, Any]:
+    return dev.templates
+
+
+@pytest.fixture(scope="module")
+def bot(templates) -> TemplateBot:
+    [bot] = bots_in(templates)
+    return bot
+
+
 @pytest.fixture
 def hook() -> ScriptedHook:
     return ScriptedHook()
@@ -73,8 +85,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def engine(hook: ScriptedHook, clock: Clock) -> DialogEngine:
-    return DialogEngine(MODEL, hook, clock=clock)
+def engine(bot: TemplateBot, hook: ScriptedHook, clock: Clock) -> DialogEngine:
+    return DialogEngine.with_hook(bot, hook, clock=clock)
 
 
 def say(engine: DialogEngine, text: str, session: str = "s1", **kwargs: Any) -> dict[str, Any]:
@@ -134,7 +146,7 @@ def test_unrecognized_slot_answers_are_retried_then_fall_back(engine, hook) -> N
     assert exhausted["messages"][0]["content"] == "Say that again?"
 
 
-def test_an_optional_slot_the_hook_elicited_is_retried_when_the_answer_is_not_of_its_type(hook, clock) -> None:
+def test_an_optional_slot_the_hook_elicited_is_retried_when_the_answer_is_not_of_its_type(bot, hook, clock) -> None:
     """EditUser's new-value slots are optional: the hook asks for one; an answer Lex cannot take as a value of
     its type (R2D2 is no AMAZON.FirstName) makes Lex propose that same slot again (attempt Retry1), not skip it.
     https://docs.aws.amazon.com/lexv2/latest/dg/lambda-input-format.html (proposedNextState.prompt.attempt)."""
@@ -148,7 +160,7 @@ def test_an_optional_slot_the_hook_elicited_is_retried_when_the_answer_is_not_of
             response["messages"] = [{"contentType": "PlainText", "content": "New first name?"}]
         return response
 
-    engine = DialogEngine(MODEL, eliciting_hook, clock=clock)
+    engine = DialogEngine.with_hook(bot, eliciting_hook, clock=clock)
     first = say(engine, "change the first name of jdoe", request_attributes=STAFF)
     assert action(first) == {"type": "ElicitSlot", "slotToElicit": "NewFirstName"}
     retry = say(engine, "R2D2")
@@ -174,18 +186,32 @@ def test_low_confidence_goes_to_the_fallback_intent(engine) -> None:
     assert len(response["interpretations"]) <= 5
 
 
-def test_interpretations_are_ranked_with_score_objects(engine) -> None:
+def test_interpretations_are_ranked_with_score_objects(engine, bot) -> None:
     response = say(engine, "help me")
     interpretations = response["interpretations"]
     assert interpretations[0]["intent"]["name"] == "Help"
-    assert interpretations[0]["nluConfidence"]["score"] >= MODEL.nlu_confidence_threshold
+    assert interpretations[0]["nluConfidence"]["score"] >= bot.locales["en_US"].nlu_confidence_threshold
     assert any(i["intent"]["name"] == "FallbackIntent" for i in interpretations)
     scores = [i["nluConfidence"]["score"] for i in interpretations if "nluConfidence" in i]
     assert scores[0] == max(scores)
 
 
-def test_intent_without_hooks_is_fulfilled_with_its_closing(engine) -> None:
-    hookless = DialogEngine(MODEL, None)
+def _without_code_hooks(templates: dict[str, Any]) -> dict[str, Any]:
+    """The templates with no Lambda function on any alias of the bot."""
+    changed = copy.deepcopy(templates)
+    for template in changed.values():
+        for resource in template.get("Resources", {}).values():
+            properties = resource.get("Properties", {})
+            owner = properties.get("TestBotAliasSettings", properties)
+            for setting in owner.get("BotAliasLocaleSettings", []):
+                setting["BotAliasLocaleSetting"].pop("CodeHookSpecification", None)
+    return changed
+
+
+def test_intent_without_hooks_is_fulfilled_with_its_closing(templates) -> None:
+    """An alias without a Lambda function runs no code hook, even for intents that enable one (as Lex)."""
+    [bot] = bots_in(_without_code_hooks(templates))
+    hookless = DialogEngine(bot, {})
     response = say(hookless, "register a user named jdoe with email jdoe@example.com")
     assert action(response) == {"type": "ConfirmIntent"}
     done = say(hookless, "sure")
@@ -193,12 +219,12 @@ def test_intent_without_hooks_is_fulfilled_with_its_closing(engine) -> None:
     assert [m["content"] for m in done["messages"]] == ["Anything else I can do for you?"]
 
 
-def test_session_expires_after_the_idle_ttl(engine, clock) -> None:
+def test_session_expires_after_the_idle_ttl(engine, bot, clock) -> None:
     say(engine, "register a user named jdoe")
-    clock.now += MODEL.idle_session_ttl_seconds + 1
+    clock.now += bot.idle_session_ttl_seconds + 1
     fresh = say(engine, "jdoe@example.com")
     assert fresh["sessionState"]["intent"]["name"] != "RegisterUser" or action(fresh)["type"] != "ConfirmIntent"
-    clock.now += MODEL.idle_session_ttl_seconds + 1
+    clock.now += bot.idle_session_ttl_seconds + 1
     with pytest.raises(ResourceNotFound):
         engine.get_session("BOOKSTORE1", "TSTALIASID", "en_US", "s1")
 

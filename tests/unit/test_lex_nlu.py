@@ -1,4 +1,5 @@
-"""Slot recognizers and intent matching of the local Lex runtime."""
+"""Slot recognizers and intent matching of the local Lex runtime, on the en_US locale of the dev stage's Bot
+template."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot import load_bot_model
+from local.emulators.lex.model import BotLocale
 from local.emulators.lex.nlu import IntentClassifier
 from local.emulators.lex.slots import (
     parse_date,
@@ -16,10 +17,19 @@ from local.emulators.lex.slots import (
     recognize_number,
     recognizer_for,
 )
+from local.emulators.lex.template import bots_in
 from local.emulators.lex.text import edit_distance, tokenize
 
-MODEL = load_bot_model()
-CLASSIFIER = IntentClassifier(MODEL)
+
+@pytest.fixture(scope="module")
+def locale(dev) -> BotLocale:
+    [bot] = bots_in(dev.templates)
+    return bot.locales["en_US"]
+
+
+@pytest.fixture(scope="module")
+def classifier(locale: BotLocale) -> IntentClassifier:
+    return IntentClassifier(locale)
 
 
 @pytest.mark.parametrize(
@@ -83,8 +93,8 @@ def test_names_keep_what_the_user_sent_and_sentence_words_are_rejected() -> None
     assert recognize_first_name(["R2D2"]) is None
 
 
-def test_custom_type_resolves_synonyms_and_typos_to_the_value() -> None:
-    recognize = recognizer_for("UserAttribute", MODEL.slot_types)
+def test_custom_type_resolves_synonyms_and_typos_to_the_value(locale) -> None:
+    recognize = recognizer_for("UserAttribute", locale.slot_types)
     for said in (["surname"], ["Family", "Name"], ["lastname"], ["emial"]):
         resolved = recognize(said)
         assert resolved is not None, said
@@ -121,27 +131,27 @@ EDIT_ALL = {"Username": "jdoe", "Attribute": "last name", "NewLastName": "Smith"
         ("what can you do", "Help", {}),
     ],
 )  # fmt: skip
-def test_classifier_finds_intent_and_slots(text, intent, slots) -> None:
-    best = CLASSIFIER.classify(text)[0]
+def test_classifier_finds_intent_and_slots(classifier, locale, text, intent, slots) -> None:
+    best = classifier.classify(text)[0]
     assert best.intent == intent
-    assert best.confidence >= MODEL.nlu_confidence_threshold
+    assert best.confidence >= locale.nlu_confidence_threshold
     assert {k: v.interpreted for k, v in best.slots.items()} == slots
 
 
 @pytest.mark.parametrize(
     "text", ["what's the weather in Paris", "tell me a joke", "blah blah", "what is the capital of France"]
 )
-def test_out_of_domain_text_stays_below_the_threshold(text) -> None:
-    matches = CLASSIFIER.classify(text)
-    assert not matches or matches[0].confidence < MODEL.nlu_confidence_threshold
+def test_out_of_domain_text_stays_below_the_threshold(classifier, locale, text) -> None:
+    matches = classifier.classify(text)
+    assert not matches or matches[0].confidence < locale.nlu_confidence_threshold
 
 
-def test_fill_slot_finds_the_value_inside_an_answer() -> None:
-    register = MODEL.intent("RegisterUser")
-    email = CLASSIFIER.fill_slot(register, "Email", "sure, it's jdoe@example.com thanks")
+def test_fill_slot_finds_the_value_inside_an_answer(classifier, locale) -> None:
+    register = locale.intent("RegisterUser")
+    email = classifier.fill_slot(register, "Email", "sure, it's jdoe@example.com thanks")
     assert email is not None
     assert email.interpreted == "jdoe@example.com"
-    username = CLASSIFIER.fill_slot(register, "Username", "the username should be jdoe")
+    username = classifier.fill_slot(register, "Username", "the username should be jdoe")
     assert username is not None
     assert username.interpreted == "jdoe"
-    assert CLASSIFIER.fill_slot(register, "Email", "I don't know") is None
+    assert classifier.fill_slot(register, "Email", "I don't know") is None

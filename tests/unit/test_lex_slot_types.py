@@ -2,7 +2,8 @@
 
 The local runtime may never be more lenient than AWS: a value the deployed bot would not capture must not be
 captured here either, or a conversation that passes locally fails on the real bot. Every case names the page
-of the Lex V2 developer guide (or the CloudFormation reference) it comes from.
+of the Lex V2 developer guide (or the CloudFormation reference) it comes from. The runtime's slot types are read
+from the dev stage's synthesized Bot template, as the runtime serves them (local/emulators/lex/template.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bookstore.models import USERNAME_RE
 from bot import load_bot_model
 from bot.lex_regex import REGEX_VALUE_MAX_LENGTH, compile_regex_filter, regex_accepts, regex_filter_problems
 from bot.loader import parse_bot_model
+from local.emulators.lex.model import BotLocale, SlotType
 from local.emulators.lex.slots import (
     BUILTIN_RECOGNIZERS,
     recognize_alphanumeric,
@@ -28,6 +30,7 @@ from local.emulators.lex.slots import (
     recognize_number,
     recognizer_for,
 )
+from local.emulators.lex.template import bots_in
 from stacks.bot_definition import bot_locale
 
 MODEL = load_bot_model()
@@ -47,9 +50,16 @@ def _value(resolved: Any) -> str | None:
     return None if resolved is None else str(resolved.interpreted)
 
 
-def test_every_built_in_type_the_model_uses_has_a_documented_recognizer() -> None:
-    used = {s.type for i in MODEL.intents for s in i.slots if s.type.startswith("AMAZON.")}
-    used |= {t.parent for t in MODEL.slot_types if t.parent}
+@pytest.fixture(scope="module")
+def locale(dev) -> BotLocale:
+    """The en_US locale the local runtime serves from the dev Bot template."""
+    [bot] = bots_in(dev.templates)
+    return bot.locales["en_US"]
+
+
+def test_every_built_in_type_the_bot_uses_has_a_documented_recognizer(locale) -> None:
+    used = {s.type for i in locale.intents for s in i.slots if s.type.startswith("AMAZON.")}
+    used |= {t.parent for t in locale.slot_types if t.parent}
     assert used == {
         "AMAZON.AlphaNumeric",
         "AMAZON.EmailAddress",
@@ -77,7 +87,7 @@ def test_alphanumeric_takes_nothing_but_letters_and_digits(word) -> None:
     assert recognize_alphanumeric([word]) is None
 
 
-def test_alphanumeric_carries_an_order_id_in_either_case() -> None:
+def test_alphanumeric_carries_an_order_id_in_either_case(locale) -> None:
     """ALPHANUMERIC: an order id is a 26-character Crockford ULID (digits and capital letters without I, L, O,
     U): letters and numbers, so the plain type carries it, lower-case too (the hook upper-cases it)."""
     order_id = ulid()
@@ -85,7 +95,7 @@ def test_alphanumeric_carries_an_order_id_in_either_case() -> None:
     assert _value(recognize_alphanumeric([order_id])) == order_id
     assert _value(recognize_alphanumeric([order_id.lower()])) == order_id.lower()
     assert recognize_alphanumeric([f"{order_id[:13]}-{order_id[13:]}"]) is None
-    assert next(s for s in MODEL.intent("CancelOrder").slots if s.name == "OrderId").type == "AMAZON.AlphaNumeric"
+    assert locale.intent("CancelOrder").slot("OrderId").type == "AMAZON.AlphaNumeric"
 
 
 # AMAZON.AlphaNumeric extended by a regular expression: the UsernameValue slot type.
@@ -98,9 +108,9 @@ def _rendered_username_type() -> Any:
     return next(t for t in slot_types if isinstance(t, lex.CfnBot.SlotTypeProperty) and t.name == "UsernameValue")
 
 
-def test_username_type_is_rendered_as_an_alphanumeric_extension_with_the_regex() -> None:
+def test_username_type_is_rendered_as_an_alphanumeric_extension_with_the_regex(locale) -> None:
     """SLOT_TYPE: ParentSlotTypeSignature "Only AMAZON.AlphaNumeric is supported"; REGEX_FILTER: the Pattern
-    validates the value. No sample values: the regex is the type."""
+    validates the value. No sample values: the regex is the type. The runtime serves it as the template has it."""
     rendered = _rendered_username_type()
     assert rendered.parent_slot_type_signature == "AMAZON.AlphaNumeric"
     assert rendered.slot_type_values is None
@@ -108,25 +118,29 @@ def test_username_type_is_rendered_as_an_alphanumeric_extension_with_the_regex()
     model_type = MODEL.slot_type("UsernameValue")
     assert model_type is not None
     assert rendered.value_selection_setting.regex_filter.pattern == model_type.regex
+    assert locale.slot_type("UsernameValue") == SlotType(
+        name="UsernameValue", parent="AMAZON.AlphaNumeric", regex=model_type.regex, resolution="ORIGINAL_VALUE"
+    )
 
 
-def _username_recognizer() -> Any:
-    return recognizer_for("UsernameValue", MODEL.slot_types)
+@pytest.fixture(scope="module")
+def username(locale) -> Any:
+    return recognizer_for("UsernameValue", locale.slot_types)
 
 
 @pytest.mark.parametrize("word", ["jdoe", "j.doe", "mary_ann-lee", "j.doe_2-x", "JDoe", "abc", "a" * 30])
-def test_username_type_takes_what_matches_the_whole_regex(word) -> None:
+def test_username_type_takes_what_matches_the_whole_regex(username, word) -> None:
     """ALPHANUMERIC: "If the input matches the expression, the value is accepted for the slot"; the regex
     writes '.', '_', '-' as \\u002E, \\u005F, \\u002D (Unicode characters are supported as \\uXXXX)."""
-    assert _value(_username_recognizer()([word])) == word
+    assert _value(username([word])) == word
 
 
 @pytest.mark.parametrize("word", ["9lives", "jd", "_jdoe", "jd!oe", "jdöe", "j@doe", "j doe", "a" * 31])
-def test_username_type_refuses_what_the_regex_or_the_length_limit_refuses(word) -> None:
+def test_username_type_refuses_what_the_regex_or_the_length_limit_refuses(username, word) -> None:
     """ALPHANUMERIC: "If the input does not match, Amazon Lex V2 prompts the user to repeat the input"; "The
     maximum length of a string stored in an AMAZON.AlphaNumeric slot type that uses a regular expression is
     30 characters"."""
-    assert _username_recognizer()([word]) is None
+    assert username([word]) is None
 
 
 def _candidates() -> list[str]:
@@ -136,10 +150,13 @@ def _candidates() -> list[str]:
     return short + lengths
 
 
-def test_username_regex_is_the_project_username_rule_in_either_case() -> None:
-    """The model's regex (as rendered) and functions/bookstore/models.py USERNAME_RE accept the same names, up
-    to case (the hook lower-cases: the user pool is case-insensitive). Lex's rule wins on length: 30."""
-    compiled = compile_regex_filter(_rendered_username_type().value_selection_setting.regex_filter.pattern)
+def test_username_regex_is_the_project_username_rule_in_either_case(locale) -> None:
+    """The template's regex (as the runtime serves it) and functions/bookstore/models.py USERNAME_RE accept the
+    same names, up to case (the hook lower-cases: the user pool is case-insensitive). Lex's rule wins on length: 30."""
+    served = locale.slot_type("UsernameValue")
+    assert served is not None
+    assert served.regex is not None
+    compiled = compile_regex_filter(served.regex)
     disagree = [
         c for c in _candidates() if regex_accepts(compiled, c) != bool(USERNAME_RE.match(c.lower()) and c.isascii())
     ]

@@ -1,8 +1,15 @@
 """The dialog engine of the local Lex V2 runtime: what Lex does around the code hook, turn by turn.
 
+It serves one bot as its CloudFormation template defines it (template.py `bots_in` -> `TemplateBot`): every
+locale of the bot, on the aliases given (alias id -> alias name and version), each alias calling the code
+hook its template names for the locale (`TemplateAlias.code_hooks`), which the caller supplies as a callable
+per alias id (`code_hooks`).
+
 One RecognizeText turn: resolve the input (a slot answer, a yes/no to a confirmation, or a new intent),
 call the dialog code hook with the exact Lex V2 event when the intent enables it, obey its dialog action,
-and when the intent is ready, call the fulfillment hook and add the closing response.
+and when the intent is ready, call the fulfillment hook and add the closing response. An alias whose template
+names no Lambda function for the locale skips the code hooks, as Lex does; one whose template names a function
+the caller gave no callable for fails the turn with DependencyFailedException.
 """
 
 from __future__ import annotations
@@ -12,27 +19,31 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
 from bookstore.lex import LexEvent, LexResponse
-from bot.schema import BotModel, Intent
 from local.emulators.lex.errors import DependencyFailed, LexError, ResourceNotFound, Validation
+from local.emulators.lex.model import BotLocale, Intent
 from local.emulators.lex.nlu import IntentClassifier, Match
 from local.emulators.lex.slots import Resolved
+from local.emulators.lex.template import TemplateAlias, TemplateBot
 from local.emulators.lex.text import tokenize
 
-CodeHook = Callable[[dict[str, Any]], dict[str, Any]]
+# A code hook: the Lex V2 event in, the function's response out (validated as Lex validates it).
+CodeHook = Callable[[dict[str, Any]], Any]
 
 BOT_ID = "BOOKSTORE1"
 TEST_ALIAS_ID = "TSTALIASID"
 LIVE_ALIAS_ID = "LIVEALIAS1"
-ALIASES = {TEST_ALIAS_ID: ("TestBotAlias", "DRAFT"), LIVE_ALIAS_ID: ("live", "1")}
+# Alias id -> (alias name in the template, the version it serves). TestBotAlias is the bot's test alias.
+ALIASES: Mapping[str, tuple[str, str]] = {TEST_ALIAS_ID: ("TestBotAlias", "DRAFT"), LIVE_ALIAS_ID: ("live", "1")}
 MAX_TEXT = 1024
 _TEXT_CONSTRAINT = "1 validation error detected: Value at 'text' failed to satisfy constraint: Member must have length"
+# The usual name of the intent built on AMAZON.FallbackIntent; the engine takes the name from the locale.
 FALLBACK = "FallbackIntent"
 # Switching intent in the middle of a slot prompt needs a clear signal.
 SWITCH_CONFIDENCE = 0.75
@@ -69,9 +80,13 @@ def _slot_json(resolved: Resolved) -> dict[str, Any]:
     }
 
 
-def _interpretation(intent: dict[str, Any], score: float) -> dict[str, Any]:
-    # An object {score} in RecognizeText (a bare number would crash botocore's parser).
-    return {"nluConfidence": {"score": score}, "intent": intent, "interpretationSource": "Lex"}
+def _fallback_json(locale: BotLocale) -> dict[str, Any]:
+    return {"name": locale.fallback_intent.name, "slots": {}, "state": "InProgress", "confirmationState": "None"}
+
+
+def every_alias(hook: CodeHook | None, aliases: Mapping[str, tuple[str, str]] = ALIASES) -> dict[str, CodeHook]:
+    """`code_hooks` for DialogEngine that give every alias the same hook (none for None)."""
+    return {} if hook is None else dict.fromkeys(aliases, hook)
 
 
 def yes_or_no(text: str) -> bool | None:
@@ -89,21 +104,50 @@ def yes_or_no(text: str) -> bool | None:
 
 
 class DialogEngine:
+    """The Lex V2 runtime of one bot: `bot` as its template defines it, `code_hooks` by alias id."""
+
     def __init__(
         self,
-        model: BotModel,
-        code_hook: CodeHook | None,
+        bot: TemplateBot,
+        code_hooks: Mapping[str, CodeHook],
         *,
         bot_id: str = BOT_ID,
+        aliases: Mapping[str, tuple[str, str]] = ALIASES,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.model = model
-        self.code_hook = code_hook
+        self.bot = bot
+        # Alias id -> the callable run as the code hook the alias's template names; may be replaced or filled
+        # in after construction, before the first turn that needs it.
+        self.code_hooks: dict[str, CodeHook] = dict(code_hooks)
         self.bot_id = bot_id
-        self.classifier = IntentClassifier(model)
+        self.aliases = dict(aliases)
+        defined = {alias.name: alias for alias in bot.aliases}
+        unknown = {alias_id: name for alias_id, (name, _) in self.aliases.items() if name not in defined}
+        if unknown:
+            raise ValueError(
+                f"aliases {unknown} are not aliases of bot {bot.logical_id} in {bot.stack} (it has "
+                f"{', '.join(defined)}); pass aliases={{alias id: (alias name, version)}} for the ones it has"
+            )
+        self.template_aliases: dict[str, TemplateAlias] = {
+            alias_id: defined[name] for alias_id, (name, _) in self.aliases.items()
+        }
+        self.classifiers = {locale_id: IntentClassifier(locale) for locale_id, locale in bot.locales.items()}
         self.clock = clock
         self.sessions: dict[tuple[str, str, str], Session] = {}
         self._lock = threading.RLock()
+
+    @classmethod
+    def with_hook(
+        cls,
+        bot: TemplateBot,
+        hook: CodeHook | None,
+        *,
+        bot_id: str = BOT_ID,
+        aliases: Mapping[str, tuple[str, str]] = ALIASES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> DialogEngine:
+        """An engine whose aliases all run `hook` as their code hook (where their template names one)."""
+        return cls(bot, every_alias(hook, aliases), bot_id=bot_id, aliases=aliases, clock=clock)
 
     # ---- public operations (one per runtime API) -------------------------------------------------
 
@@ -117,7 +161,7 @@ class DialogEngine:
         session_state: Mapping[str, Any] | None = None,
         request_attributes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        self._check_target(bot_id, alias_id, locale_id)
+        locale = self._check_target(bot_id, alias_id, locale_id)
         if not isinstance(text, str) or not text.strip():
             raise Validation(f"{_TEXT_CONSTRAINT} greater than or equal to 1")
         if len(text) > MAX_TEXT:
@@ -129,9 +173,9 @@ class DialogEngine:
             before = copy.deepcopy(session)
             try:
                 if session_state:
-                    self._apply_client_state(session, session_state)
+                    self._apply_client_state(session, session_state, locale)
                 session.originating_request_id = str(uuid.uuid4())
-                turn = _Turn(self, session, alias_id, text, attributes)
+                turn = _Turn(self, session, alias_id, locale, text, attributes)
                 turn.run()
             except Exception:
                 self.sessions[(alias_id, locale_id, session_id)] = before
@@ -149,16 +193,16 @@ class DialogEngine:
         messages: list[dict[str, Any]] | None = None,
         request_attributes: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        self._check_target(bot_id, alias_id, locale_id)
+        locale = self._check_target(bot_id, alias_id, locale_id)
         if not isinstance(session_state, Mapping):
             raise Validation("sessionState is required")
         attributes = self._check_attributes(request_attributes)
         with self._lock:
             session = self._session(alias_id, locale_id, session_id, create=True)
             assert session is not None
-            self._apply_client_state(session, session_state)
+            self._apply_client_state(session, session_state, locale)
             session.attempts = 0
-            session.messages = list(messages or self._prompt_for_action(session))
+            session.messages = list(messages or self._prompt_for_action(session, locale))
             session.last_active = self.clock()
             return {
                 "messages": session.messages,
@@ -190,13 +234,19 @@ class DialogEngine:
 
     # ---- helpers ---------------------------------------------------------------------------------
 
-    def _check_target(self, bot_id: str, alias_id: str, locale_id: str) -> None:
+    def _check_target(self, bot_id: str, alias_id: str, locale_id: str) -> BotLocale:
         if bot_id != self.bot_id:
             raise ResourceNotFound(f"Bot {bot_id} does not exist. The local runtime serves bot {self.bot_id}.")
-        if alias_id not in ALIASES:
+        if alias_id not in self.aliases:
             raise ResourceNotFound(f"{bot_id}/{alias_id} is not a valid BotId/BotAliasId combination.")
-        if locale_id != self.model.locale:
-            raise ResourceNotFound(f"Locale {locale_id} is not enabled for bot {bot_id} (it has {self.model.locale}).")
+        locale = self.bot.locales.get(locale_id)
+        if locale is None:
+            raise ResourceNotFound(
+                f"Locale {locale_id} is not enabled for bot {bot_id} (it has {', '.join(self.bot.locales)})."
+            )
+        if locale_id in self.template_aliases[alias_id].disabled_locales:
+            raise ResourceNotFound(f"Locale {locale_id} is not enabled for alias {alias_id} of bot {bot_id}.")
+        return locale
 
     @staticmethod
     def _check_attributes(attributes: Mapping[str, str] | None) -> dict[str, str]:
@@ -214,7 +264,7 @@ class DialogEngine:
     def _session(self, alias_id: str, locale_id: str, session_id: str, *, create: bool) -> Session | None:
         key = (alias_id, locale_id, session_id)
         session = self.sessions.get(key)
-        if session is not None and self.clock() - session.last_active > self.model.idle_session_ttl_seconds:
+        if session is not None and self.clock() - session.last_active > self.bot.idle_session_ttl_seconds:
             del self.sessions[key]
             session = None
         if session is None and create:
@@ -222,7 +272,7 @@ class DialogEngine:
             self.sessions[key] = session
         return session
 
-    def _apply_client_state(self, session: Session, state: Mapping[str, Any]) -> None:
+    def _apply_client_state(self, session: Session, state: Mapping[str, Any], locale: BotLocale) -> None:
         """The client's sessionState wins over what the session holds (as in Lex)."""
         if "sessionAttributes" in state:
             attributes = state["sessionAttributes"] or {}
@@ -233,9 +283,9 @@ class DialogEngine:
         if state.get("intent"):
             intent = dict(state["intent"])
             name = intent.get("name")
-            if name not in {i.name for i in self.model.intents}:
-                raise Validation(f"Intent {name!r} does not exist in bot {self.bot_id}")
-            defined = self.model.intent(name)
+            if not isinstance(name, str) or not locale.has_intent(name):
+                raise Validation(f"Intent {name!r} does not exist in bot {self.bot_id} (locale {locale.locale_id})")
+            defined = locale.intent(name)
             slots = {s.name: None for s in defined.slots}
             slots.update({k: v for k, v in (intent.get("slots") or {}).items() if k in slots})
             session.intent = {
@@ -254,16 +304,20 @@ class DialogEngine:
                 raise Validation("ElicitSlot needs an intent and a slotToElicit that names one of its slots")
             session.dialog_action = action
 
-    def _prompt_for_action(self, session: Session) -> list[dict[str, Any]]:
+    def _prompt_for_action(self, session: Session, locale: BotLocale) -> list[dict[str, Any]]:
         action = session.dialog_action or {}
         if session.intent is None:
             return []
-        intent = self.model.intent(session.intent["name"])
+        intent = locale.intent(session.intent["name"])
         if action.get("type") == "ElicitSlot":
-            return [self.message(intent.slot(action["slotToElicit"]).prompt, session)]
+            return self.messages(intent.slot(action["slotToElicit"]).prompt.messages, session)
         if action.get("type") == "ConfirmIntent" and intent.confirmation:
-            return [self.message(intent.confirmation.prompt, session)]
+            return self.messages(intent.confirmation.prompt.messages, session)
         return []
+
+    def messages(self, templates: Sequence[str], session: Session) -> list[dict[str, Any]]:
+        """One message per message group of a prompt or response, in order."""
+        return [self.message(template, session) for template in templates]
 
     def message(self, template: str, session: Session) -> dict[str, Any]:
         """Substitute `{Slot}` with slot values and `[attribute]` with session attributes."""
@@ -302,32 +356,35 @@ class DialogEngine:
             response["requestAttributes"] = request_attributes
         return response
 
-    def interpretations(self, matches: list[Match], chosen: dict[str, Any]) -> list[dict[str, Any]]:
-        threshold = self.model.nlu_confidence_threshold
+    def interpretations(self, matches: list[Match], chosen: dict[str, Any], locale: BotLocale) -> list[dict[str, Any]]:
+        """Up to five interpretations, as RecognizeText returns them: the intents at or above the threshold (best
+        first, each with an object {score}: a bare number would crash botocore's parser), the fallback intent
+        (no score), then those below."""
+        threshold = locale.nlu_confidence_threshold
         above = [m for m in matches if m.confidence >= threshold]
         below = [m for m in matches if 0 < m.confidence < threshold]
-        fallback = {"intent": {"name": FALLBACK, "slots": {}, "state": "InProgress", "confirmationState": "None"}}
+        fallback = {"intent": _fallback_json(locale)}
         ordered: list[dict[str, Any]] = []
         for match in above:
-            intent = chosen if chosen["name"] == match.intent else self.intent_json(match)
+            intent = chosen if chosen["name"] == match.intent else self.intent_json(match, locale)
             ordered.append(
                 {"nluConfidence": {"score": match.confidence}, "intent": intent, "interpretationSource": "Lex"}
             )
-        if chosen["name"] == FALLBACK:
+        if chosen["name"] == fallback["intent"]["name"]:
             fallback["intent"] = chosen
         ordered.append({**fallback, "interpretationSource": "Lex"})
         for match in below:
             ordered.append(
                 {
                     "nluConfidence": {"score": match.confidence},
-                    "intent": self.intent_json(match),
+                    "intent": self.intent_json(match, locale),
                     "interpretationSource": "Lex",
                 }
             )
         return ordered[:5]
 
-    def intent_json(self, match: Match) -> dict[str, Any]:
-        defined = self.model.intent(match.intent)
+    def intent_json(self, match: Match, locale: BotLocale) -> dict[str, Any]:
+        defined = locale.intent(match.intent)
         slots = {s.name: (_slot_json(match.slots[s.name]) if s.name in match.slots else None) for s in defined.slots}
         return {"name": match.intent, "slots": slots, "state": "InProgress", "confirmationState": "None"}
 
@@ -336,10 +393,17 @@ class _Turn:
     """One RecognizeText turn on a session."""
 
     def __init__(
-        self, engine: DialogEngine, session: Session, alias_id: str, text: str, request_attributes: dict[str, str]
+        self,
+        engine: DialogEngine,
+        session: Session,
+        alias_id: str,
+        locale: BotLocale,
+        text: str,
+        request_attributes: dict[str, str],
     ) -> None:
         self.engine = engine
-        self.model = engine.model
+        self.locale = locale
+        self.classifier = engine.classifiers[locale.locale_id]
         self.session = session
         self.alias_id = alias_id
         self.text = text
@@ -366,28 +430,28 @@ class _Turn:
     # ---- input resolution ------------------------------------------------------------------------
 
     def _new_intent(self, matches: list[Match] | None = None) -> None:
-        matches = matches if matches is not None else self.engine.classifier.classify(self.text)
+        matches = matches if matches is not None else self.classifier.classify(self.text)
         top = matches[0] if matches else None
-        if top is None or top.confidence < self.model.nlu_confidence_threshold:
-            intent = {"name": FALLBACK, "slots": {}, "state": "InProgress", "confirmationState": "None"}
+        if top is None or top.confidence < self.locale.nlu_confidence_threshold:
+            intent = _fallback_json(self.locale)
         else:
-            intent = self.engine.intent_json(top)
+            intent = self.engine.intent_json(top, self.locale)
         self.session.intent = intent
         self.session.attempts = 0
-        self.interpretations = self.engine.interpretations(matches, intent)
+        self.interpretations = self.engine.interpretations(matches, intent, self.locale)
         self._advance()
 
     def _answer_slot(self, slot: str) -> None:
         session = self.session
         assert session.intent is not None
-        defined = self.model.intent(session.intent["name"])
-        resolved = self.engine.classifier.fill_slot(defined, slot, self.text)
+        defined = self.locale.intent(session.intent["name"])
+        resolved = self.classifier.fill_slot(defined, slot, self.text)
         if resolved is not None:
             session.intent["slots"][slot] = _slot_json(resolved)
             session.attempts = 0
             self._advance()
             return
-        matches = self.engine.classifier.classify(self.text)
+        matches = self.classifier.classify(self.text)
         if matches and matches[0].intent != defined.name and matches[0].confidence >= SWITCH_CONFIDENCE:
             self._new_intent(matches)
             return
@@ -400,11 +464,11 @@ class _Turn:
     def _answer_confirmation(self) -> None:
         session = self.session
         assert session.intent is not None
-        defined = self.model.intent(session.intent["name"])
+        defined = self.locale.intent(session.intent["name"])
         answer = yes_or_no(self.text)
         if answer is None:
             session.attempts += 1
-            retries = defined.confirmation.max_retries if defined.confirmation else 0
+            retries = defined.confirmation.prompt.max_retries if defined.confirmation else 0
             if session.attempts > retries:
                 self._fallback()
                 return
@@ -415,7 +479,7 @@ class _Turn:
         self._advance()
 
     def _fallback(self) -> None:
-        self.session.intent = {"name": FALLBACK, "slots": {}, "state": "InProgress", "confirmationState": "None"}
+        self.session.intent = _fallback_json(self.locale)
         self.session.attempts = 0
         self._advance()
 
@@ -439,7 +503,7 @@ class _Turn:
         slot it asked for, up to its max retries."""
         session = self.session
         assert session.intent is not None
-        defined = self.model.intent(session.intent["name"])
+        defined = self.locale.intent(session.intent["name"])
 
         def next_step() -> dict[str, Any]:
             intent = session.intent or {}
@@ -448,7 +512,7 @@ class _Turn:
             return self._next_step(defined)
 
         step = next_step()
-        if defined.code_hooks.dialog and self.engine.code_hook is not None:
+        if defined.code_hooks.dialog and self._code_hook() is not None:
             proposed = step if step["type"] in {"ElicitSlot", "ConfirmIntent"} else {"type": "Delegate"}
             response = self._call_hook("DialogCodeHook", proposed=proposed, attempt=attempt)
             if self._obey(response, defined):
@@ -463,17 +527,17 @@ class _Turn:
         if kind == "ElicitSlot":
             session.intent["state"] = "InProgress"
             session.dialog_action = {"type": "ElicitSlot", "slotToElicit": step["slotToElicit"]}
-            self.messages.append(self.engine.message(defined.slot(step["slotToElicit"]).prompt, session))
+            self.messages.extend(self.engine.messages(defined.slot(step["slotToElicit"]).prompt.messages, session))
         elif kind == "ConfirmIntent":
             assert defined.confirmation is not None
             session.intent["state"] = "InProgress"
             session.dialog_action = {"type": "ConfirmIntent"}
-            self.messages.append(self.engine.message(defined.confirmation.prompt, session))
+            self.messages.extend(self.engine.messages(defined.confirmation.prompt.messages, session))
         elif kind == "Declined":
             session.intent["state"] = "Failed"
             session.dialog_action = {"type": "Close"}
             if defined.confirmation:
-                self.messages.append(self.engine.message(defined.confirmation.declination, session))
+                self.messages.extend(self.engine.messages(defined.confirmation.declination, session))
         else:
             self._fulfil(defined)
 
@@ -481,7 +545,7 @@ class _Turn:
         session = self.session
         assert session.intent is not None
         session.intent["state"] = "ReadyForFulfillment"
-        if defined.code_hooks.fulfillment and self.engine.code_hook is not None:
+        if defined.code_hooks.fulfillment and self._code_hook() is not None:
             response = self._call_hook("FulfillmentCodeHook")
             if self._obey(response, defined, fulfilment=True):
                 return
@@ -492,8 +556,8 @@ class _Turn:
         session = self.session
         assert session.intent is not None
         session.dialog_action = {"type": "Close"}
-        if session.intent["state"] == "Fulfilled" and defined.closing:
-            self.messages.append(self.engine.message(defined.closing, session))
+        if session.intent["state"] == "Fulfilled":
+            self.messages.extend(self.engine.messages(defined.closing, session))
 
     def _obey(self, response: LexResponse, defined: Intent, *, fulfilment: bool = False) -> bool:
         """Apply the hook's response. True when the turn is over; False after a Delegate."""
@@ -505,7 +569,7 @@ class _Turn:
         if state.active_contexts is not None:
             session.active_contexts = list(state.active_contexts)
         session.intent = state.intent.dump()
-        target = self.model.intent(state.intent.name)
+        target = self.locale.intent(state.intent.name)
         for slot in target.slots:  # every slot is present, unfilled ones as null
             session.intent["slots"].setdefault(slot.name, None)
         hook_messages = [m.dump() for m in response.messages or []]
@@ -532,9 +596,8 @@ class _Turn:
             session.intent["state"] = "InProgress"
             session.dialog_action = {"type": "ElicitSlot", "slotToElicit": state.dialog_action.slot_to_elicit}
             if not hook_messages:
-                self.messages.append(
-                    self.engine.message(target.slot(str(state.dialog_action.slot_to_elicit)).prompt, session)
-                )
+                prompt = target.slot(str(state.dialog_action.slot_to_elicit)).prompt
+                self.messages.extend(self.engine.messages(prompt.messages, session))
         elif action == "ConfirmIntent":
             session.intent["state"] = "InProgress"
             session.dialog_action = {"type": "ConfirmIntent"}
@@ -545,10 +608,26 @@ class _Turn:
 
     # ---- the code hook ---------------------------------------------------------------------------
 
+    def _code_hook(self) -> CodeHook | None:
+        """The code hook of this alias for this locale. None when its template names no Lambda function for the
+        locale: Lex then skips the hooks (the intent is fulfilled without them). A function the template names
+        but the caller gave the engine no callable for fails the turn, as a hook Lex cannot invoke does."""
+        arn = self.engine.template_aliases[self.alias_id].code_hooks.get(self.locale.locale_id)
+        if arn is None:
+            return None
+        hook = self.engine.code_hooks.get(self.alias_id)
+        if hook is None:
+            alias_name, _ = self.engine.aliases[self.alias_id]
+            raise DependencyFailed(
+                f"Invalid Bot Configuration: alias {self.alias_id} ({alias_name}) names the code hook {arn!r} for "
+                f"locale {self.locale.locale_id}, and the local runtime was given no code hook for {self.alias_id}"
+            )
+        return hook
+
     def _event(self, source: str, proposed: dict[str, Any] | None, attempt: str) -> dict[str, Any]:
         session = self.session
         assert session.intent is not None
-        alias_name, version = ALIASES[self.alias_id]
+        alias_name, version = self.engine.aliases[self.alias_id]
         intent = copy.deepcopy(session.intent)
         if source == "FulfillmentCodeHook":
             intent["state"] = "ReadyForFulfillment"
@@ -569,8 +648,8 @@ class _Turn:
             "inputTranscript": self.text,
             "bot": {
                 "id": self.engine.bot_id,
-                "name": self.model.name,
-                "localeId": self.model.locale,
+                "name": self.engine.bot.name,
+                "localeId": self.locale.locale_id,
                 "version": version,
                 "aliasId": self.alias_id,
                 "aliasName": alias_name,
@@ -591,7 +670,7 @@ class _Turn:
     def _call_hook(
         self, source: str, *, proposed: dict[str, Any] | None = None, attempt: str = "Initial"
     ) -> LexResponse:
-        hook = self.engine.code_hook
+        hook = self._code_hook()
         assert hook is not None
         self.hook_calls += 1
         if self.hook_calls > 10:
@@ -625,14 +704,13 @@ class _Turn:
             raise invalid("sessionState.dialogAction is required")
         if state.intent is None:
             raise invalid("sessionState.intent is required")
-        names = {i.name for i in self.model.intents}
-        if state.intent.name not in names:
+        if not self.locale.has_intent(state.intent.name):
             raise invalid(f"intent {state.intent.name!r} does not exist in the bot")
         action = state.dialog_action.type
         if action == "None":
             raise invalid("dialogAction.type None is not allowed in a code hook response")
         if action == "ElicitSlot":
-            slots = {s.name for s in self.model.intent(state.intent.name).slots}
+            slots = {s.name for s in self.locale.intent(state.intent.name).slots}
             if state.dialog_action.slot_to_elicit not in slots:
                 raise invalid(f"ElicitSlot needs slotToElicit naming a slot of {state.intent.name}")
         if action in {"ElicitIntent", "ConfirmIntent"} and not response.messages:
@@ -643,4 +721,14 @@ class _Turn:
         return response
 
 
-__all__ = ["ALIASES", "BOT_ID", "LIVE_ALIAS_ID", "TEST_ALIAS_ID", "DialogEngine", "LexError", "yes_or_no"]
+__all__ = [
+    "ALIASES",
+    "BOT_ID",
+    "LIVE_ALIAS_ID",
+    "TEST_ALIAS_ID",
+    "CodeHook",
+    "DialogEngine",
+    "LexError",
+    "every_alias",
+    "yes_or_no",
+]

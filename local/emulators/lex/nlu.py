@@ -1,4 +1,4 @@
-"""Intent classification and slot filling over the model's sample utterances.
+"""Intent classification and slot filling over the sample utterances of a bot locale (model.py).
 
 Each sample utterance becomes a pattern of words and `{Slot}` placeholders. The input is aligned to every
 pattern by dynamic programming: a pattern word may match exactly or with a small typo, or be missing; an
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from bot.schema import BotModel, Intent
+from local.emulators.lex.model import BotLocale, Intent
 from local.emulators.lex.slots import STOPWORDS, Recognizer, Resolved, recognizer_for
 from local.emulators.lex.text import Token, fuzzy_equal, tokenize
 
@@ -98,20 +98,20 @@ def _input_weight(token: Token) -> float:
 
 
 class IntentClassifier:
-    def __init__(self, model: BotModel) -> None:
-        self.model = model
+    def __init__(self, locale: BotLocale) -> None:
+        self.locale = locale
         self.patterns = [
-            compile_pattern(intent.name, utterance) for intent in model.intents for utterance in intent.utterances
+            compile_pattern(intent.name, utterance) for intent in locale.intents for utterance in intent.utterances
         ]
         self.recognizers: dict[tuple[str, str], Recognizer] = {
-            (intent.name, slot.name): recognizer_for(slot.type, model.slot_types)
-            for intent in model.intents
+            (intent.name, slot.name): recognizer_for(slot.type, locale.slot_types)
+            for intent in locale.intents
             for slot in intent.slots
         }
-        open_types = OPEN_SLOT_TYPES | {t.name for t in model.slot_types if t.parent in OPEN_SLOT_TYPES}
+        open_types = OPEN_SLOT_TYPES | {t.name for t in locale.slot_types if t.parent in OPEN_SLOT_TYPES}
         self.slot_credit: dict[tuple[str, str], float] = {
             (intent.name, slot.name): OPEN_SLOT_CREDIT if slot.type in open_types else SLOT_WEIGHT
-            for intent in model.intents
+            for intent in locale.intents
             for slot in intent.slots
         }
 
@@ -142,7 +142,7 @@ class IntentClassifier:
         still filled when exactly one unused span of the input is such a value, as Lex's model would."""
         used = {i for _, (start, end) in match.spans.items() for i in range(start, end)}
         words = [t.orig for t in tokens]
-        for slot in self.model.intent(match.intent).slots:
+        for slot in self.locale.intent(match.intent).slots:
             if slot.name in match.slots or self.slot_credit[(match.intent, slot.name)] < SLOT_WEIGHT:
                 continue
             recognizer = self.recognizers[(match.intent, slot.name)]

@@ -36,7 +36,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from bot.lex_regex import compile_regex_filter, regex_accepts
-from bot.schema import SlotType
+from local.emulators.lex.model import SlotType
 from local.emulators.lex.text import fuzzy_equal, normalize_phrase
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
