@@ -128,9 +128,7 @@ def run_command(name: str, cache: Path, running: Path) -> float:
     elapsed = time.perf_counter() - started
     if name == "dev":
         process.send_signal(signal.SIGTERM)
-    else:
-        process.stdin.close()
-    process.communicate(timeout=60)
+    process.communicate(timeout=60)  # closes stdin: the chat ends
     return elapsed
 
 

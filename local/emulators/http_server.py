@@ -38,7 +38,10 @@ class BackgroundHTTPServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}"
 
     def start(self) -> Self:
-        self._thread = threading.Thread(target=self.serve_forever, name=self.thread_name, daemon=True)
+        # A short poll: stop() waits for the loop to notice (the default 0.5 s made every stop half a second).
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name=self.thread_name, daemon=True
+        )
         self._thread.start()
         return self
 

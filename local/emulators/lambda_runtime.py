@@ -56,15 +56,34 @@ class FunctionSpec:
         return str(self.environment.get("POWERTOOLS_SERVICE_NAME") or self.name)
 
 
+class LoadGroup:
+    """The runners of one local stack, imported when first invoked (a cold start, not a start-up cost): the first
+    of them to load starts clean (drops the handler modules an earlier stack in this process imported), and one
+    loads at a time, since all share this process's environment."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._started = False
+
+    def first(self) -> bool:
+        first, self._started = not self._started, True
+        return first
+
+
 class FunctionRunner:
     """One function, imported as at a cold start with its environment; invoked one event at a time (like
     one Lambda execution environment)."""
 
-    def __init__(self, spec: FunctionSpec, environment: Mapping[str, str]) -> None:
+    def __init__(self, spec: FunctionSpec, environment: Mapping[str, str], group: LoadGroup | None = None) -> None:
         self.spec = spec
         self.environment = dict(environment)
+        self.group = group
         self._lock = threading.Lock()
         self._handler: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._handler is not None
 
     def load(self, *, fresh: bool = True) -> FunctionRunner:
         """Import the handler with this environment. `fresh` drops the handler packages already imported
@@ -109,7 +128,12 @@ class FunctionRunner:
     def invoke(self, event: Any, *, logs: IO[str] | None = None) -> Any:
         """Run the handler. With `logs`, the Powertools logs and metrics go there instead of stdout."""
         if self._handler is None:
-            self.load()
+            if self.group is None:
+                self.load()
+            else:
+                with self.group.lock:
+                    if self._handler is None:
+                        self.load(fresh=self.group.first())
         with self._lock:
             if logs is None:
                 return self._handler(event, self.context())

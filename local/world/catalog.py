@@ -69,6 +69,10 @@ def _existing(dynamodb: Any, table: str, books: Sequence[Book]) -> set[str]:
     return found
 
 
+def _puts(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"PutRequest": {"Item": to_item(item)}} for item in items]
+
+
 def seed_catalog(
     dynamodb: Any,
     products_table: str,
@@ -76,17 +80,33 @@ def seed_catalog(
     books: Sequence[Book],
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> tuple[int, int]:
-    """Returns (created, already there)."""
+    """Returns (created, already there). Every new book's postings are written before any new book item, so a
+    seed that stops half-way leaves no book without its postings: a re-run writes what is missing."""
     existing = _existing(dynamodb, products_table, books)
-    created = 0
-    for number, book in enumerate(books, start=1):
-        if book.book_id not in existing:
-            items = [book_item(book)]
-            items += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
-            puts = [{"PutRequest": {"Item": to_item(i)}} for i in items]
-            batch_write(dynamodb, products_table, puts, again="run the seed again")
-            created += 1
-        progress(number, len(books))
+    new = [book for book in books if book.book_id not in existing]
+    written = len(books) - len(new)
+    progress(written, len(books))
+    postings = [
+        posting(book, term, weight)
+        for book in new
+        for term, weight in index_terms(book.title, book.author, book.genre).items()
+    ]
+    batch_write(dynamodb, products_table, _puts(postings), threads=4, again="run the seed again")
+
+    def books_written(count: int) -> None:
+        nonlocal written
+        written += count
+        progress(written, len(books))
+
+    batch_write(
+        dynamodb,
+        products_table,
+        _puts([book_item(book) for book in new]),
+        threads=4,
+        on_written=books_written,
+        again="run the seed again",
+    )
+    created = len(new)
     ranked = sorted(books, key=lambda b: (-b.stock, b.title))
     lists: dict[str, list[str]] = {"ALL": [b.book_id for b in ranked[:BESTSELLERS]]}
     for genre in GENRES:

@@ -28,7 +28,7 @@ from local.emulators import REGION
 from local.emulators.apigw import ApiGatewayServer, CognitoAuthorizer, RestApiEmulator, RestApiModel
 from local.emulators.console import hide_metric_lines, show_metric_lines
 from local.emulators.http_server import PortInUseError, check_port_free
-from local.emulators.lambda_runtime import FunctionRunner
+from local.emulators.lambda_runtime import FunctionRunner, LoadGroup
 from local.emulators.lex.engine import BOT_ID, LIVE_ALIAS_ID, TEST_ALIAS_ID, DialogEngine
 from local.emulators.lex.server import LexHTTPServer
 from local.emulators.lex.template import TemplateBot, bots_in
@@ -134,15 +134,16 @@ def _give_back_the_process(environment: dict[str, str], stdout: TextIO | None) -
 def load_runners(
     assembly: Assembly, aws: LocalAws, extra: Mapping[str, str], *, verbose: bool
 ) -> dict[str, FunctionRunner]:
-    """Every function of the templates, imported with its template's environment resolved to `aws`."""
+    """Every function of the templates with its template's environment resolved to `aws`; each is imported at
+    its first invocation, as a cold start (one load group: the first load starts clean)."""
     resolver = local_resolver(assembly.templates, aws)
+    group = LoadGroup()
     runners: dict[str, FunctionRunner] = {}
-    for index, spec in enumerate(functions(assembly.templates)):
+    for spec in functions(assembly.templates):
         environment = {**resolver.environment(spec), **local_environment(aws), **extra}
         if not verbose:  # the template's level (DEBUG in dev) floods a console serving four things at once
             environment["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-        # All handlers share this process's environment; the first load starts clean, the others keep it.
-        runners[spec.logical_id] = FunctionRunner(spec, environment).load(fresh=index == 0)
+        runners[spec.logical_id] = FunctionRunner(spec, environment, group)
     return runners
 
 
@@ -239,7 +240,7 @@ def start_stack(
             extra = local_environment(stack.aws, lex_endpoint=stack.lex.url if stack.lex else None)
             if stack.web is not None:
                 extra["ALLOWED_ORIGIN"] = stack.web.origin
-            with step("Loading every function with its template's environment"):
+            with step("Reading every function and its template's environment"):
                 stack.runners = load_runners(assembly, stack.aws, extra, verbose=verbose)
         if attach is None:
             _start_triggers(stack, state)
