@@ -272,6 +272,8 @@ def _stop_displays() -> None:
 def exit_code(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
     """Runs `main(argv)` and returns the process's exit code, having said on stderr what went wrong (see the
     module docstring). `run` is this, then the exit."""
+    with contextlib.suppress(ValueError):  # only the main thread may set signal handlers
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # local/__init__.py's start-up handler ends here
     try:
         code = main(argv)
     except CliError as err:

@@ -27,11 +27,10 @@ from types import FrameType
 
 import local  # noqa: F401  (functions/ on sys.path)
 from local.cli import run, step
-from local.emulators.http_server import PortInUseError
 from local.world import assembly, running
 from local.world.cognito import DEMO_ACCOUNTS
 from local.world.stack import LocalStack, Ports, start_stack
-from local.world.state import StateError, read, save
+from local.world.state import StateError, check_savable, read, save
 
 DEV_PORT_ADVICE = (
     'maybe by another `make dev`: stop it, or use another block of four ports: make dev ARGS="--port 9080" '
@@ -81,12 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     ports = Ports.block(args.port)
     try:
         ports.check(args.host, advice=DEV_PORT_ADVICE)  # before anything slow
+        if args.state is not None:
+            check_savable(args.state)
         state = read(args.state) if args.state is not None and args.state.exists() else None
         if args.state is not None and state is None:
             print(f"No state in {args.state} yet: starting with the sample catalog; it is saved there on exit.")
         found = assembly.load("dev", args.templates, say=_say, synthesizing=step)
         stack = start_stack(found, host=args.host, ports=ports, state=state, verbose=args.verbose, step=step)
-    except (PortInUseError, StateError, assembly.AssemblyError) as err:
+    except (OSError, StateError, assembly.AssemblyError) as err:  # a port in use is an OSError too
         print(f"error: {err}", file=sys.stderr)
         return 2
     announced = _announce(stack)
@@ -104,18 +105,26 @@ def main(argv: list[str] | None = None) -> int:
             pass
     finally:
         print("Stopping ...", flush=True)
+        saved = True
         try:
             if args.state is not None:
-                counts = save(stack.aws, args.state)
-                print(
-                    f"Saved {counts['items']} items, {counts['users']} users, {counts['images']} images to {args.state}"
-                )
+                saved = _save(stack, args.state)
         finally:
             if announced is not None:
                 running.withdraw(announced)
             stack.stop()
     print("Stopped.", flush=True)
-    return 0
+    return 0 if saved else 1
+
+
+def _save(stack: LocalStack, path: Path) -> bool:
+    try:
+        counts = save(stack.aws, path)
+    except OSError as err:  # checked at start, but the disk can fill or the folder go away meanwhile
+        print(f"error: could not save the state to {path}: {err}", file=sys.stderr)
+        return False
+    print(f"Saved {counts['items']} items, {counts['users']} users, {counts['images']} images to {path}")
+    return True
 
 
 def _say(message: str) -> None:

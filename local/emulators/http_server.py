@@ -3,10 +3,11 @@ thread, their origin, and a stop that waits for that thread."""
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 from http.server import ThreadingHTTPServer
-from typing import Self
+from typing import Any, Self
 
 
 class PortInUseError(OSError):
@@ -24,13 +25,25 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as err:
-            raise PortInUseError(f"port {port} on {host} is already in use; pick another with --port") from err
+            raise _bind_error(err, host, port) from err
+
+
+def _bind_error(err: OSError, host: str, port: int) -> OSError:
+    if err.errno == errno.EADDRINUSE:
+        return PortInUseError(f"port {port} on {host} is already in use; pick another with --port")
+    return OSError(f"cannot listen on {host}:{port}: {err.strerror or err}")
 
 
 class BackgroundHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     thread_name = "local-http"
     _thread: threading.Thread | None = None
+
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+        try:
+            super().__init__(address, handler)
+        except OSError as err:  # taken between the check and the bind (two commands started together)
+            raise _bind_error(err, *address) from err
 
     @property
     def origin(self) -> str:
@@ -46,7 +59,10 @@ class BackgroundHTTPServer(ThreadingHTTPServer):
         return self
 
     def stop(self) -> None:
-        self.shutdown()
+        """Stop serving and free the port; a server that never started only frees its port (shutdown() would wait
+        for a serve_forever loop that never ran)."""
+        if self._thread is not None:
+            self.shutdown()
         self.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)

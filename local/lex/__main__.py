@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import re
 import signal
 import sys
 import threading
@@ -23,12 +24,15 @@ from pathlib import Path
 
 import local  # noqa: F401  (functions/ on sys.path)
 from local.cli import run, step
-from local.emulators.http_server import PortInUseError
-from local.emulators.lex.engine import BOT_ID
+from local.emulators.lex.engine import BOT_ID, TEST_ALIAS_ID
 from local.emulators.lex.template import TemplateError
 from local.world import assembly, running
 from local.world.aws import attached_aws
 from local.world.stack import BOT_PARTS, LocalStack, Ports, start_stack
+
+# Bot and alias ids, as Lex makes them (and as its runtime API's botId and botAliasId patterns take them).
+LEX_ID = re.compile(r"[0-9a-zA-Z]{10}")
+PORT_ADVICE = "pick another with --port (make lex PORT=...) or --aws-port (0 picks a free one)"
 
 
 def describe(stack: LocalStack, store: running.RunningStore | None) -> list[str]:
@@ -73,15 +77,22 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("port", "aws_port"):
         if not 0 <= getattr(args, name) <= 65535:
             parser.error(f"--{name.replace('_', '-')} must be between 0 and 65535")
+    if args.port and args.port == args.aws_port:
+        parser.error("--port and --aws-port must differ")
 
     aliases = dict(alias.partition("=")[::2] for alias in args.alias)
     if any(not name or not alias_id for name, alias_id in aliases.items()):
         parser.error("--alias takes NAME=ID, e.g. --alias live=ABCDEFGHIJ")
+    for given in (args.bot_id, *aliases.values()):
+        if not LEX_ID.fullmatch(given):
+            parser.error(f"{given!r} is not a Lex id: 10 letters or digits, e.g. ABCDEFGHIJ")
+    if len(set(aliases.values())) < len(aliases) or (aliases and TEST_ALIAS_ID in aliases.values()):
+        parser.error(f"each alias needs its own id (the test alias keeps {TEST_ALIAS_ID})")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     store = None if args.standalone else running.find(args.stage)
     ports = Ports(lex=args.port, aws=args.aws_port, web=0, api=0)
     try:
-        ports.check(args.host, {"lex"} if store else {"lex", "aws"})  # before anything slow
+        ports.check(args.host, {"lex"} if store else {"lex", "aws"}, advice=PORT_ADVICE)  # before anything slow
         found = assembly.load(args.stage, args.templates, say=_say, synthesizing=step)
         attach = (
             attached_aws(store.aws, store.tables, store.user_pool_id, store.client_id, store.images_bucket)
@@ -99,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             verbose=args.verbose,
             step=step,
         )
-    except (PortInUseError, assembly.AssemblyError, TemplateError, ValueError) as err:
+    except (OSError, assembly.AssemblyError, TemplateError, ValueError) as err:  # a port in use is an OSError
         print(f"error: {err}", file=sys.stderr)
         return 2
     for line in describe(stack, store):

@@ -60,19 +60,46 @@ class Assembly:
 
 
 def read(directory: Path, stage: str = "dev") -> Assembly:
-    """The templates `cdk synth` (or an in-process synth) wrote for `stage` in `directory`."""
-    templates = {
-        f.name.removesuffix(".template.json"): json.loads(f.read_text())
-        for f in sorted(Path(directory).glob(f"Bookstore-{stage}-*.template.json"))
-    }
-    if not templates:
+    """The templates `cdk synth` (or an in-process synth) wrote for `stage` in `directory`: this app's stacks of
+    that stage, or, in another app's cloud assembly, every template. A template its manifest.json lists must be
+    there, and every template must be JSON."""
+    directory = Path(directory)
+    files = sorted(directory.glob(f"Bookstore-{stage}-*.template.json")) or sorted(directory.glob("*.template.json"))
+    if not files:
         raise AssemblyError(
             f"no templates of stage {stage!r} in {directory}: run `make synth STAGE={stage}` first, "
             "or leave out --templates to use the cached synth"
         )
+    _check_manifest(directory, {f.name for f in files}, stage)
+    templates: Templates = {}
+    for file in files:
+        try:
+            templates[file.name.removesuffix(".template.json")] = json.loads(file.read_text())
+        except (OSError, ValueError) as err:
+            raise AssemblyError(f"{file} is not a readable template ({err}): synthesize again") from err
     for stack, template in templates.items():
-        _add_construct_paths(template, Path(directory) / f"{stack}.metadata.json")
-    return Assembly(Path(directory), stage, templates)
+        _add_construct_paths(template, directory / f"{stack}.metadata.json")
+    return Assembly(directory, stage, templates)
+
+
+def _check_manifest(directory: Path, found: set[str], stage: str) -> None:
+    """Every stack template the cloud assembly's manifest.json lists (for this app: of this stage) is there."""
+    manifest = directory / "manifest.json"
+    if not manifest.is_file():
+        return
+    try:
+        artifacts = json.loads(manifest.read_text()).get("artifacts", {})
+    except ValueError as err:
+        raise AssemblyError(f"{manifest} is not readable ({err}): synthesize again") from err
+    listed = {
+        str(artifact.get("properties", {}).get("templateFile"))
+        for name, artifact in artifacts.items()
+        if artifact.get("type") == "aws:cloudformation:stack"
+        and (not name.startswith("Bookstore-") or name.startswith(f"Bookstore-{stage}-"))
+    }
+    missing = sorted(listed - found - {"None"})
+    if missing:
+        raise AssemblyError(f"{directory} lacks {', '.join(missing)}, which its manifest.json lists: synthesize again")
 
 
 def _add_construct_paths(template: dict[str, Any], metadata_file: Path) -> None:
@@ -114,7 +141,9 @@ def why_stale(directory: Path, inputs: Mapping[str, str]) -> str | None:
         return "no synthesized assembly yet"
     try:
         before = json.loads(recorded.read_text())
-    except ValueError:
+    except (OSError, ValueError):
+        return "the cached assembly is unreadable"
+    if not isinstance(before, dict):
         return "the cached assembly is unreadable"
     found = changes(before, inputs)
     if not found:
@@ -124,15 +153,25 @@ def why_stale(directory: Path, inputs: Mapping[str, str]) -> str | None:
 
 
 @contextlib.contextmanager
-def _locked(lock_file: Path) -> Iterator[None]:
+def _locked(lock_file: Path, waiting: Callable[[], None]) -> Iterator[None]:
     """One synth at a time per stage, across processes (make dev and make chat started together)."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with lock_file.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(cache: Path, stage: str) -> None:
+    """Half-written synths of a process that was killed (under the lock, no synth is running)."""
+    for leftover in cache.glob(f".{stage}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def synthesize(stage: str, outdir: Path, context: Mapping[str, Any] | None = None) -> None:
@@ -166,10 +205,14 @@ def cached(
     cache = cache or cache_dir()
     directory = cache / stage
     inputs = fingerprint(stage, context, root)
-    with _locked(cache / f"{stage}.lock"):
+    with _locked(cache / f"{stage}.lock", lambda: say(f"Waiting for another command's synth of the {stage} stage ...")):
+        _remove_leftovers(cache, stage)
         reason = why_stale(directory, inputs)
         if reason is None:
-            return read(directory, stage)
+            try:
+                return read(directory, stage)
+            except AssemblyError as err:
+                reason = f"the cached assembly is damaged ({err})"
         say(f"Synthesizing the {stage} stage: {reason}.")
         staging = Path(tempfile.mkdtemp(prefix=f".{stage}-", dir=cache))
         try:

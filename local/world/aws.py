@@ -13,7 +13,7 @@ from botocore.config import Config
 
 from local.emulators import REGION
 from local.emulators.streams import StreamWorker
-from local.world.provision import create_tables, create_user_pool
+from local.world.provision import create_tables, create_user_pool, resources_of_type
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
@@ -92,7 +92,7 @@ def _moto_server(host: str, port: int) -> Any:
 
 
 def start_local_aws(templates: Mapping[str, Mapping[str, Any]], *, host: str = "127.0.0.1", port: int = 0) -> LocalAws:
-    """Start a moto server and create the tables, user pool and bucket of the templates (by component) in it."""
+    """Start a moto server and create the tables and user pool of the templates, and the images bucket, in it."""
     from local.emulators.http_server import check_port_free
     from local.world.moto_gaps import patch_moto
 
@@ -106,9 +106,11 @@ def start_local_aws(templates: Mapping[str, Mapping[str, Any]], *, host: str = "
         endpoint=f"http://{bound_host}:{bound_port}", tables={}, user_pool_id="", client_id="", server=server
     )
     try:
-        aws.tables = create_tables(templates["Data"], aws.client("dynamodb"))
-        pool = create_user_pool(templates["Auth"], aws.client("cognito-idp"))
-        aws.user_pool_id, aws.client_id = pool["user_pool_id"], pool["client_id"]
+        for template in templates.values():  # any template of the assembly may hold tables or a pool
+            aws.tables.update(create_tables(template, aws.client("dynamodb")))
+            if resources_of_type(template, "AWS::Cognito::UserPool") and not aws.user_pool_id:
+                pool = create_user_pool(template, aws.client("cognito-idp"))
+                aws.user_pool_id, aws.client_id = pool["user_pool_id"], pool["client_id"]
         aws.client("s3").create_bucket(Bucket=aws.images_bucket)
     except BaseException:
         aws.stop()

@@ -2,7 +2,7 @@
 
 `make dev` writes .local/running/<stage>.json when it is ready (its pid, endpoints, table names, user pool)
 and removes it when it stops. A command attaches when that file names a live process whose AWS endpoint
-answers; a stale file (a killed `make dev`) is ignored and removed.
+answers; a stale file (a killed `make dev`) is ignored and removed; a paused one's is ignored and kept.
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def find(stage: str = "dev", directory: Path | None = None) -> RunningStore | No
         store = RunningStore(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if _alive(store.pid) and _answers(store.aws):
-        return store
-    path.unlink(missing_ok=True)
-    return None
+    if not _alive(store.pid):
+        path.unlink(missing_ok=True)  # a `make dev` that was killed
+        return None
+    # Alive but not answering (stopped with Ctrl-Z, or busy): not used now, and its file is kept for when it resumes.
+    return store if _answers(store.aws) else None

@@ -254,10 +254,7 @@ def start_stack(
         if stack.web is not None:
             _start_web(stack)
     except BaseException:
-        for server in (stack.web, stack.api, stack.lex):
-            if server is not None:
-                server.server_close()
-        stack.stop()
+        stack.stop()  # what started stops, what was only bound frees its port
         raise
     return stack
 
@@ -276,6 +273,8 @@ def _fill(stack: LocalStack, state: dict[str, Any] | None, step: Step, say: Call
     from local.world.state import restore
 
     aws = stack.aws
+    if state is None and not {"ProductsTable", "RecommendationsTable"} <= set(aws.tables):
+        return  # another app's templates: nothing of ours to load
     if state is None:
         with step("Loading the sample catalog, with covers"):
             books = with_covers(aws.client("s3"), aws.images_bucket, load_catalog())
@@ -288,7 +287,10 @@ def _fill(stack: LocalStack, state: dict[str, Any] | None, step: Step, say: Call
 
 def _start_triggers(stack: LocalStack, state: dict[str, Any] | None) -> None:
     """The user pool's post-confirmation trigger, as Cognito calls it; then the demo accounts sign up."""
-    trigger_id = trigger_function(stack.assembly.by_component()["Auth"])
+    if not stack.aws.user_pool_id:
+        return
+    trigger_ids = {trigger_function(template) for template in stack.assembly.templates.values()} - {None}
+    trigger_id = next(iter(trigger_ids), None)
     trigger = stack.runners[trigger_id].invoke if trigger_id in stack.runners else None
     if trigger is not None:
         install_post_confirmation(stack.aws, trigger)
@@ -298,7 +300,7 @@ def _start_triggers(stack: LocalStack, state: dict[str, Any] | None) -> None:
 
 def _start_worker(stack: LocalStack, *, fresh: bool) -> StreamWorker | None:
     runner = stack.runner("recommendations.")
-    if runner is None:
+    if runner is None or "OrdersTable" not in stack.aws.tables:
         return None
     table = stack.aws.client("dynamodb").describe_table(TableName=stack.aws.tables["OrdersTable"])["Table"]
     # A restored state already holds what the worker learned from its orders: read only what is new.

@@ -76,6 +76,20 @@ def snapshot(aws: LocalAws) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "tables": tables, "users": users, "images": objects}
 
 
+def check_savable(path: Path) -> None:
+    """At start, not at the end of a session: the state file can be written where it is asked for."""
+    if path.exists() and not path.is_file():
+        raise StateError(f"cannot save the state to {path}: it is not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StateError(
+            f"cannot save the state to {path}: {err.strerror or err} ({err.filename or path.parent})"
+        ) from err
+    if not os.access(path.parent, os.W_OK):
+        raise StateError(f"cannot save the state to {path}: {path.parent} is not writable")
+
+
 def save(aws: LocalAws, path: Path) -> dict[str, int]:
     """Write the stack's data to `path` atomically; returns what was saved (counts)."""
     data = snapshot(aws)

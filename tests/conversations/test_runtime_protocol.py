@@ -225,3 +225,22 @@ def test_port_already_taken_gives_a_clear_message() -> None:
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 (the Lex V2 runtime) is already in use; pick another with --port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--port", "9100", "--aws-port", "9100"], "--port and --aws-port must differ"),
+        (["--bot-id", "x"], "'x' is not a Lex id"),
+        (["--alias", "live=bad!"], "'bad!' is not a Lex id"),
+        (["--alias", "live=TSTALIASID"], "each alias needs its own id"),
+        (["--alias", "live"], "--alias takes NAME=ID"),
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_starts(arguments, message, capsys) -> None:
+    from local.lex.__main__ import main as lex_main
+
+    with pytest.raises(SystemExit) as exited:
+        lex_main(arguments)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err

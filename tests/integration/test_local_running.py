@@ -55,9 +55,11 @@ def test_a_dead_make_dev_is_ignored_and_its_file_removed(tmp_path: Path, moto_en
     assert not running.state_file("dev", tmp_path).exists()
 
 
-def test_a_store_whose_aws_does_not_answer_is_ignored(tmp_path: Path) -> None:
+def test_a_live_store_whose_aws_does_not_answer_is_ignored_and_kept(tmp_path: Path) -> None:
+    """A `make dev` paused with Ctrl-Z: not used while it cannot answer, announced again once it resumes."""
     running.announce(_store("http://127.0.0.1:9", os.getpid()), tmp_path)
     assert running.find("dev", tmp_path) is None
+    assert running.state_file("dev", tmp_path).exists()
 
 
 def test_withdraw_leaves_another_make_devs_file(tmp_path: Path, moto_endpoint: str) -> None:

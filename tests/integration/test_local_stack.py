@@ -250,3 +250,40 @@ def test_a_taken_port_is_a_clear_error_naming_what_needed_it(capsys) -> None:
         err = capsys.readouterr().err
         assert f"port {port} on 127.0.0.1 (the web front end) is already in use" in err
         assert "--port" in err
+
+
+def test_a_failure_late_in_start_up_frees_everything_and_is_raised(found: Assembly) -> None:
+    """A failure (or Ctrl-C) once the servers are bound but before they serve: the error comes out at once and
+    every port is free again (stopping a server that never served must not wait for it)."""
+    import contextlib
+    import threading
+
+    def failing(message: str) -> Any:
+        if message.startswith("Reading every function"):
+            raise RuntimeError("the functions could not be read")
+        return contextlib.nullcontext()
+
+    raised: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            start_stack(found, ports=Ports.block(0), step=failing)
+        except BaseException as err:
+            raised.append(err)
+
+    starting = threading.Thread(target=start, daemon=True)
+    starting.start()
+    starting.join(timeout=60)
+    assert not starting.is_alive(), "start_stack hung while cleaning up"
+    assert [str(e) for e in raised] == ["the functions could not be read"]
+
+
+def test_a_state_file_that_cannot_be_written_is_refused_before_starting(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert dev_main(["--port", "0", "--state", str(blocker / "state.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot save the state to {blocker / 'state.json'}")
+    assert len(err.strip().splitlines()) == 1
+    assert dev_main(["--port", "0", "--state", str(tmp_path)]) == 2  # a folder, not a file
+    assert "it is not a file" in capsys.readouterr().err

@@ -346,6 +346,24 @@ UNSUPPORTED: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "turning the dialog code hook off at this step is not supported",
     ),
     (
+        "threshold-out-of-range",
+        lambda p: p["BotLocales"][0].update(NluConfidenceThreshold=5),
+        "Bookstore-dev-Bot/Bot (AWS::Lex::Bot) BotLocales[0](en_US).NluConfidenceThreshold",
+        "5.0 is not between 0 and 1",
+    ),
+    (
+        "empty-utterance",
+        lambda p: _intent(p, "Help")["SampleUtterances"].append({"Utterance": "  "}),
+        "Intents[7](Help).SampleUtterances[10]",
+        "is empty or has an unclosed {slot} reference",
+    ),
+    (
+        "unclosed-slot-reference",
+        lambda p: _intent(p, "Help")["SampleUtterances"].append({"Utterance": "help {"}),
+        "Intents[7](Help).SampleUtterances[10]",
+        "is empty or has an unclosed {slot} reference",
+    ),
+    (
         "bot-from-s3",
         lambda p: p.update(BotFileS3Location={"S3Bucket": "bots", "S3ObjectKey": "bot.zip"}),
         "Bookstore-dev-Bot/Bot (AWS::Lex::Bot) BotFileS3Location",

@@ -34,7 +34,10 @@ def synths(monkeypatch: pytest.MonkeyPatch, project: Path) -> list[str]:
 
     def fake_synthesize(stage: str, outdir: Path, context: Any = None) -> None:
         done.append(stage)
-        (outdir / f"Bookstore-{stage}-Data.template.json").write_text(json.dumps({"Resources": {"T": {}}}))
+        template = f"Bookstore-{stage}-Data.template.json"
+        (outdir / template).write_text(json.dumps({"Resources": {"T": {}}}))
+        stack = {"type": "aws:cloudformation:stack", "properties": {"templateFile": template}}
+        (outdir / "manifest.json").write_text(json.dumps({"artifacts": {f"Bookstore-{stage}-Data": stack}}))
 
     monkeypatch.setattr(assembly, "synthesize", fake_synthesize)
     return done
@@ -100,4 +103,62 @@ def test_a_failed_synth_keeps_the_previous_assembly(
 
 def test_a_folder_without_the_stage_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(assembly.AssemblyError, match=r"make synth STAGE=dev"):
+        assembly.read(tmp_path, "dev")
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda d: (d / "Bookstore-dev-Data.template.json").unlink(), "the cached assembly is damaged"),
+        (lambda d: (d / "Bookstore-dev-Data.template.json").write_text('{"Resou'), "is not a readable template"),
+        (lambda d: (d / "inputs.json").write_text("[]"), "the cached assembly is unreadable"),
+    ],
+    ids=["template-deleted", "template-truncated", "inputs-not-a-record"],
+)
+def test_a_damaged_cache_is_synthesized_again_saying_why(
+    damage: Any, reason: str, synths: list[str], project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assembly.cached("dev", cache=cache, root=project, say=lambda _: None)
+    damage(cache / "dev")
+    said: list[str] = []
+    repaired = assembly.cached("dev", cache=cache, root=project, say=said.append)
+    assert synths == ["dev", "dev"]
+    assert len(said) == 1
+    assert said[0].startswith("Synthesizing the dev stage: ")
+    assert reason in said[0]
+    assert repaired.templates == {"Bookstore-dev-Data": {"Resources": {"T": {}}}}
+
+
+def test_a_half_written_synth_of_a_killed_process_is_removed(synths: list[str], project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    (cache / ".dev-abandoned").mkdir(parents=True)
+    (cache / ".dev-abandoned" / "big.json").write_text("{}")
+    assembly.cached("dev", cache=cache, root=project, say=lambda _: None)
+    assert not (cache / ".dev-abandoned").exists()
+
+
+def test_a_damaged_folder_given_with_templates_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "Bookstore-dev-Bot.template.json").write_text("{not json")
+    with pytest.raises(assembly.AssemblyError, match=r"Bookstore-dev-Bot.template.json is not a readable template"):
+        assembly.read(tmp_path, "dev")
+
+
+def test_another_apps_assembly_is_read_whole(tmp_path: Path) -> None:
+    (tmp_path / "FlowerShop.template.json").write_text(json.dumps({"Resources": {}}))
+    assert list(assembly.read(tmp_path, "dev").templates) == ["FlowerShop"]
+
+
+def test_a_template_its_manifest_lists_must_be_there(tmp_path: Path) -> None:
+    for stack in ("Data", "Bot"):
+        (tmp_path / f"Bookstore-dev-{stack}.template.json").write_text("{}")
+    artifacts = {
+        f"Bookstore-dev-{stack}": {
+            "type": "aws:cloudformation:stack",
+            "properties": {"templateFile": f"Bookstore-dev-{stack}.template.json"},
+        }
+        for stack in ("Data", "Bot", "Api")
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"artifacts": artifacts}))
+    with pytest.raises(assembly.AssemblyError, match=r"lacks Bookstore-dev-Api.template.json, which its manifest"):
         assembly.read(tmp_path, "dev")

@@ -16,14 +16,13 @@ import gzip
 import json
 import logging
 import re
-import socket
 import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local.emulators.http_server import BackgroundHTTPServer
+from local.emulators.http_server import BackgroundHTTPServer, check_port_free
 from local.emulators.lex.engine import DialogEngine
 from local.emulators.lex.errors import LexError, ResourceNotFound, Validation
 
@@ -40,23 +39,6 @@ MAX_BODY = 256 * 1024
 def encode_header(value: Any) -> str:
     """PutSession returns its fields in headers, gzip-compressed and base64-encoded."""
     return base64.b64encode(gzip.compress(json.dumps(value).encode())).decode()
-
-
-class PortInUseError(OSError):
-    pass
-
-
-def check_port_free(host: str, port: int) -> None:
-    if port == 0:
-        return
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # As the servers themselves bind: a port whose last connections linger in TIME_WAIT (a restart a
-        # moment ago) is free; one with a listener is not.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as err:
-            raise PortInUseError(f"port {port} on {host} is already in use; pick another with --port") from err
 
 
 class _Handler(BaseHTTPRequestHandler):

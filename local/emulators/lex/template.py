@@ -431,6 +431,11 @@ def _intent(node: _Node, slot_types: Mapping[str, SlotType]) -> Intent:
 
     utterances = tuple(u.text("Utterance") for u in node.items("SampleUtterances"))
     for index, utterance in enumerate(utterances):
+        if not utterance.strip() or utterance.count(_PLACEHOLDER_START) != utterance.count(_PLACEHOLDER_END):
+            raise TemplateError(
+                f"{node.place}.SampleUtterances[{index}]",
+                f"{utterance!r} is empty or has an unclosed {{slot}} reference (the locale would not build)",
+            )
         unknown = [p for p in _placeholders(utterance) if p not in slot_names]
         if unknown:
             raise TemplateError(
@@ -499,9 +504,12 @@ def _locale(node: _Node) -> BotLocale:
         raise node.error(
             f"a locale needs an intent with ParentIntentSignature {FALLBACK_PARENT} (Lex refuses the bot without one)"
         )
+    threshold = node.number("NluConfidenceThreshold")
+    if not 0 <= threshold <= 1:  # BotLocale NluConfidenceThreshold: a number from 0 to 1
+        raise TemplateError(node.at("NluConfidenceThreshold"), f"{threshold} is not between 0 and 1")
     return BotLocale(
         locale_id=locale_id,
-        nlu_confidence_threshold=node.number("NluConfidenceThreshold"),
+        nlu_confidence_threshold=threshold,
         intents=tuple(intents.values()),
         slot_types=tuple(slot_types.values()),
     )
