@@ -102,7 +102,7 @@ def test_aws_cli_completes_a_register_user_conversation(lex, local_lex, tmp_path
     ("bot", "alias", "locale", "fragment"),
     [
         ("UNKNOWNBOT", ALIAS, LOCALE, "Bot UNKNOWNBOT does not exist"),
-        (BOT, "NOSUCHALIAS", LOCALE, "not a valid BotId/BotAliasId combination"),
+        (BOT, "NOSUCHALIA", LOCALE, "not a valid BotId/BotAliasId combination"),
         (BOT, ALIAS, "fr_FR", "Locale fr_FR is not enabled"),
     ],
 )
@@ -112,6 +112,33 @@ def test_unknown_bot_alias_or_locale_is_resource_not_found(lex, bot, alias, loca
     assert failure.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert failure.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
     assert fragment in failure.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    ("bot", "alias", "field"),
+    [("BAD-BOT-ID", ALIAS, "botId"), ("BOOKSTORE1X", ALIAS, "botId"), (BOT, "NOSUCHALIAS", "botAliasId")],
+)
+def test_a_malformed_bot_or_alias_id_is_a_validation_error(lex, bot, alias, field) -> None:
+    """The service model's identifiers are ten letters or digits; botocore checks only the minimum length."""
+    with pytest.raises(ClientError) as failure:
+        lex.recognize_text(botId=bot, botAliasId=alias, localeId=LOCALE, sessionId="s-malformed", text="help")
+    assert failure.value.response["Error"]["Code"] == "ValidationException"
+    assert f"at '{field}'" in failure.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "OPTIONS", "PUT"])
+def test_any_method_on_any_path_gets_a_lex_shaped_error(local_lex, method) -> None:
+    status, headers, payload = _raw(local_lex.url, method, TEXT_PATH, b"{}")
+    assert status == 404
+    assert headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert "No lexv2-runtime operation" in json.loads(payload)["message"]
+
+
+def test_head_gets_the_error_status_without_a_body(local_lex) -> None:
+    status, headers, payload = _raw(local_lex.url, "HEAD", "/nothing/here", None)
+    assert status == 404
+    assert headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert payload == b""
 
 
 def _raw(url: str, method: str, path: str, body: bytes | None) -> tuple[int, dict[str, str], bytes]:

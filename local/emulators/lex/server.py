@@ -33,6 +33,8 @@ _ROUTE = re.compile(
     r"/sessions/(?P<session>[^/]+)(?P<text>/text)?/?$"
 )
 _SESSION_ID = re.compile(r"^[0-9a-zA-Z._:-]{2,100}$")
+# The service model's BotIdentifier and BotAliasIdentifier: ten letters or digits (an alias may be TSTALIASID).
+_LEX_ID = re.compile(r"^[0-9a-zA-Z]{10}$")
 MAX_BODY = 256 * 1024
 
 
@@ -57,6 +59,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         self._dispatch("PUT")
+
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch("OPTIONS")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
@@ -95,6 +106,12 @@ class _Handler(BaseHTTPRequestHandler):
         if match is None:
             raise ResourceNotFound(f"No lexv2-runtime operation at {method} {path}")
         bot, alias, locale, session = (unquote(match.group(k)) for k in ("bot", "alias", "locale", "session"))
+        for name, value in (("botId", bot), ("botAliasId", alias)):
+            if not _LEX_ID.match(value):
+                raise Validation(
+                    f"1 validation error detected: Value '{value}' at '{name}' failed to satisfy constraint: "
+                    "Member must be 10 letters or digits"
+                )
         if not _SESSION_ID.match(session):
             raise Validation("sessionId must be 2 to 100 characters of letters, digits, '.', '_', ':' or '-'")
         if not isinstance(body, dict):
@@ -131,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise ResourceNotFound(f"No lexv2-runtime operation at {method} {path}")
 
     def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
-        data = b"" if payload is None else json.dumps(payload).encode()
+        data = b"" if payload is None or self.command == "HEAD" else json.dumps(payload).encode()
         self.send_response(status)
         if "Content-Type" not in headers:
             self.send_header("Content-Type", "application/json")
