@@ -155,3 +155,21 @@ def test_fill_slot_finds_the_value_inside_an_answer(classifier, locale) -> None:
     assert username is not None
     assert username.interpreted == "jdoe"
     assert classifier.fill_slot(register, "Email", "I don't know") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("find books by jules verne", {"Author": "jules verne"}),  # "verne" is not also "verse", the poetry genre
+        ("books by verne", {"Author": "verne"}),
+        ("find horror books by bram stoker", {"Author": "bram stoker", "Genre": "horror"}),
+    ],
+)
+def test_a_word_fills_at_most_one_slot(classifier: IntentClassifier, text: str, slots: dict[str, str]) -> None:
+    """Lex gives each word of the input to one slot at most: a word the aligned pattern gave to a slot is not
+    offered again to the other slots of the intent."""
+    [top, *_] = classifier.classify(text)
+    assert top.intent == "FindBook"
+    assert {name: value.interpreted for name, value in top.slots.items()} == slots
+    taken = [i for start, end in top.spans.values() for i in range(start, end)]
+    assert len(taken) == len(set(taken))

@@ -250,5 +250,9 @@ class IntentClassifier:
                 slots[slot] = resolved
                 positions[slot] = (start, end)
         return Match(
-            intent=pattern.intent, confidence=round(min(confidence, 1.0), 2), slots=slots, pattern=pattern.text
+            intent=pattern.intent,
+            confidence=round(min(confidence, 1.0), 2),
+            slots=slots,
+            pattern=pattern.text,
+            spans=positions,
         )
