@@ -129,19 +129,27 @@ def place_order(event: LexEvent, caller: Caller, services: Services) -> LexRespo
     )
 
 
+RECENT_ORDERS = 3
+
+
 def order_status(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     if caller.username is None:
         return close(event, "Failed", SIGN_IN)
     username = caller.username.lower()
     order_id = event.intent.value("OrderId")
     if order_id:
-        order: Order | None = services.orders.get_mine(username, order_id.upper())
-    else:
-        order = services.orders.latest(username)
-        if order is None:
-            return close(event, "Fulfilled", "You have no orders yet.")
-    assert order is not None
-    return close(event, "Fulfilled", f"Your order {order.order_id} ({_summary(order)}) is {order.status}.")
+        order = services.orders.get_mine(username, order_id.upper())
+        return close(event, "Fulfilled", f"Your order {order.order_id} ({_summary(order)}) is {order.status}.")
+    # "where is my order" / "where are my orders": the recent ones, newest first.
+    recent = services.orders.list_mine(username, limit=RECENT_ORDERS).items
+    if not recent:
+        return close(event, "Fulfilled", "You have no orders yet.")
+    if len(recent) == 1:
+        return close(
+            event, "Fulfilled", f"Your order {recent[0].order_id} ({_summary(recent[0])}) is {recent[0].status}."
+        )
+    listed = "; ".join(f"{o.order_id} ({_summary(o)}) is {o.status}" for o in recent)
+    return close(event, "Fulfilled", f"Your latest orders: {listed}. Ask about one by its id for more.")
 
 
 def cancel_order(event: LexEvent, caller: Caller, services: Services) -> LexResponse:

@@ -206,5 +206,5 @@ def test_make_chat_talks_to_the_running_store_and_sees_an_order_placed_on_the_we
     assert chat.returncode == 0, chat.stderr
     first_line = chat.stdout.splitlines()[0]
     assert first_line.startswith(f"Talking to the bot of the running `make dev` (pid {dev_stack.process.pid}")
-    assert f"Your order {placed.group(1)} (1 x Frankenstein" in chat.stdout
+    assert f"{placed.group(1)} (1 x Frankenstein" in chat.stdout  # the newest of carol's recent orders
     assert "Starting local AWS" not in chat.stderr  # attached: nothing of its own started

@@ -129,6 +129,28 @@ def test_order_status_of_the_latest_or_a_named_order(services) -> None:
     assert order_id in message(named)
 
 
+def test_order_status_without_an_id_lists_the_recent_orders_newest_first(services) -> None:
+    from bookstore.catalog_models import OrderLineRequest
+    from bookstore.services.orders import PlaceOrderRequest
+
+    placed = [
+        services.orders.place(
+            PlaceOrderRequest(
+                username="carol",
+                idempotency_key=f"recent-orders-{number}",
+                lines=[OrderLineRequest(book_id="dracula-bram-stoker", quantity=1)],
+            )
+        ).order_id
+        for number in range(4)
+    ]
+    recent = message(turn(services, "OrderStatus", {}, invocation="FulfillmentCodeHook", **CAROL))
+    assert recent.startswith("Your latest orders: ")
+    positions = [recent.index(order_id) for order_id in (placed[3], placed[2], placed[1])]
+    assert positions == sorted(positions)
+    assert placed[0] not in recent  # three at most
+    assert recent.count("(1 x Dracula, $8.99) is PLACED") == 3
+
+
 def test_someone_elses_order_is_not_found(services) -> None:
     order_id = _ordered(services)
     response = turn(services, "OrderStatus", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
