@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -10,6 +11,7 @@ from moto import mock_aws
 from tests.support.api import load_api_modules
 from tests.support.aws import LocalAws, build_local_aws
 from tests.support.recommendations import Shop, new_shop
+from tests.support.running import running_store
 
 
 @pytest.fixture
@@ -53,3 +55,19 @@ def api_handler(dev, function_env: LocalAws) -> ModuleType:
     """The REST API function's handler, imported as at a cold start with that environment."""
     load_api_modules(resource_environment(dev, function_env))
     return importlib.reload(importlib.import_module("api.handler"))
+
+
+@pytest.fixture
+def running_make_dev(dev, tmp_path, monkeypatch) -> Iterator[Any]:
+    """A local AWS announced as a running `make dev` (this process plays its part)."""
+    from local.world.aws import start_local_aws
+    from local.world.running import announce
+
+    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
+    aws = start_local_aws({"Data": dev.template("Data"), "Auth": dev.template("Auth")})
+    try:
+        announce(running_store(aws.endpoint, tables=aws.tables, user_pool_id=aws.user_pool_id,
+                               client_id=aws.client_id, images_bucket=aws.images_bucket, assembly=str(dev.outdir)))  # fmt: skip
+        yield aws
+    finally:
+        aws.stop()

@@ -15,6 +15,7 @@ from local.invoke import invoke_local, load_event, main, start_invoke_stack
 from local.world import assembly
 from local.world.assembly import Assembly
 from local.world.functions import FunctionNotFound, find_function, functions
+from tests.support.running import running_store
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 MAPPING = json.loads((EVENTS / "functions.json").read_text())
@@ -220,11 +221,8 @@ def test_cli_attaches_to_the_running_make_dev_by_default(dev, stack, tmp_path, c
     monkeypatch.setenv(running.RUNNING_DIR_VARIABLE, str(tmp_path))
     aws = stack.aws
     running.announce(
-        running.RunningStore(
-            pid=os.getpid(), stage="dev", web="http://127.0.0.1:1/", api="http://127.0.0.1:2/v1/", lex=stack.lex.url,
-            aws=aws.endpoint, tables=aws.tables, user_pool_id=aws.user_pool_id, client_id=aws.client_id,
-            images_bucket=aws.images_bucket, assembly=str(dev.outdir), bot_id="BOOKSTORE1",
-        )
+        running_store(aws.endpoint, lex=stack.lex.url, tables=aws.tables, user_pool_id=aws.user_pool_id,
+                      client_id=aws.client_id, images_bucket=aws.images_bucket, assembly=str(dev.outdir))
     )  # fmt: skip
     aws.client("dynamodb").update_item(
         TableName=aws.tables["ProductsTable"],

@@ -12,23 +12,11 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from local.world import running
+from tests.support.running import running_store
 
 
 def _store(endpoint: str, pid: int) -> running.RunningStore:
-    return running.RunningStore(
-        pid=pid,
-        stage="dev",
-        web="http://127.0.0.1:1",
-        api="http://127.0.0.1:2/v1/",
-        lex="http://127.0.0.1:3",
-        aws=endpoint,
-        tables={"UsersTable": "UsersTable"},
-        user_pool_id="us-east-1_x",
-        client_id="c",
-        images_bucket="product-images",
-        assembly="/tmp/a",
-        bot_id="BOOKSTORE1",
-    )
+    return running_store(endpoint, pid=pid)
 
 
 @pytest.fixture(scope="module")

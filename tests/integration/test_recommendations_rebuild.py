@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -126,25 +125,6 @@ def test_an_unreadable_order_is_reported_and_the_others_are_rebuilt(shop: Shop, 
     assert (report.orders, shop.row("a").n) == (1, 1)
     with pytest.raises(CliError, match=r"cannot reach http://127\.0\.0\.1:9"):
         command.main(["rebuild", "--endpoint", "http://127.0.0.1:9"])
-
-
-@pytest.fixture
-def running_make_dev(dev, tmp_path, monkeypatch) -> Iterator[Any]:
-    """A local AWS announced as a running `make dev` (this process plays its part)."""
-    from local.world.aws import start_local_aws
-    from local.world.running import RunningStore, announce
-
-    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
-    aws = start_local_aws({"Data": dev.template("Data"), "Auth": dev.template("Auth")})
-    try:
-        store = RunningStore(pid=os.getpid(), stage="dev", web="http://127.0.0.1:1", api="http://127.0.0.1:1",
-                             lex="http://127.0.0.1:1", aws=aws.endpoint, tables=aws.tables,
-                             user_pool_id=aws.user_pool_id, client_id=aws.client_id, images_bucket=aws.images_bucket,
-                             assembly=str(dev.outdir), bot_id="BOTID")  # fmt: skip
-        announce(store)
-        yield aws
-    finally:
-        aws.stop()
 
 
 def test_without_a_target_it_rebuilds_the_running_make_dev(running_make_dev, capsys) -> None:

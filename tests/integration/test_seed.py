@@ -6,9 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -67,25 +65,6 @@ def test_a_broken_catalog_names_the_line(tmp_path) -> None:
         load_catalog(path)
 
 
-@pytest.fixture
-def running_make_dev(dev, tmp_path, monkeypatch) -> Iterator[Any]:
-    """A local AWS announced as a running `make dev` (this process plays its part)."""
-    from local.world.aws import start_local_aws
-    from local.world.running import RunningStore, announce
-
-    monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
-    aws = start_local_aws({"Data": dev.template("Data"), "Auth": dev.template("Auth")})
-    try:
-        store = RunningStore(pid=os.getpid(), stage="dev", web="http://127.0.0.1:1", api="http://127.0.0.1:1",
-                             lex="http://127.0.0.1:1", aws=aws.endpoint, tables=aws.tables,
-                             user_pool_id=aws.user_pool_id, client_id=aws.client_id, images_bucket=aws.images_bucket,
-                             assembly=str(dev.outdir), bot_id="BOTID")  # fmt: skip
-        announce(store)
-        yield aws
-    finally:
-        aws.stop()
-
-
 def test_without_a_target_it_seeds_the_running_make_dev(running_make_dev, capsys) -> None:
     from local import seed
 
@@ -112,13 +91,13 @@ def test_without_a_target_or_a_running_make_dev_it_says_what_to_do(tmp_path) -> 
 
 def test_a_stale_state_file_is_not_attached_to(tmp_path, monkeypatch) -> None:
     from local import seed
-    from local.world.running import RunningStore, announce, state_file
+    from local.world.running import announce, state_file
+    from tests.support.running import running_store
 
     monkeypatch.setenv("BOOKSTORE_RUNNING_DIR", str(tmp_path))
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           check=True)  # fmt: skip
-    announce(RunningStore(pid=int(gone.stdout), stage="dev", web="", api="", lex="", aws="http://127.0.0.1:9",
-                          tables={}, user_pool_id="", client_id="", images_bucket="", assembly="", bot_id=""))  # fmt: skip
+    announce(running_store("http://127.0.0.1:9", pid=int(gone.stdout)))
     with pytest.raises(CliError, match="no `make dev` is running"):
         seed.main([])
     assert not state_file("dev").exists()

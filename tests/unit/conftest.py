@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import aws_xray_sdk.core  # noqa: F401
 import pytest
 from pytest_socket import disable_socket, enable_socket
+
+from local.emulators.lex.model import BotLocale
+from local.emulators.lex.template import TemplateBot, bots_in
 
 # Importing any handler imports Powertools' Tracer, which imports the X-Ray SDK; the SDK creates its UDP
 # emitter socket object at import (it sends nothing while tracing is disabled). Import it once, before
@@ -15,3 +20,21 @@ def _no_network():
     disable_socket()
     yield
     enable_socket()
+
+
+# The bot the local runtime serves: the dev Bot template's AWS::Lex::Bot (frozen: shared by every test).
+@pytest.fixture(scope="session")
+def templates(dev) -> dict[str, Any]:
+    return dict(dev.templates)
+
+
+@pytest.fixture(scope="session")
+def bot(templates: dict[str, Any]) -> TemplateBot:
+    [bot] = bots_in(templates)
+    return bot
+
+
+@pytest.fixture(scope="session")
+def locale(bot: TemplateBot) -> BotLocale:
+    """The en_US locale the local runtime serves from the dev Bot template."""
+    return bot.locales["en_US"]

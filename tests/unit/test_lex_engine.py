@@ -63,17 +63,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def templates(dev) -> dict[str, Any]:
-    return dev.templates
-
-
-@pytest.fixture(scope="module")
-def bot(templates) -> TemplateBot:
-    [bot] = bots_in(templates)
-    return bot
-
-
 @pytest.fixture
 def hook() -> ScriptedHook:
     return ScriptedHook()

@@ -17,14 +17,7 @@ from local.emulators.lex.slots import (
     recognize_number,
     recognizer_for,
 )
-from local.emulators.lex.template import bots_in
 from local.emulators.lex.text import edit_distance, tokenize
-
-
-@pytest.fixture(scope="module")
-def locale(dev) -> BotLocale:
-    [bot] = bots_in(dev.templates)
-    return bot.locales["en_US"]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from bookstore.models import USERNAME_RE
 from bot import load_bot_model
 from bot.lex_regex import REGEX_VALUE_MAX_LENGTH, compile_regex_filter, regex_accepts, regex_filter_problems
 from bot.loader import parse_bot_model
-from local.emulators.lex.model import BotLocale, SlotType
+from local.emulators.lex.model import SlotType
 from local.emulators.lex.slots import (
     BUILTIN_RECOGNIZERS,
     recognize_alphanumeric,
@@ -30,7 +30,6 @@ from local.emulators.lex.slots import (
     recognize_number,
     recognizer_for,
 )
-from local.emulators.lex.template import bots_in
 from stacks.bot_definition import bot_locale
 
 MODEL = load_bot_model()
@@ -48,13 +47,6 @@ VALUE_SELECTION = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuid
 
 def _value(resolved: Any) -> str | None:
     return None if resolved is None else str(resolved.interpreted)
-
-
-@pytest.fixture(scope="module")
-def locale(dev) -> BotLocale:
-    """The en_US locale the local runtime serves from the dev Bot template."""
-    [bot] = bots_in(dev.templates)
-    return bot.locales["en_US"]
 
 
 def test_every_built_in_type_the_bot_uses_has_a_documented_recognizer(locale) -> None:

@@ -27,20 +27,9 @@ from local.emulators.lex.model import (
     SlotType,
     SlotTypeValue,
 )
-from local.emulators.lex.template import TemplateBot, TemplateError, bots_in
+from local.emulators.lex.template import TemplateError, bots_in
 
 BOT_STACK = "Bookstore-dev-Bot"
-
-
-@pytest.fixture(scope="module")
-def templates(dev) -> dict[str, Any]:
-    return dev.templates
-
-
-@pytest.fixture(scope="module")
-def bot(templates) -> TemplateBot:
-    [bot] = bots_in(templates)
-    return bot
 
 
 @pytest.fixture(scope="module")
