@@ -82,13 +82,20 @@ def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_sta
     page.get_by_text(f"{stock_before - 2} in stock").wait_for()
 
 
-def test_customer_follows_and_cancels_an_order(page: Any, dev_stack: DevStack) -> None:
-    web = dev_stack.web
+def _carol_orders(page: Any, web: str, book_id: str) -> str:
+    """Carol signs in and orders one copy of the book from its page; the new order's id."""
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
-    page.goto(f"{web}#/books/emma-jane-austen")
+    page.goto(f"{web}#/books/{book_id}")
     page.get_by_role("button", name="Place order").click()
     page.wait_for_url(_ORDER_ID)
+    placed = _ORDER_ID.search(page.url)
+    assert placed is not None
+    return placed.group(1)
+
+
+def test_customer_follows_and_cancels_an_order(page: Any, dev_stack: DevStack) -> None:
+    _carol_orders(page, dev_stack.web, "emma-jane-austen")
     page.get_by_role("heading", name="Progress").wait_for()
 
     page.once("dialog", lambda dialog: dialog.accept())
@@ -189,14 +196,7 @@ def test_make_chat_talks_to_the_running_store_and_sees_an_order_placed_on_the_we
     import subprocess
     import sys
 
-    web = dev_stack.web
-    sign_in(page, web, CAROL.username, CAROL.password)
-    page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
-    page.goto(f"{web}#/books/frankenstein-mary-shelley")
-    page.get_by_role("button", name="Place order").click()
-    page.wait_for_url(_ORDER_ID)
-    placed = _ORDER_ID.search(page.url)
-    assert placed is not None
+    order_id = _carol_orders(page, dev_stack.web, "frankenstein-mary-shelley")
 
     chat = subprocess.run(
         [sys.executable, "-m", "local.chat", "--user", CAROL.username, "--groups", "customers"],
@@ -206,5 +206,5 @@ def test_make_chat_talks_to_the_running_store_and_sees_an_order_placed_on_the_we
     assert chat.returncode == 0, chat.stderr
     first_line = chat.stdout.splitlines()[0]
     assert first_line.startswith(f"Talking to the bot of the running `make dev` (pid {dev_stack.process.pid}")
-    assert f"{placed.group(1)} (1 x Frankenstein" in chat.stdout  # the newest of carol's recent orders
+    assert f"{order_id} (1 x Frankenstein" in chat.stdout  # the newest of carol's recent orders
     assert "Starting local AWS" not in chat.stderr  # attached: nothing of its own started

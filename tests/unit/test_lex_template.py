@@ -335,6 +335,18 @@ UNSUPPORTED: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "turning the dialog code hook off at this step is not supported",
     ),
     (
+        "intent-defined-twice",
+        lambda p: p["BotLocales"][0]["Intents"].append(copy.deepcopy(_intent(p, "Help"))),
+        "Intents[9](Help)",
+        "intent Help is defined twice",
+    ),
+    (
+        "slot-type-defined-twice",
+        lambda p: p["BotLocales"][0]["SlotTypes"].append(copy.deepcopy(p["BotLocales"][0]["SlotTypes"][0])),
+        "(UsernameValue)",
+        "slot type UsernameValue is defined twice",
+    ),
+    (
         "threshold-out-of-range",
         lambda p: p["BotLocales"][0].update(NluConfidenceThreshold=5),
         "Bookstore-dev-Bot/Bot (AWS::Lex::Bot) BotLocales[0](en_US).NluConfidenceThreshold",

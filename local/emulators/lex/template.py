@@ -50,9 +50,9 @@ defined.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.lex_regex import regex_filter_problems
 from local.emulators.lex.model import (
@@ -69,6 +69,8 @@ from local.emulators.lex.model import (
     SlotTypeValue,
 )
 from local.emulators.lex.slots import BUILTIN_RECOGNIZERS
+
+_Named = TypeVar("_Named")
 
 BOT_TYPE = "AWS::Lex::Bot"
 ALIAS_TYPE = "AWS::Lex::BotAlias"
@@ -486,20 +488,24 @@ def _intent(node: _Node, slot_types: Mapping[str, SlotType]) -> Intent:
     )
 
 
+def _by_name(
+    items: Iterable[_Node], parse: Callable[[_Node], _Named], name_of: Callable[[_Named], str], what: str
+) -> dict[str, _Named]:
+    """Each item parsed, by its name; a name defined twice is refused where its second definition is."""
+    found: dict[str, _Named] = {}
+    for item in items:
+        value = parse(item)
+        name = name_of(value)
+        if name in found:
+            raise item.error(f"{what} {name} is defined twice")
+        found[name] = value
+    return found
+
+
 def _locale(node: _Node) -> BotLocale:
     locale_id = node.text("LocaleId")
-    slot_types: dict[str, SlotType] = {}
-    for item in node.items("SlotTypes"):
-        slot_type = _slot_type(item)
-        if slot_type.name in slot_types:
-            raise item.error(f"slot type {slot_type.name} is defined twice")
-        slot_types[slot_type.name] = slot_type
-    intents: dict[str, Intent] = {}
-    for item in node.items("Intents"):
-        intent = _intent(item, slot_types)
-        if intent.name in intents:
-            raise item.error(f"intent {intent.name} is defined twice")
-        intents[intent.name] = intent
+    slot_types = _by_name(node.items("SlotTypes"), _slot_type, lambda t: t.name, "slot type")
+    intents = _by_name(node.items("Intents"), lambda item: _intent(item, slot_types), lambda i: i.name, "intent")
     if not any(i.parent == FALLBACK_PARENT for i in intents.values()):
         raise node.error(
             f"a locale needs an intent with ParentIntentSignature {FALLBACK_PARENT} (Lex refuses the bot without one)"
@@ -554,12 +560,7 @@ def _bot(stack: str, logical_id: str, resource: Mapping[str, Any], resources: Ma
     node.refuse(_REFUSED_BOT)
     if node.optional_text("BotType") not in (None, "Bot"):
         raise TemplateError(node.at("BotType"), "a bot network is not supported by the local Lex runtime")
-    locales: dict[str, BotLocale] = {}
-    for item in node.items("BotLocales"):
-        locale = _locale(item)
-        if locale.locale_id in locales:
-            raise item.error(f"locale {locale.locale_id} is defined twice")
-        locales[locale.locale_id] = locale
+    locales = _by_name(node.items("BotLocales"), _locale, lambda locale: locale.locale_id, "locale")
     if not locales:
         raise node.error("BotLocales defines no locale: the bot has nothing to serve")
     raw_name = node.props().get("Name")
