@@ -132,15 +132,19 @@ def _give_back_the_process(environment: dict[str, str], stdout: TextIO | None) -
 
 
 def load_runners(
-    assembly: Assembly, aws: LocalAws, extra: Mapping[str, str], *, verbose: bool
+    assembly: Assembly, aws: LocalAws, *, lex_endpoint: str | None, allowed_origin: str | None, verbose: bool
 ) -> dict[str, FunctionRunner]:
-    """Every function of the templates with its template's environment resolved to `aws`; each is imported at
-    its first invocation, as a cold start (one load group: the first load starts clean)."""
+    """Every function of the templates with its template's environment resolved to `aws` (and the local Lex
+    runtime and web origin); each is imported at its first invocation, as a cold start (one load group: the
+    first load starts clean)."""
     resolver = local_resolver(assembly.templates, aws)
+    here = local_environment(aws, lex_endpoint=lex_endpoint)
+    if allowed_origin is not None:
+        here["ALLOWED_ORIGIN"] = allowed_origin
     group = LoadGroup()
     runners: dict[str, FunctionRunner] = {}
     for spec in functions(assembly.templates):
-        environment = {**resolver.environment(spec), **local_environment(aws), **extra}
+        environment = {**resolver.environment(spec), **here}
         if not verbose:  # the template's level (DEBUG in dev) floods a console serving four things at once
             environment["POWERTOOLS_LOG_LEVEL"] = "WARNING"
         runners[spec.logical_id] = FunctionRunner(spec, environment, group)
@@ -237,11 +241,14 @@ def start_stack(
         if "lex" in parts:
             _bind_lex(stack, host, ports.lex, bot_id, aliases)
         if set(parts) & {"functions", "lex", "api", "worker"}:
-            extra = local_environment(stack.aws, lex_endpoint=stack.lex.url if stack.lex else None)
-            if stack.web is not None:
-                extra["ALLOWED_ORIGIN"] = stack.web.origin
             with step("Reading every function and its template's environment"):
-                stack.runners = load_runners(assembly, stack.aws, extra, verbose=verbose)
+                stack.runners = load_runners(
+                    assembly,
+                    stack.aws,
+                    lex_endpoint=stack.lex.url if stack.lex else None,
+                    allowed_origin=stack.web.origin if stack.web else None,
+                    verbose=verbose,
+                )
         if attach is None:
             _start_triggers(stack, state)
         if stack.lex is not None and stack.bot is not None:

@@ -141,6 +141,7 @@ def test_only_refresh_tokens_of_clients_with_revocation_enabled_are_revoked(pool
 def test_patching_again_changes_nothing(pool: Pool) -> None:
     from moto.cognitoidp.responses import CognitoIdpResponse
 
+    # moto's own class has no revoke_token: patch_moto adds it, so its type stubs cannot know it.
     installed = CognitoIdpResponse.revoke_token  # type: ignore[attr-defined]
     patch_moto()
     assert CognitoIdpResponse.revoke_token is installed  # type: ignore[attr-defined]
