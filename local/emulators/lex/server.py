@@ -33,8 +33,9 @@ _ROUTE = re.compile(
     r"/sessions/(?P<session>[^/]+)(?P<text>/text)?/?$"
 )
 _SESSION_ID = re.compile(r"^[0-9a-zA-Z._:-]{2,100}$")
-# The service model's BotIdentifier and BotAliasIdentifier: ten letters or digits (an alias may be TSTALIASID).
-_LEX_ID = re.compile(r"^[0-9a-zA-Z]{10}$")
+# lexv2-runtime's service model constrains BotIdentifier (ten letters or digits) and leaves BotAliasIdentifier
+# free: a malformed bot id is a ValidationException, an unknown alias of any shape a ResourceNotFoundException.
+_BOT_ID = re.compile(r"^[0-9a-zA-Z]{10}$")
 MAX_BODY = 256 * 1024
 
 
@@ -106,12 +107,11 @@ class _Handler(BaseHTTPRequestHandler):
         if match is None:
             raise ResourceNotFound(f"No lexv2-runtime operation at {method} {path}")
         bot, alias, locale, session = (unquote(match.group(k)) for k in ("bot", "alias", "locale", "session"))
-        for name, value in (("botId", bot), ("botAliasId", alias)):
-            if not _LEX_ID.match(value):
-                raise Validation(
-                    f"1 validation error detected: Value '{value}' at '{name}' failed to satisfy constraint: "
-                    "Member must be 10 letters or digits"
-                )
+        if not _BOT_ID.match(bot):
+            raise Validation(
+                f"1 validation error detected: Value '{bot}' at 'botId' failed to satisfy constraint: "
+                "Member must be 10 letters or digits"
+            )
         if not _SESSION_ID.match(session):
             raise Validation("sessionId must be 2 to 100 characters of letters, digits, '.', '_', ':' or '-'")
         if not isinstance(body, dict):

@@ -511,7 +511,7 @@ def _locale(node: _Node) -> BotLocale:
             f"a locale needs an intent with ParentIntentSignature {FALLBACK_PARENT} (Lex refuses the bot without one)"
         )
     threshold = node.number("NluConfidenceThreshold")
-    if not 0 <= threshold <= 1:  # BotLocale NluConfidenceThreshold: a number from 0 to 1
+    if not 0 <= threshold <= 1:  # lexv2-models service model: ConfidenceThreshold min 0, max 1
         raise TemplateError(node.at("NluConfidenceThreshold"), f"{threshold} is not between 0 and 1")
     return BotLocale(
         locale_id=locale_id,
