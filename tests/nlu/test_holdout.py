@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from benchmarks.nlu import SETS, Example, load_examples, seen_in_model, served_locale
+from benchmarks.nlu import SETS, TARGETS, Example, evaluate, load_examples, seen_in_model, served_locale
 from local.emulators.lex.model import BotLocale
 from local.emulators.lex.text import normalize_phrase
 
@@ -25,6 +25,20 @@ def in_holdout(utterance: str) -> bool:
 @pytest.fixture(scope="module")
 def locale(dev) -> BotLocale:
     return served_locale(dev.templates)
+
+
+def domain_intents(locale: BotLocale) -> set[str]:
+    """The intents that do something for the caller (a fulfillment code hook): not small talk or Lex's built-ins,
+    which the Step 10 sets were not written for."""
+    return {i.name for i in locale.intents if i.code_hooks.fulfillment and i.parent is None}
+
+
+def test_the_holdout_meets_the_targets(locale) -> None:
+    """The gate of Step 10: measured on lines no engine or model change was tuned on. Only the metrics are shown,
+    never the lines the bot gets wrong (tests/nlu/README.md)."""
+    metrics = evaluate(locale, HOLDOUT).metrics()
+    missed = {name: f"{metrics[name]:.1%} < {target:.0%}" for name, target in TARGETS.items() if metrics[name] < target}
+    assert not missed, f"the locked holdout misses its targets: {missed}"
 
 
 def test_the_holdout_is_the_locked_file() -> None:
@@ -46,5 +60,5 @@ def test_the_sets_are_large_disjoint_and_cover_every_intent(locale) -> None:
     phrases = [normalize_phrase(e.utterance) for e in new]
     assert len(phrases) == len(set(phrases)), "a line is in the new sets twice"
     assert development.isdisjoint(phrases)
-    assert {i.name for i in locale.intents} <= {e.intent for e in HOLDOUT}
+    assert domain_intents(locale) <= {e.intent for e in HOLDOUT}
     assert seen_in_model(locale, new) == []

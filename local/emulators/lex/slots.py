@@ -84,7 +84,8 @@ Recognizer = Callable[[Sequence[str]], Resolved | None]
 
 
 def _original(words: Sequence[str]) -> str:
-    return " ".join(words)
+    """The words as one value; a possessive the tokenizer split off joins its word again ("Gulliver's")."""
+    return " ".join(words).replace(" 's", "'s")
 
 
 _EMAIL_LEAD_IN = frozenset(
@@ -371,7 +372,7 @@ def custom_recognizer(slot_type: SlotType) -> Recognizer:
         said = normalize_phrase(" ".join(words)).split()
         if not said:
             return None
-        original = " ".join(words)
+        original = _original(words)
 
         def resolved(canonical: str) -> Resolved:
             interpreted = canonical if slot_type.resolution == "TOP_RESOLUTION" else original
