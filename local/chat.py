@@ -95,6 +95,23 @@ def describe_state(response: dict[str, Any]) -> str:
     return f"[intent={intent.get('name', '-')} state={intent.get('state', '-')} next={step} slots={slots}{confidence}]"
 
 
+def render_message(message: dict[str, Any]) -> list[str]:
+    """A message of the bot as terminal lines: text as is; a response card (ImageResponseCard) as its title,
+    subtitle, cover URL and buttons, each button with the text it sends (type it to choose the button)."""
+    card = message.get("imageResponseCard")
+    if message.get("contentType") != "ImageResponseCard" or not isinstance(card, dict):
+        return [f"bot> {message.get('content') or ''}"]
+    lines = [f"bot> [card] {card.get('title', '')}"]
+    if card.get("subtitle"):
+        lines.append(f"       {card['subtitle']}")
+    if card.get("imageUrl"):
+        lines.append(f"       cover: {card['imageUrl']}")
+    buttons = [f'{b.get("text", "")} (say "{b.get("value", "")}")' for b in card.get("buttons") or []]
+    if buttons:
+        lines.append("       buttons: " + " | ".join(buttons))
+    return lines
+
+
 def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     session_id = args.session_id or f"chat-{uuid.uuid4().hex[:12]}"
     attributes = {USERNAME_ATTRIBUTE: args.user, GROUPS_ATTRIBUTE: args.groups}
@@ -130,9 +147,9 @@ def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: Te
             if "not found" in str(friendly) or "credentials" in str(friendly) or "access denied" in str(friendly):
                 return 1
             continue
-        messages = [m.get("content", "") for m in response.get("messages", [])] or ["(no message)"]
-        for message in messages:
-            print(f"bot> {message}", file=stdout)
+        lines = [line for m in response.get("messages", []) for line in render_message(m)] or ["bot> (no message)"]
+        for line in lines:
+            print(line, file=stdout)
         if args.verbose:
             print(f"     {describe_state(response)}", file=stdout)
         stdout.flush()

@@ -316,6 +316,50 @@ function chatHistory() {
   }
 }
 
+// A response card of the bot (a Lex V2 ImageResponseCard: title, subtitle, imageUrl, buttons). Lex's card has no
+// link, so the book is found in the catalog by its title (and author, in the subtitle): its page, and its cover
+// when the card has none. Until then, the title links to a search for it.
+// Title (lowercase) -> { at, books: a promise of the catalog's books of that title }, kept for less than the
+// 15 minutes the presigned cover URLs live.
+const cardBooks = new Map();
+const CARD_BOOKS_TTL_MS = 10 * 60 * 1000;
+
+async function findCardBook(card) {
+  const wanted = card.title.toLowerCase();
+  const cached = cardBooks.get(wanted);
+  if (!cached || Date.now() - cached.at > CARD_BOOKS_TTL_MS) {
+    const books = api.books({ q: card.title, limit: 10 })
+      .then((data) => (data.items || []).filter((book) => book.title.toLowerCase() === wanted))
+      .catch(() => { cardBooks.delete(wanted); return []; });
+    cardBooks.set(wanted, { at: Date.now(), books });
+  }
+  const same = await cardBooks.get(wanted).books;
+  return same.find((book) => (card.subtitle || "").includes(book.author)) || same[0] || null;
+}
+
+function chatCard(card, choose) {
+  const link = h("a", { href: `#/catalog?q=${encodeURIComponent(card.title)}` }, card.title);
+  const image = card.image_url
+    ? h("img", { class: "cover", src: card.image_url, alt: `Cover of ${card.title}`, loading: "lazy" })
+    : cover({ title: card.title });
+  const buttons = (card.buttons || []).map((button) => h("button", {
+    type: "button", class: "secondary", "aria-label": `${button.text}: ${card.title}`,
+    onclick: () => choose(button.value),
+  }, button.text));
+  const element = h("article", { class: "card chat-card" },
+    image,
+    h("div", {},
+      h("h3", {}, link),
+      card.subtitle ? h("p", { class: "muted" }, card.subtitle) : null,
+      buttons.length ? h("div", { class: "actions" }, buttons) : null));
+  findCardBook(card).then((book) => {
+    if (!book) return;
+    link.href = `#/books/${encodeURIComponent(book.book_id)}`;
+    if (!card.image_url && book.image_url) image.replaceWith(cover(book));
+  });
+  return element;
+}
+
 function chatView() {
   const user = auth.user();
   if (!user) return needSignIn("Chat", "The assistant helps you with your account and orders.");
@@ -326,12 +370,22 @@ function chatView() {
   const history = chatHistory().filter((entry) => entry.owner === user.username);
 
   function add(entry, store = true) {
-    log.append(h("li", { class: `message ${entry.from}` }, h("span", { class: "sr-only" }, entry.from === "user" ? "You: " : entry.from === "bot" ? "Assistant: " : "Error: "), entry.text));
+    const who = h("span", { class: "sr-only" }, entry.from === "user" ? "You: " : entry.from === "bot" ? "Assistant: " : "Error: ");
+    log.append(entry.card
+      ? h("li", { class: "message bot with-card" }, who, chatCard(entry.card, choose))
+      : h("li", { class: `message ${entry.from}` }, who, entry.text));
     log.scrollTop = log.scrollHeight;
     if (store) {
       history.push({ ...entry, owner: user.username });
       sessionStorage.setItem(CHAT_KEY, JSON.stringify(history.slice(-100)));
     }
+  }
+
+  // A card's button sends its value as the next message, as Lex V2 expects of a response card's buttons.
+  function choose(value) {
+    if (send.disabled) return;
+    input.value = value;
+    form.requestSubmit();
   }
 
   const form = h("form", { class: "chat-form", onsubmit: async (event) => {
@@ -344,7 +398,9 @@ function chatView() {
     send.disabled = true;
     try {
       const reply = await api.chat(text);
-      (reply.messages.length ? reply.messages : ["(no answer)"]).forEach((message) => add({ from: "bot", text: message }));
+      const cards = reply.cards || [];
+      (reply.messages.length || cards.length ? reply.messages : ["(no answer)"]).forEach((message) => add({ from: "bot", text: message }));
+      cards.forEach((card) => add({ from: "bot", card }));
     } catch (error) {
       add({ from: "failed", text: `Not sent: ${error.message}` }, false);
     } finally {

@@ -38,8 +38,23 @@ class ChatBody(BaseModel):
     text: Annotated[str, Field(min_length=1, max_length=1024)]
 
 
+class ChatButton(BaseModel):
+    text: str = Field(description="What the button shows")
+    value: str = Field(description="What to send as the next chat message when the button is chosen")
+
+
+class ChatCard(BaseModel):
+    """A Lex V2 ImageResponseCard of the bot's answer: one book found, recommended or ordered."""
+
+    title: str = Field(description="The book's title")
+    subtitle: str | None = Field(default=None, description="Author and price (and why it is recommended)")
+    image_url: str | None = Field(default=None, description="A public URL of the cover, when the bot has one")
+    buttons: list[ChatButton] = Field(default=[], description="At most 5")
+
+
 class ChatReply(BaseModel):
-    messages: list[str]
+    messages: list[str] = Field(description="The bot's text messages, in order")
+    cards: list[ChatCard] = Field(default=[], description="The bot's response cards, in order, after the text")
     intent: str | None = None
     intent_state: str | None = None
     dialog_action: str | None = None
@@ -86,6 +101,22 @@ def _call(operation: str, **kwargs: Any) -> dict[str, Any]:
     return response
 
 
+def _cards(messages: list[dict[str, Any]]) -> list[ChatCard]:
+    """The ImageResponseCard messages of a RecognizeText response, in the chat route's shape."""
+    cards = []
+    for message in messages:
+        card = message.get("imageResponseCard") or {}
+        if message.get("contentType") != "ImageResponseCard" or not card.get("title"):
+            continue
+        buttons = [ChatButton(text=b["text"], value=b["value"]) for b in card.get("buttons") or []]
+        cards.append(
+            ChatCard(
+                title=card["title"], subtitle=card.get("subtitle"), image_url=card.get("imageUrl"), buttons=buttons
+            )
+        )
+    return cards
+
+
 @app.post("/chat", summary="Say something to the bookstore assistant", tags=["chat"])
 def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     who = caller(app)
@@ -100,7 +131,8 @@ def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     metrics.add_metric(name="ChatTurns", unit=MetricUnit.Count, value=1)
     tracer.put_annotation("intent", intent.get("name", "none"))
     return ChatReply(
-        messages=[m.get("content", "") for m in response.get("messages", []) if m.get("content")],
+        messages=[m["content"] for m in response.get("messages", []) if m.get("content")],
+        cards=_cards(response.get("messages", [])),
         intent=intent.get("name"),
         intent_state=intent.get("state"),
         dialog_action=action.get("type"),

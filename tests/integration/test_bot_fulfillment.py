@@ -51,7 +51,8 @@ def _action(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def _message(response: dict[str, Any]) -> str:
-    return " ".join(m["content"] for m in response.get("messages", []))
+    """The answer's text (response cards, after it, have no content)."""
+    return " ".join(m["content"] for m in response.get("messages", []) if m["contentType"] != "ImageResponseCard")
 
 
 def _slot(response: dict[str, Any], name: str) -> str | None:

@@ -33,7 +33,12 @@ def turn(services: Any, intent: str, slots: dict[str, str | None] | None = None,
 
 
 def message(response: dict[str, Any]) -> str:
-    return " ".join(m["content"] for m in response.get("messages", []))
+    """The text of the answer (its PlainText messages; response cards have no content)."""
+    return " ".join(m["content"] for m in response.get("messages", []) if m["contentType"] == "PlainText")
+
+
+def cards(response: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m["imageResponseCard"] for m in response.get("messages", []) if m["contentType"] == "ImageResponseCard"]
 
 
 def state(response: dict[str, Any]) -> tuple[str, str | None]:
@@ -163,7 +168,7 @@ def test_cancel_confirms_the_latest_order_then_returns_stock(services) -> None:
     order_id = _ordered(services, quantity=2)
     confirm = turn(services, "CancelOrder", {}, **CAROL)
     assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
-    assert message(confirm) == f"Cancel order {order_id} (2 x Dracula, $17.98)?"
+    assert message(confirm).startswith(f"Cancel your order {order_id} (2 x Dracula, $17.98, placed ")
     done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
@@ -177,3 +182,311 @@ def test_cancel_refuses_a_shipped_order(services) -> None:
     response = turn(services, "CancelOrder", {"OrderId": order_id}, **CAROL)
     assert state(response) == ("Close", "Failed")
     assert "SHIPPED and can no longer be cancelled" in message(response)
+
+
+# ---- What Lex resolved, not the words typed (issue 15, item 4) ---------------------------------------------
+
+
+def resolved_turn(services: Any, intent: str, typed: dict[str, tuple[str, list[str]]], **kwargs: Any) -> dict[str, Any]:
+    """A turn whose slots carry what the user typed (originalValue, and interpretedValue, as Lex fills a slot of
+    an ORIGINAL_VALUE type) and the catalog values Lex resolved it to (resolvedValues)."""
+    event = lex_event(intent, {slot: said for slot, (said, _) in typed.items()}, **kwargs)
+    for slot, (said, resolved) in typed.items():
+        value = {"originalValue": said, "interpretedValue": said, "resolvedValues": resolved}
+        event["sessionState"]["intent"]["slots"][slot]["value"] = value
+    return dialog.handle(LexEvent.model_validate(event), services).dump()
+
+
+def test_find_book_searches_the_title_lex_resolved_not_the_typo(services) -> None:
+    fulfil = {"invocation": "FulfillmentCodeHook", **CAROL}
+    found = resolved_turn(services, "FindBook", {"Title": ("Draculla", ["Dracula"])}, **fulfil)
+    assert message(found).startswith("I found: Dracula by Bram Stoker ($8.99, in stock)")
+    # The typed words alone find nothing: the resolution made the difference.
+    typed_only = resolved_turn(services, "FindBook", {"Title": ("Draculla", [])}, **fulfil)
+    assert 'couldn\'t find any book "Draculla"' in message(typed_only)
+
+
+def test_find_book_searches_the_author_lex_resolved(services) -> None:
+    found = resolved_turn(services, "FindBook", {"Author": ("jayne austin", ["Jane Austen"])},
+                          invocation="FulfillmentCodeHook", **CAROL)  # fmt: skip
+    assert message(found) == "I found: Emma by Jane Austen ($7.99, sold out)."
+
+
+def test_find_book_falls_back_to_the_typed_words_when_the_resolved_value_is_not_in_the_catalog(services) -> None:
+    # bot/model.yaml lists the titles of data/books.csv; a deployed catalog may have lost one of them.
+    found = resolved_turn(services, "FindBook", {"Title": ("dracula", ["Dracula's Guest"])},
+                          invocation="FulfillmentCodeHook", **CAROL)  # fmt: skip
+    assert message(found).startswith("I found: Dracula by Bram Stoker")
+
+
+def test_place_order_orders_the_title_lex_resolved(services) -> None:
+    confirm = resolved_turn(services, "PlaceOrder", {"Title": ("Draculla", ["Dracula"]), "Quantity": ("1", ["1"])},
+                            **CAROL)  # fmt: skip
+    assert message(confirm) == "1 x Dracula by Bram Stoker comes to $8.99. Shall I place the order?"
+    assert confirm["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "Dracula"
+
+
+# ---- "cancel my last order" without typing its id -------------------------------------------------------------
+
+
+def _order(services: Any, username: str, key: str, quantity: int = 1) -> str:
+    from bookstore.catalog_models import OrderLineRequest
+    from bookstore.services.orders import PlaceOrderRequest
+
+    request = PlaceOrderRequest(username=username, idempotency_key=key,
+                                lines=[OrderLineRequest(book_id=DRACULA.book_id, quantity=quantity)])  # fmt: skip
+    return services.orders.place(request).order_id
+
+
+def test_cancel_without_an_id_proposes_the_latest_placed_order_with_its_id_filled(services) -> None:
+    older = _order(services, "carol", "cancel-latest-1", quantity=2)
+    newest = _order(services, "carol", "cancel-latest-2")
+    confirm = turn(services, "CancelOrder", {}, **CAROL)
+    assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
+    assert confirm["sessionState"]["intent"]["slots"]["OrderId"]["value"]["interpretedValue"] == newest
+    assert confirm["sessionState"]["intent"]["confirmationState"] == "None"
+    text = message(confirm)
+    assert text.startswith(f"Cancel your order {newest} (1 x Dracula, $8.99, placed ")
+    assert text.endswith(" UTC)?")
+    assert older not in text
+
+
+def test_cancel_without_an_id_skips_orders_that_can_no_longer_be_cancelled(services) -> None:
+    placed = _order(services, "carol", "cancel-skip-1", quantity=2)
+    shipped = _order(services, "carol", "cancel-skip-2")
+    services.orders.move(shipped, "SHIPPED")
+    confirm = turn(services, "CancelOrder", {}, **CAROL)
+    assert confirm["sessionState"]["intent"]["slots"]["OrderId"]["value"]["interpretedValue"] == placed
+    assert message(confirm).startswith(
+        f"Your latest order {shipped} has shipped and can no longer be cancelled. "
+        f"Cancel your order {placed} (2 x Dracula, $17.98, placed "
+    )
+    # Yes: Lex calls the dialog hook with the id and the confirmation, then fulfils; the order is cancelled.
+    confirmed = turn(services, "CancelOrder", {"OrderId": placed}, confirmation="Confirmed", **CAROL)
+    assert confirmed["sessionState"]["dialogAction"]["type"] == "Delegate"
+    done = turn(services, "CancelOrder", {"OrderId": placed}, invocation="FulfillmentCodeHook",
+                confirmation="Confirmed", **CAROL)  # fmt: skip
+    assert state(done) == ("Close", "Fulfilled")
+    assert services.orders.get_mine("carol", placed).status == "CANCELLED"
+    assert services.orders.get_mine("carol", shipped).status == "SHIPPED"
+
+
+def test_cancel_without_an_id_says_clearly_when_nothing_can_be_cancelled(services) -> None:
+    nothing = turn(services, "CancelOrder", {}, **CAROL)
+    assert state(nothing) == ("Close", "Failed")
+    assert message(nothing) == "You have no orders, so there is nothing to cancel."
+
+    delivered = _order(services, "carol", "cancel-none-1")
+    services.orders.move(delivered, "SHIPPED")
+    services.orders.move(delivered, "DELIVERED")
+    cancelled = _order(services, "carol", "cancel-none-2")
+    services.orders.cancel_mine("carol", cancelled)
+    response = turn(services, "CancelOrder", {}, **CAROL)
+    assert state(response) == ("Close", "Failed")
+    assert message(response) == (
+        "You have no order that can still be cancelled (an order can be cancelled until it ships). "
+        f"Your latest order {cancelled} (1 x Dracula, $8.99) is already cancelled."
+    )
+    assert "OrderId" not in str(response["sessionState"]["dialogAction"])
+
+
+def test_cancel_without_an_id_only_ever_proposes_the_callers_own_orders(services) -> None:
+    _order(services, "carol", "cancel-own-1")
+    mallory = turn(services, "CancelOrder", {}, username="mallory", groups="customers")
+    assert state(mallory) == ("Close", "Failed")
+    assert message(mallory) == "You have no orders, so there is nothing to cancel."
+    # Naming carol's order does not help either.
+    carols = services.orders.latest("carol").order_id
+    named = turn(services, "CancelOrder", {"OrderId": carols}, username="mallory", groups="customers")
+    assert named["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "OrderId"}
+    assert services.orders.get_mine("carol", carols).status == "PLACED"
+
+
+# ---- Response cards (issue 15, item 6) ---------------------------------------------------------------------
+
+
+def _limits() -> Any:
+    """The lexv2-runtime service model's shapes (botocore's copy of the API the deployed bot answers with)."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("lexv2-runtime").shape_for("Messages")
+
+
+def _fits(value: Any, shape: Any, where: str) -> list[str]:
+    """Where `value` breaks `shape`'s min/max lengths, list sizes or required members."""
+    problems: list[str] = []
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if shape.type_name == "string":
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            problems.append(f"{where}: length {len(value)} outside {low}..{high}")
+    elif shape.type_name == "list":
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            problems.append(f"{where}: {len(value)} items outside {low}..{high}")
+        for index, item in enumerate(value):
+            problems += _fits(item, shape.member, f"{where}[{index}]")
+    elif shape.type_name == "structure":
+        problems += [f"{where}: no {name}" for name in shape.required_members if name not in value]
+        unknown = set(value) - set(shape.members)
+        problems += [f"{where}: unknown {name}" for name in sorted(unknown)]
+        for name, member in shape.members.items():
+            if name in value:
+                problems += _fits(value[name], member, f"{where}.{name}")
+    return problems
+
+
+def fits_lex(response: dict[str, Any]) -> list[str]:
+    return _fits(response.get("messages", []), _limits(), "messages")
+
+
+def test_the_limits_check_catches_what_lex_would_refuse() -> None:
+    too_long = {"title": "x" * 251, "buttons": [{"text": "Order", "value": "v" * 51}] * 6}
+    problems = fits_lex({"messages": [{"contentType": "ImageResponseCard", "imageResponseCard": too_long}] * 11})
+    assert "messages: 11 items outside None..10" in problems
+    assert "messages[0].imageResponseCard.title: length 251 outside 1..250" in problems
+    assert "messages[0].imageResponseCard.buttons: 6 items outside 0..5" in problems
+    assert "messages[0].imageResponseCard.buttons[0].value: length 51 outside 1..50" in problems
+
+
+def _shelf(services: Any, count: int) -> list[Book]:
+    books = [
+        Book(book_id=f"horror-{n}", title=f"Night Terrors Volume {n}", author="Ann Radcliffe", genre="horror",
+             year=1800 + n, price_cents=500 + n, stock=n % 3)
+        for n in range(count)
+    ]  # fmt: skip
+    for book in books:
+        services.catalog.products.create(book)
+    return books
+
+
+def test_found_books_come_as_one_card_each_with_order_and_more_like_this(services) -> None:
+    response = turn(services, "FindBook", {"Title": "Dracula"}, invocation="FulfillmentCodeHook", **CAROL)
+    assert [m["contentType"] for m in response["messages"]] == ["PlainText", "ImageResponseCard"]
+    assert cards(response) == [
+        {
+            "title": "Dracula",
+            "subtitle": "by Bram Stoker \u00b7 $8.99",
+            "buttons": [
+                {"text": "Order", "value": "order Dracula"},
+                {"text": "More like this", "value": "recommend some horror books"},
+            ],
+        }
+    ]
+    assert fits_lex(response) == []
+
+
+def test_a_sold_out_book_has_no_order_button(services) -> None:
+    response = turn(services, "FindBook", {"Title": "Emma"}, invocation="FulfillmentCodeHook", **CAROL)
+    (card,) = cards(response)
+    assert card["subtitle"] == "by Jane Austen \u00b7 $7.99 \u00b7 sold out"
+    assert [b["text"] for b in card["buttons"]] == ["More like this"]
+    assert card["buttons"][0]["value"] == "recommend some romance books"
+
+
+def test_at_most_five_cards_and_every_message_within_lex_limits(services) -> None:
+    _shelf(services, 8)
+    response = turn(services, "FindBook", {"Genre": "horror"}, invocation="FulfillmentCodeHook", **CAROL)
+    shown = cards(response)
+    assert len(shown) == 5
+    assert len(response["messages"]) == 6
+    positions = [message(response).index(f"{c['title']} by ") for c in shown]
+    assert positions == sorted(positions)  # the same books as the text, in its order
+    assert fits_lex(response) == []
+
+
+def test_an_answer_never_has_more_than_five_cards_or_ten_messages(services) -> None:
+    from bookstore.lex import close
+    from bot_fulfillment.cards import book_card, with_cards
+
+    event = LexEvent.model_validate(lex_event("FindBook", {}, invocation="FulfillmentCodeHook", **CAROL))
+    response = with_cards(close(event, "Fulfilled", *[f"text {n}" for n in range(7)]), [book_card(DRACULA)] * 12)
+    kinds = [m.content_type for m in response.messages or []]
+    assert kinds == ["PlainText"] * 7 + ["ImageResponseCard"] * 3  # 10 in all, the text first
+    fewer = with_cards(close(event, "Fulfilled", "text"), [book_card(DRACULA)] * 12)
+    assert [m.content_type for m in fewer.messages or []] == ["PlainText"] + ["ImageResponseCard"] * 5
+
+
+def test_long_titles_and_values_are_shortened_within_lex_limits(services) -> None:
+    title = "The History of the Decline and Fall of the Roman Empire " + " ".join(["Volume the Last"] * 12)
+    long_book = Book(book_id="decline-and-fall", title=title[:200], author="Edward Gibbon", genre="history",
+                     year=1776, price_cents=2599, stock=3)  # fmt: skip
+    services.catalog.products.create(long_book)
+    response = turn(services, "FindBook", {"Title": "Decline and Fall"}, invocation="FulfillmentCodeHook", **CAROL)
+    card = cards(response)[0]
+    assert fits_lex(response) == []
+    assert card["title"] == long_book.title  # 200 characters fit
+    order = card["buttons"][0]["value"]
+    assert order == "order The History of the Decline and Fall"  # whole words, no dangling "of the"
+    assert len(order) <= 50
+
+
+def test_card_texts_longer_than_lex_allows_are_cut_at_a_word_with_an_ellipsis() -> None:
+    from bot_fulfillment import cards as card_module
+
+    made = card_module.card("word " * 80, "by " + "Someone " * 40, "https://covers.example.com/" + "x" * 300,
+                            [("Order " * 20, "order " + "title " * 20)] * 7).dump()  # fmt: skip
+    body = made["imageResponseCard"]
+    assert len(body["title"]) <= 250
+    assert body["title"].endswith("word\u2026")
+    assert len(body["subtitle"]) <= 250
+    assert body["subtitle"].endswith("Someone\u2026")
+    assert "imageUrl" not in body  # a URL cannot be cut: too long, it is left out
+    assert len(body["buttons"]) == 5
+    assert all(1 <= len(b["text"]) <= 50 and 1 <= len(b["value"]) <= 50 for b in body["buttons"])
+    assert fits_lex({"messages": [made]}) == []
+
+
+def test_cards_show_the_cover_when_covers_have_a_public_base_url(services, monkeypatch) -> None:
+    covered = DRACULA.model_copy(update={"book_id": "dracula-covered", "title": "Dracula Covered",
+                                         "image_key": "books/dracula-covered/0a1b.png"})  # fmt: skip
+    services.catalog.products.create(covered)
+    fulfil = {"invocation": "FulfillmentCodeHook", **CAROL}
+    without = cards(turn(services, "FindBook", {"Title": "Dracula Covered"}, **fulfil))[0]
+    assert "imageUrl" not in without  # a presigned URL expires and is longer than Lex allows: none rather than that
+    monkeypatch.setenv("COVERS_BASE_URL", "https://shop.example.com/")
+    found = turn(services, "FindBook", {"Title": "Dracula Covered"}, **fulfil)
+    assert cards(found)[0]["imageUrl"] == "https://shop.example.com/books/dracula-covered/0a1b.png"
+    assert fits_lex(found) == []
+
+
+def test_recommended_books_come_as_cards_with_the_reason(services, local_aws) -> None:
+    RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb).put_featured(
+        [DRACULA.book_id]
+    )
+    response = turn(services, "RecommendBooks", {}, invocation="FulfillmentCodeHook", **CAROL)
+    assert cards(response) == [
+        {
+            "title": "Dracula",
+            "subtitle": "by Bram Stoker \u00b7 $8.99 \u00b7 a bestseller",
+            "buttons": [
+                {"text": "Order", "value": "order Dracula"},
+                {"text": "More like this", "value": "recommend some horror books"},
+            ],
+        }
+    ]
+
+
+def test_placing_an_order_shows_the_book_to_confirm_and_then_the_order(services) -> None:
+    confirm = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, **CAROL)
+    assert cards(confirm) == [
+        {
+            "title": "Dracula",
+            "subtitle": "by Bram Stoker \u00b7 2 x $8.99 = $17.98",
+            "buttons": [{"text": "Yes, order it", "value": "yes"}, {"text": "No", "value": "no"}],
+        }
+    ]
+    done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, invocation="FulfillmentCodeHook",
+                confirmation="Confirmed", **CAROL)  # fmt: skip
+    order_id = services.orders.latest("carol").order_id
+    assert cards(done) == [
+        {
+            "title": "Dracula",
+            "subtitle": f"by Bram Stoker \u00b7 2 x $8.99 \u00b7 order {order_id}",
+            "buttons": [
+                {"text": "Where is my order", "value": f"where is order {order_id}"},
+                {"text": "Cancel this order", "value": f"cancel order {order_id}"},
+                {"text": "More like this", "value": "recommend some horror books"},
+            ],
+        }
+    ]
+    assert fits_lex(confirm) == []
+    assert fits_lex(done) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import pytest
 from botocore.stub import ANY, Stubber
@@ -87,3 +88,80 @@ def test_reset_deletes_the_users_session(chat) -> None:
         )
         status, body = call(chat, "DELETE", "/chat", user="carol")
     assert (status, body) == (200, {"session_id": "user-carol", "reset": True})
+
+
+DRACULA_CARD = {
+    "title": "Dracula",
+    "subtitle": "by Bram Stoker \u00b7 $8.99",
+    "imageUrl": "https://shop.example.com/books/covers/horror.png",
+    "buttons": [
+        {"text": "Order", "value": "order Dracula"},
+        {"text": "More like this", "value": "recommend some horror books"},
+    ],
+}
+FOUND_REPLY = {
+    "messages": [
+        {"contentType": "PlainText", "content": "I found: Dracula by Bram Stoker ($8.99, in stock)."},
+        {"contentType": "ImageResponseCard", "imageResponseCard": DRACULA_CARD},
+        {"contentType": "ImageResponseCard", "imageResponseCard": {"title": "Carmilla"}},
+    ],
+    "sessionState": {
+        "dialogAction": {"type": "Close"},
+        "intent": {"name": "FindBook", "state": "Fulfilled", "confirmationState": "None", "slots": {}},
+    },
+    "sessionId": "user-carol",
+}
+
+
+def test_chat_returns_the_bots_response_cards_next_to_its_text(chat) -> None:
+    with Stubber(chat.lex()) as stub:
+        stub.add_response("recognize_text", FOUND_REPLY, {"botId": ANY, "botAliasId": ANY, "localeId": ANY,
+                          "sessionId": "user-carol", "text": "find dracula", "requestAttributes": ANY})  # fmt: skip
+        status, body = call(chat, "POST", "/chat", user="carol", groups="customers", body={"text": "find dracula"})
+    assert status == 200
+    assert body["messages"] == ["I found: Dracula by Bram Stoker ($8.99, in stock)."]  # text only
+    assert body["cards"] == [
+        {
+            "title": "Dracula",
+            "subtitle": "by Bram Stoker \u00b7 $8.99",
+            "image_url": "https://shop.example.com/books/covers/horror.png",
+            "buttons": [
+                {"text": "Order", "value": "order Dracula"},
+                {"text": "More like this", "value": "recommend some horror books"},
+            ],
+        },
+        {"title": "Carmilla", "subtitle": None, "image_url": None, "buttons": []},
+    ]
+
+
+def test_an_answer_without_cards_has_an_empty_card_list(chat) -> None:
+    with Stubber(chat.lex()) as stub:
+        stub.add_response("recognize_text", LEX_REPLY, {"botId": ANY, "botAliasId": ANY, "localeId": ANY,
+                          "sessionId": ANY, "text": ANY, "requestAttributes": ANY})  # fmt: skip
+        _status, body = call(chat, "POST", "/chat", user="alice", groups="staff", body={"text": "register jdoe"})
+    assert body["cards"] == []
+
+
+def test_the_chat_cli_prints_cards_as_text() -> None:
+    import argparse
+    import io
+
+    from local.chat import Target, converse
+
+    class Bot:
+        def recognize_text(self, **_kwargs: Any) -> dict[str, Any]:
+            return FOUND_REPLY
+
+    args = argparse.Namespace(session_id=None, user="carol", groups="customers", verbose=False)
+    out = io.StringIO()
+    assert converse(Target(Bot(), "B", "A", "en_US", "a stub bot"), args, io.StringIO("find dracula\n"), out) == 0
+    transcript = out.getvalue()
+    assert (
+        "you> find dracula\n"
+        "bot> I found: Dracula by Bram Stoker ($8.99, in stock).\n"
+        "bot> [card] Dracula\n"
+        "       by Bram Stoker \u00b7 $8.99\n"
+        "       cover: https://shop.example.com/books/covers/horror.png\n"
+        '       buttons: Order (say "order Dracula") | More like this (say "recommend some horror books")\n'
+        "bot> [card] Carmilla\n"
+    ) in transcript

@@ -141,6 +141,21 @@ class OrderService:
         orders, _ = self.orders.list_for(username, 1, None)
         return orders[0] if orders else None
 
+    def latest_cancellable(self, username: str, look_back: int = 50) -> Order | None:
+        """The newest of the customer's `look_back` latest orders that can still be cancelled (PLACED), or None.
+        Orders leave PLACED when they ship, so an older one still PLACED is rare: the look-back bounds the reads."""
+        start: dict[str, Any] | None = None
+        seen = 0
+        while seen < look_back:
+            orders, start = self.orders.list_for(username, min(20, look_back - seen), start)
+            found = next((order for order in orders if order.status == "PLACED"), None)
+            if found is not None:
+                return found
+            seen += len(orders)
+            if start is None or not orders:
+                return None
+        return None
+
     def get_mine(self, username: str, order_id: str) -> Order:
         order = self.orders.get(order_id)
         # Someone else's order is reported exactly like a missing one: nothing leaks.
