@@ -16,6 +16,7 @@ from bot.lex_regex import regex_filter_problems
 from bot.schema import (
     BUILTIN_PARENT_INTENTS,
     BUILTIN_SLOT_TYPES,
+    FALLBACK_INTENT,
     LEX_NAME_RE,
     PLACEHOLDER_RE,
     BotModel,
@@ -115,6 +116,7 @@ def validate_model(model: BotModel) -> list[str]:
 
     utterance_owner: dict[str, str] = {}
     intent_names: set[str] = set()
+    parents: dict[str, str] = {}  # built-in intent -> the intent built on it
     for i, intent in enumerate(model.intents):
         place = _place(intent, i)
         check_name("intent", intent.name, place)
@@ -124,7 +126,14 @@ def validate_model(model: BotModel) -> list[str]:
 
         if intent.parent is not None:
             if intent.parent not in BUILTIN_PARENT_INTENTS:
-                problems.append(f"{place}.parent: unknown built-in intent {intent.parent!r}")
+                known = ", ".join(sorted(BUILTIN_PARENT_INTENTS))
+                problems.append(f"{place}.parent: unknown built-in intent {intent.parent!r} (one of {known})")
+            elif intent.parent in parents:
+                problems.append(f"{place}.parent: intent {parents[intent.parent]} is already built on {intent.parent}")
+            else:
+                parents[intent.parent] = intent.name
+            # Lex's own sample utterances come with the built-in intent: "you can't add or remove sample utterances
+            # from the base intent" nor "configure slots for built-in intents" (lexv2 built-in-intents.html).
             if intent.utterances or intent.slots or intent.confirmation:
                 problems.append(
                     f"{place}: an intent built on {intent.parent} takes no utterances, slots or confirmation"
@@ -168,7 +177,7 @@ def validate_model(model: BotModel) -> list[str]:
                 if ref.strip() not in slot_names:
                     problems.append(f"{place}.confirmation.prompt: names unknown slot {{{ref}}}")
 
-    if not any(i.parent == "AMAZON.FallbackIntent" for i in model.intents):
+    if FALLBACK_INTENT not in parents:
         problems.append("intents: a FallbackIntent with parent AMAZON.FallbackIntent is required by Lex")
     return problems
 

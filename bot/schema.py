@@ -32,7 +32,15 @@ BUILTIN_SLOT_TYPES = frozenset(
         "AMAZON.UKPostalCode",
     }
 )
-BUILTIN_PARENT_INTENTS = frozenset({"AMAZON.FallbackIntent"})
+FALLBACK_INTENT = "AMAZON.FallbackIntent"
+# The built-in intents an intent of the model may be built on (`parent`, rendered as the intent's
+# ParentIntentSignature). Lex V2 offers them for en_US (https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intents.html);
+# "you can't add or remove sample utterances from the base intent" nor "configure slots for built-in intents", so
+# an intent built on one takes neither (docs/bot.md "Built-in intents"). AMAZON.HelpIntent is accepted but not used
+# by bot/model.yaml: the custom Help intent keeps its own utterances and role-dependent answer.
+BUILTIN_PARENT_INTENTS = frozenset(
+    {FALLBACK_INTENT, "AMAZON.CancelIntent", "AMAZON.StopIntent", "AMAZON.StartOverIntent", "AMAZON.HelpIntent"}
+)
 
 Text = Annotated[str, Field(min_length=1, max_length=1000)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot import DEFAULT_MODEL_PATH
 from tests.conversations.conftest import LocalLexProcess, _start_local_lex, lex_client, session_id
 
-ONLY_IN_THE_TEMPLATE = "what tricks have you got up your sleeve"
+ONLY_IN_THE_TEMPLATE = "flibbertigibbet quasar wobble"  # words no sample utterance of the bot has
 
 
 def _recognize(server: LocalLexProcess, text: str, bot: str = "BOOKSTORE1", alias: str = "TSTALIASID") -> str:

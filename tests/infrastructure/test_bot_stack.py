@@ -148,7 +148,7 @@ def test_live_alias_points_to_the_version_of_this_model(stage) -> None:
 def test_a_changed_model_cuts_a_new_version(tmp_path) -> None:
     raw = yaml.safe_load(DEFAULT_MODEL_PATH.read_text())
     changed = copy.deepcopy(raw)
-    next(i for i in changed["intents"] if i["name"] == "Help")["utterances"].append("what services do you offer")
+    next(i for i in changed["intents"] if i["name"] == "Help")["utterances"].append("flibbertigibbet quasar wobble")
     ids: list[str] = []
     for data in (raw, changed):
         app = App(context=cdk_json_context(), outdir=str(tmp_path / str(len(ids))))

@@ -37,9 +37,46 @@ def test_shipped_model_loads_with_the_required_intents() -> None:
     model = load_bot_model()
     assert [i.name for i in model.intents] == [
         "RegisterUser", "EditUser", "FindBook", "RecommendBooks", "PlaceOrder", "OrderStatus", "CancelOrder",
-        "Help", "FallbackIntent",
+        "Help", "Greeting", "Thanks", "Cancel", "Stop", "StartOver", "FallbackIntent",
     ]  # fmt: skip
     assert model.intent("FallbackIntent").parent == "AMAZON.FallbackIntent"
+
+
+def test_built_in_intents_of_the_model_have_a_closing_and_nothing_of_their_own() -> None:
+    """Cancel, Stop and StartOver are Lex's built-in intents (their utterances are Lex's); each answers with its
+    closing response and calls no code hook (the hook has no handler for them). Greeting and Thanks are small talk
+    answered the same way."""
+    model = load_bot_model()
+    parents = {i.name: i.parent for i in model.intents if i.parent}
+    assert parents == {
+        "Cancel": "AMAZON.CancelIntent",
+        "Stop": "AMAZON.StopIntent",
+        "StartOver": "AMAZON.StartOverIntent",
+        "FallbackIntent": "AMAZON.FallbackIntent",
+    }
+    for name in ("Cancel", "Stop", "StartOver", "Greeting", "Thanks"):
+        intent = model.intent(name)
+        assert intent.closing, name
+        assert not intent.code_hooks.dialog, name
+        assert not intent.code_hooks.fulfillment, name
+        assert not intent.slots, name
+        assert intent.confirmation is None, name
+    assert "nothing was done" in (model.intent("Cancel").closing or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "problem"),
+    [
+        ("Cancel", {"parent": "AMAZON.RepeatIntent"}, "parent: unknown built-in intent 'AMAZON.RepeatIntent'"),
+        ("Cancel", {"utterances": ["abandon ship"]}, "built on AMAZON.CancelIntent takes no utterances, slots"),
+        ("Stop", {"parent": "AMAZON.CancelIntent"}, "parent: intent Cancel is already built on AMAZON.CancelIntent"),
+    ],
+    ids=["unknown-built-in", "utterances-of-a-built-in", "built-in-twice"],
+)
+def test_a_built_in_intent_lex_would_not_take_is_rejected(raw, name, change, problem) -> None:
+    _intent(raw, name).update(change)
+    problems = _problems(raw)
+    assert any(p.startswith("intents[") and f"({name})" in p and problem in p for p in problems), problems
 
 
 def test_staff_intents_have_at_least_twelve_utterances() -> None:
@@ -154,7 +191,7 @@ def test_yaml_syntax_error_names_the_file(tmp_path) -> None:
 def test_model_hash_changes_with_the_model_and_only_then(raw) -> None:
     first = model_hash(parse_bot_model(copy.deepcopy(raw), base=BASE))
     assert model_hash(parse_bot_model(copy.deepcopy(raw), base=BASE)) == first
-    _intent(raw, "Help")["utterances"].append("what services do you offer")
+    _intent(raw, "Help")["utterances"].append("show me the zebra menu of quokkas")  # in no intent of the model
     assert model_hash(parse_bot_model(raw, base=BASE)) != first
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from bookstore.lex import LexEvent
 from local.emulators.lex.engine import DialogEngine, yes_or_no
-from local.emulators.lex.errors import ResourceNotFound, Validation
+from local.emulators.lex.errors import DependencyFailed, ResourceNotFound, Validation
 from local.emulators.lex.template import TemplateBot, bots_in
 
 STAFF = {"bookstore:groups": "staff"}
@@ -272,3 +272,241 @@ def test_invalid_client_session_state_is_a_validation_error(engine, state) -> No
 )  # fmt: skip
 def test_yes_no_variants(text, expected) -> None:
     assert yes_or_no(text) is expected
+
+
+# Built-in intents and intent switching (docs/bot.md "Built-in intents" and "Changing the subject")
+
+
+def _closing(bot: TemplateBot, intent: str) -> list[str]:
+    return list(bot.locales["en_US"].intent(intent).closing)
+
+
+def _fulfilled(hook: ScriptedHook) -> list[str]:
+    return [e["sessionState"]["intent"]["name"] for e in hook.events if e["invocationSource"] == "FulfillmentCodeHook"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("cancel", "Cancel"), ("never mind", "Cancel"), ("forget it", "Cancel"), ("Cancel.", "Cancel"),
+        ("stop", "Stop"), ("start over", "StartOver"), ("restart", "StartOver"),
+    ],
+)  # fmt: skip
+def test_cancel_stop_and_start_over_leave_a_slot_prompt_with_nothing_done(engine, hook, bot, text, intent) -> None:
+    """Said at a slot prompt, Lex's built-in intents end the intent in progress unfulfilled: never a slot value
+    ("cancel" is a valid username), and what Lex says is the built-in intent's closing response."""
+    asked = say(engine, "register a new user", request_attributes=STAFF)
+    assert action(asked) == {"type": "ElicitSlot", "slotToElicit": "Username"}
+    left = say(engine, text, request_attributes=STAFF)
+    assert left["sessionState"]["intent"]["name"] == intent
+    assert left["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert action(left) == {"type": "Close"}
+    assert [m["content"] for m in left["messages"]] == _closing(bot, intent)
+    assert left["interpretations"][0]["intent"]["name"] == intent
+    assert _fulfilled(hook) == []
+    assert all(e["sessionState"]["intent"]["slots"].get("Username") is None for e in hook.events)
+    # The dialog is over: the next answer is not taken for the username either.
+    after = say(engine, "jdoe", request_attributes=STAFF)
+    assert after["sessionState"]["intent"]["name"] != "RegisterUser"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("cancel", "Cancel"), ("stop", "Stop"), ("start over", "StartOver")])
+def test_cancel_stop_and_start_over_leave_a_confirmation_with_nothing_done(engine, hook, bot, text, intent) -> None:
+    confirm = say(engine, "register a user named jdoe with email jdoe@example.com", request_attributes=STAFF)
+    assert action(confirm) == {"type": "ConfirmIntent"}
+    left = say(engine, text, request_attributes=STAFF)
+    assert (left["sessionState"]["intent"]["name"], action(left)) == (intent, {"type": "Close"})
+    assert [m["content"] for m in left["messages"]] == _closing(bot, intent)
+    assert _fulfilled(hook) == []
+
+
+def test_yes_still_confirms_and_built_ins_work_without_a_dialog(engine, hook, bot) -> None:
+    say(engine, "register a user named jdoe with email jdoe@example.com", request_attributes=STAFF)
+    assert say(engine, "yes", request_attributes=STAFF)["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert _fulfilled(hook) == ["RegisterUser"]
+    alone = say(engine, "never mind")
+    assert alone["sessionState"]["intent"]["name"] == "Cancel"
+    assert [m["content"] for m in alone["messages"]] == _closing(bot, "Cancel")
+
+
+def test_greeting_and_thanks_are_answered_with_their_closing(engine, hook, bot) -> None:
+    for text, intent in (("hello", "Greeting"), ("hi there", "Greeting"), ("thanks", "Thanks"), ("bye", "Thanks")):
+        response = say(engine, text)
+        assert response["sessionState"]["intent"]["name"] == intent, text
+        assert action(response) == {"type": "Close"}
+        assert [m["content"] for m in response["messages"]] == _closing(bot, intent)
+    assert hook.events == []  # no code hook for small talk
+
+
+def test_another_intent_at_a_slot_prompt_switches_to_it_and_the_first_is_not_fulfilled(engine, hook) -> None:
+    asked = say(engine, "I want to buy a book")
+    assert action(asked) == {"type": "ElicitSlot", "slotToElicit": "Title"}
+    switched = say(engine, "actually, where is my order?")
+    assert switched["sessionState"]["intent"]["name"] == "OrderStatus"
+    assert switched["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert [m["content"] for m in switched["messages"]] == ["fulfilled OrderStatus"]
+    assert _fulfilled(hook) == ["OrderStatus"]
+    assert all(
+        (e["sessionState"]["intent"]["slots"].get("Title") or {}).get("value") is None
+        for e in hook.events
+        if e["sessionState"]["intent"]["name"] == "PlaceOrder"
+    )
+
+
+def test_a_value_of_the_slot_is_not_taken_for_another_intent(engine) -> None:
+    say(engine, "I want to buy a book")
+    answered = say(engine, "Dracula")
+    assert answered["sessionState"]["intent"]["name"] == "PlaceOrder"
+    assert answered["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "Dracula"
+    assert action(answered) == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
+
+
+def test_a_sample_utterance_of_another_intent_is_not_taken_for_a_value(engine) -> None:
+    """ "help" matches the username regex, but it is word for word what the Help intent is for."""
+    say(engine, "register a new user", request_attributes=STAFF)
+    helped = say(engine, "help", request_attributes=STAFF)
+    assert helped["sessionState"]["intent"]["name"] == "Help"
+
+
+class QuantityHook(ScriptedHook):
+    """Refuses a quantity over 50 by eliciting it again with the reason, as the bookstore's hook does; confirms
+    an order once both slots are filled."""
+
+    def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        response = super().__call__(event)
+        intent = event["sessionState"]["intent"]
+        if intent["name"] != "PlaceOrder" or event["invocationSource"] != "DialogCodeHook":
+            return response
+        quantity = (intent["slots"].get("Quantity") or {}).get("value")
+        if quantity and float(quantity["interpretedValue"]) > 50:
+            intent = {**intent, "slots": {**intent["slots"], "Quantity": None}}
+            return {
+                "sessionState": {"dialogAction": {"type": "ElicitSlot", "slotToElicit": "Quantity"}, "intent": intent},
+                "messages": [{"contentType": "PlainText", "content": "Please give a number of copies from 1 to 50."}],
+            }
+        if quantity and intent["slots"].get("Title") and intent["confirmationState"] == "None":
+            return {
+                "sessionState": {"dialogAction": {"type": "ConfirmIntent"}, "intent": intent},
+                "messages": [{"contentType": "PlainText", "content": "Shall I place the order?"}],
+            }
+        return response
+
+
+@pytest.fixture
+def quantity_engine(bot: TemplateBot, clock: Clock) -> tuple[DialogEngine, QuantityHook]:
+    hook = QuantityHook()
+    return DialogEngine.with_hook(bot, hook, clock=clock), hook
+
+
+def test_the_same_intent_asked_anew_at_a_slot_prompt_starts_over_with_the_new_values(quantity_engine) -> None:
+    """After "buy 1000 copies of Dracula" the hook asks for the quantity again; "order the great gatsby" is a new
+    order, not an answer: Lex no longer asks how many copies of Dracula."""
+    engine, _ = quantity_engine
+    refused = say(engine, "buy 1000 copies of Dracula")
+    assert action(refused) == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
+    assert [m["content"] for m in refused["messages"]] == ["Please give a number of copies from 1 to 50."]
+    anew = say(engine, "order the great gatsby")
+    assert anew["sessionState"]["intent"]["name"] == "PlaceOrder"
+    assert anew["sessionState"]["intent"]["slots"]["Title"]["value"]["resolvedValues"] == ["The Great Gatsby"]
+    assert anew["sessionState"]["intent"]["slots"]["Quantity"] is None
+    assert action(anew) == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
+    assert "Dracula" not in " ".join(m["content"] for m in anew["messages"])
+    assert action(say(engine, "two")) == {"type": "ConfirmIntent"}
+
+
+def test_an_answer_the_hook_keeps_refusing_ends_in_the_fallback_intent_after_max_retries(quantity_engine, bot) -> None:
+    """Every refusal re-prompts with the reason; past the slot's MaxRetries (2) Lex invokes the fallback intent
+    instead of asking again: never a loop."""
+    engine, hook = quantity_engine
+    assert bot.locales["en_US"].intent("PlaceOrder").slot("Quantity").max_retries == 2
+    say(engine, "buy Dracula")
+    for answer in ("1000", "2000"):
+        again = say(engine, answer)
+        assert action(again) == {"type": "ElicitSlot", "slotToElicit": "Quantity"}, answer
+        assert [m["content"] for m in again["messages"]] == ["Please give a number of copies from 1 to 50."]
+    out = say(engine, "3000")
+    assert out["sessionState"]["intent"]["name"] == "FallbackIntent"
+    assert action(out) == {"type": "ElicitIntent"}
+    assert [m["content"] for m in out["messages"]] == ["Say that again?"]
+    assert _fulfilled(hook) == ["FallbackIntent"]
+
+
+def test_a_good_answer_after_a_refusal_starts_the_count_again(quantity_engine) -> None:
+    engine, _ = quantity_engine
+    say(engine, "buy Dracula")
+    say(engine, "1000")
+    say(engine, "2000")
+    assert action(say(engine, "3")) == {"type": "ConfirmIntent"}
+
+
+def test_an_unclear_answer_to_the_hook_s_confirmation_ends_in_the_fallback_intent(quantity_engine) -> None:
+    """The hook confirms again on every dialog turn; unclear answers still count, up to the confirmation's retries."""
+    engine, hook = quantity_engine
+    assert action(say(engine, "buy 2 copies of Dracula")) == {"type": "ConfirmIntent"}
+    for answer in ("purple", "hmm"):
+        assert action(say(engine, answer)) == {"type": "ConfirmIntent"}, answer
+    out = say(engine, "banana")
+    assert out["sessionState"]["intent"]["name"] == "FallbackIntent"
+    assert "PlaceOrder" not in _fulfilled(hook)
+
+
+def test_a_new_intent_at_a_confirmation_switches_to_it(quantity_engine) -> None:
+    engine, hook = quantity_engine
+    say(engine, "buy 2 copies of Dracula")
+    switched = say(engine, "where is my order")
+    assert switched["sessionState"]["intent"]["name"] == "OrderStatus"
+    assert _fulfilled(hook) == ["OrderStatus"]
+
+
+def test_the_same_values_again_at_a_slot_prompt_are_just_the_answer(quantity_engine) -> None:
+    engine, _ = quantity_engine
+    assert action(say(engine, "buy Walden")) == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
+    answered = say(engine, "3 copies of Walden")
+    assert action(answered) == {"type": "ConfirmIntent"}
+    assert answered["sessionState"]["intent"]["slots"]["Quantity"]["value"]["interpretedValue"] == "3"
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        {"title": "t" * 251},  # title: 1-250 characters
+        {"title": "Dracula", "buttons": [{"text": f"b{i}", "value": f"v{i}"} for i in range(6)]},  # 0-5 buttons
+        {"title": "Dracula", "buttons": [{"text": "Order", "value": "v" * 51}]},  # button value: 1-50
+        {"subtitle": "no title"},  # title is required
+    ],
+)
+def test_a_response_card_lex_would_refuse_is_a_dependency_failure(bot, clock, card) -> None:
+    """The code hook's messages are checked against the runtime API's Messages shape (botocore's model), as Lex
+    refuses a Lambda response it cannot send: locally, a card over a limit fails as it would deployed."""
+
+    def carding_hook(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        return {
+            "sessionState": {
+                "dialogAction": {"type": "Close"},
+                "intent": {**event["sessionState"]["intent"], "state": "Fulfilled"},
+            },
+            "messages": [
+                {"contentType": "PlainText", "content": "Here it is"},
+                {"contentType": "ImageResponseCard", "imageResponseCard": card},
+            ],
+        }
+
+    engine = DialogEngine.with_hook(bot, carding_hook, clock=clock)
+    with pytest.raises(DependencyFailed, match="Invalid Lambda Response"):
+        say(engine, "recommend a book")
+
+
+def test_a_response_card_within_the_limits_is_passed_on(bot, clock) -> None:
+    card = {"title": "Dracula", "subtitle": "by Bram Stoker", "buttons": [{"text": "Order", "value": "order Dracula"}]}
+
+    def carding_hook(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        return {
+            "sessionState": {
+                "dialogAction": {"type": "Close"},
+                "intent": {**event["sessionState"]["intent"], "state": "Fulfilled"},
+            },
+            "messages": [{"contentType": "ImageResponseCard", "imageResponseCard": card}],
+        }
+
+    response = say(DialogEngine.with_hook(bot, carding_hook, clock=clock), "recommend a book")
+    assert response["messages"][0] == {"contentType": "ImageResponseCard", "imageResponseCard": card}

@@ -5,7 +5,10 @@ locale of the bot, on the aliases given (alias id -> alias name and version), ea
 hook its template names for the locale (`TemplateAlias.code_hooks`), which the caller supplies as a callable
 per alias id (`code_hooks`).
 
-One RecognizeText turn: resolve the input (a slot answer, a yes/no to a confirmation, or a new intent),
+One RecognizeText turn: resolve the input (a slot answer, a yes/no to a confirmation, or a new intent: at any
+prompt a built-in intent such as AMAZON.CancelIntent, another intent clearly asked for, or the same intent asked
+anew, replaces the intent in progress, which is not fulfilled; an answer Lex cannot use, or the code hook refuses,
+is asked again up to the prompt's max retries, then the fallback intent: docs/bot.md "Changing the subject"),
 call the dialog code hook with the exact Lex V2 event when the intent enables it, obey its dialog action,
 and when the intent is ready, call the fulfillment hook and add the closing response. An alias whose template
 names no Lambda function for the locale skips the code hooks, as Lex does; one whose template names a function
@@ -26,11 +29,12 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from bookstore.lex import LexEvent, LexResponse
+from local.emulators.lex import session_state as client_state
 from local.emulators.lex.errors import DependencyFailed, LexError, ResourceNotFound, Validation
 from local.emulators.lex.model import BotLocale, Intent
 from local.emulators.lex.nlu import IntentClassifier, Match
 from local.emulators.lex.slots import Resolved
-from local.emulators.lex.template import TemplateAlias, TemplateBot
+from local.emulators.lex.template import BUILTIN_INTENT_UTTERANCES, TemplateAlias, TemplateBot
 from local.emulators.lex.text import tokenize
 
 # A code hook: the Lex V2 event in, the function's response out (validated as Lex validates it).
@@ -47,6 +51,11 @@ _TEXT_CONSTRAINT = "1 validation error detected: Value at 'text' failed to satis
 FALLBACK = "FallbackIntent"
 # Switching intent in the middle of a slot prompt needs a clear signal.
 SWITCH_CONFIDENCE = 0.75
+# Intents built on these built-in intents are recognized at any prompt (above the confidence threshold) and
+# replace the intent in progress, which is not fulfilled: docs/bot.md "Built-in intents".
+INTERRUPTING_PARENTS = frozenset(BUILTIN_INTENT_UTTERANCES)
+# Words that may come around a built-in intent's utterance without changing it ("oh, never mind", "stop please").
+_AROUND_BUILTIN = frozenset({"please", "oh", "ok", "okay", "just", "actually", "no", "um", "uh", "well", "then", "so"})
 
 _YES = "yes yeah yep yup sure ok okay correct right confirm confirmed affirmative y absolutely definitely certainly"
 YES = frozenset(_YES.split())
@@ -67,6 +76,8 @@ class Session:
     interpretations: list[dict[str, Any]] = field(default_factory=list)
     originating_request_id: str | None = None
     last_active: float = 0.0
+    runtime_hints: dict[str, Any] | None = None  # sessionState.runtimeHints (session_state.py)
+    context_set_at: dict[str, float] = field(default_factory=dict)  # active context name -> when it was set
 
 
 def _slot_json(resolved: Resolved) -> dict[str, Any]:
@@ -78,6 +89,17 @@ def _slot_json(resolved: Resolved) -> dict[str, Any]:
             "resolvedValues": list(resolved.resolved),
         },
     }
+
+
+def _said(slot: Any) -> str | None:
+    """The interpreted value of a slot of the session (None when empty), case-folded."""
+    value = (slot or {}).get("value") or {}
+    said = value.get("interpretedValue") or value.get("originalValue")
+    return str(said).casefold() if said else None
+
+
+def _normalized(text: str) -> str:
+    return " ".join(t.norm for t in tokenize(text))
 
 
 def _fallback_json(locale: BotLocale) -> dict[str, Any]:
@@ -174,9 +196,11 @@ class DialogEngine:
             try:
                 if session_state:
                     self._apply_client_state(session, session_state, locale)
+                active = client_state.start_turn(session, self.clock())  # contexts expire (session_state.py)
                 session.originating_request_id = str(uuid.uuid4())
                 turn = _Turn(self, session, alias_id, locale, text, attributes)
                 turn.run()
+                client_state.end_turn(session, active, self.clock())
             except Exception:
                 self.sessions[(alias_id, locale_id, session_id)] = before
                 raise
@@ -197,12 +221,24 @@ class DialogEngine:
         if not isinstance(session_state, Mapping):
             raise Validation("sessionState is required")
         attributes = self._check_attributes(request_attributes)
+        given = client_state.message_list(messages)
         with self._lock:
+            key = (alias_id, locale_id, session_id)
+            before = copy.deepcopy(self._session(alias_id, locale_id, session_id, create=False))
             session = self._session(alias_id, locale_id, session_id, create=True)
             assert session is not None
-            self._apply_client_state(session, session_state, locale)
-            session.attempts = 0
-            session.messages = list(messages or self._prompt_for_action(session, locale))
+            try:
+                self._apply_client_state(session, session_state, locale)
+                session.attempts = 0
+                action = (session_state.get("dialogAction") or {}).get("type")
+                said = self._act_on_put_session(session, action, alias_id, locale, attributes, given)
+                session.messages = given + said
+            except Exception:
+                if before is None:
+                    self.sessions.pop(key, None)
+                else:
+                    self.sessions[key] = before
+                raise
             session.last_active = self.clock()
             return {
                 "messages": session.messages,
@@ -217,6 +253,7 @@ class DialogEngine:
             session = self._session(alias_id, locale_id, session_id, create=False)
             if session is None:
                 raise ResourceNotFound(f"Session {session_id} does not exist or has expired.")
+            client_state.expire_contexts(session, self.clock())
             return {
                 "sessionId": session.session_id,
                 "messages": session.messages,
@@ -250,16 +287,7 @@ class DialogEngine:
 
     @staticmethod
     def _check_attributes(attributes: Mapping[str, str] | None) -> dict[str, str]:
-        if attributes is None:
-            return {}
-        if not isinstance(attributes, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
-        ):
-            raise Validation("requestAttributes must be a map of strings to strings")
-        reserved = [k for k in attributes if k.startswith("x-amz-lex:")]
-        if reserved:
-            raise Validation(f"Request attributes with the reserved prefix x-amz-lex: are not allowed: {reserved}")
-        return dict(attributes)
+        return client_state.check_request_attributes(attributes)
 
     def _session(self, alias_id: str, locale_id: str, session_id: str, *, create: bool) -> Session | None:
         key = (alias_id, locale_id, session_id)
@@ -273,47 +301,47 @@ class DialogEngine:
         return session
 
     def _apply_client_state(self, session: Session, state: Mapping[str, Any], locale: BotLocale) -> None:
-        """The client's sessionState wins over what the session holds (as in Lex)."""
-        if "sessionAttributes" in state:
-            attributes = state["sessionAttributes"] or {}
-            self._check_attributes(attributes)
-            session.session_attributes = dict(attributes)
-        if "activeContexts" in state:
-            session.active_contexts = list(state["activeContexts"] or [])
-        if state.get("intent"):
-            intent = dict(state["intent"])
-            name = intent.get("name")
-            if not isinstance(name, str) or not locale.has_intent(name):
-                raise Validation(f"Intent {name!r} does not exist in bot {self.bot_id} (locale {locale.locale_id})")
-            defined = locale.intent(name)
-            slots = {s.name: None for s in defined.slots}
-            slots.update({k: v for k, v in (intent.get("slots") or {}).items() if k in slots})
-            session.intent = {
-                "name": name,
-                "slots": slots,
-                "state": intent.get("state", "InProgress"),
-                "confirmationState": intent.get("confirmationState", "None"),
-            }
-        if state.get("dialogAction"):
-            action = dict(state["dialogAction"])
-            if action.get("type") not in {"Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot", "None"}:
-                raise Validation(f"Invalid dialogAction type {action.get('type')!r}")
-            if action["type"] == "ElicitSlot" and (
-                session.intent is None or action.get("slotToElicit") not in session.intent["slots"]
-            ):
-                raise Validation("ElicitSlot needs an intent and a slotToElicit that names one of its slots")
-            session.dialog_action = action
+        """The client's sessionState, validated as the service model and the bot require, wins over what the
+        session holds (session_state.py)."""
+        client_state.check_session_state(state, locale, (session.intent or {}).get("name"))
+        client_state.apply_session_state(session, state, locale, self.clock())
 
-    def _prompt_for_action(self, session: Session, locale: BotLocale) -> list[dict[str, Any]]:
-        action = session.dialog_action or {}
-        if session.intent is None:
+    def _act_on_put_session(
+        self,
+        session: Session,
+        action: str | None,
+        alias_id: str,
+        locale: BotLocale,
+        request_attributes: dict[str, str],
+        given: list[dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        """What Lex says after a PutSession with this dialog action, after the client's messages (`given`):
+        ElicitSlot and ConfirmIntent the slot's or intent's prompt unless the client gave messages; Delegate lets
+        the dialog go on as after a turn (the next slot, the confirmation, or fulfillment with its code hook and
+        closing response); ElicitIntent, Close and None only the client's messages.
+        https://docs.aws.amazon.com/lexv2/latest/dg/managing-sessions.html"""
+        intent = session.intent
+        if intent is None or action not in {"ElicitSlot", "ConfirmIntent", "Delegate"}:
             return []
-        intent = locale.intent(session.intent["name"])
-        if action.get("type") == "ElicitSlot":
-            return self.messages(intent.slot(action["slotToElicit"]).prompt.messages, session)
-        if action.get("type") == "ConfirmIntent" and intent.confirmation:
-            return self.messages(intent.confirmation.prompt.messages, session)
-        return []
+        defined = locale.intent(intent["name"])
+        if action == "Delegate":
+            if intent.get("state") in {"Fulfilled", "Failed"}:
+                session.dialog_action = {"type": "Close"}
+                return []
+            turn = _Turn(self, session, alias_id, locale, "", request_attributes)
+            turn._advance()
+            return turn.messages
+        intent["state"] = "InProgress"
+        if given:
+            return []
+        if action == "ElicitSlot":
+            slot = str((session.dialog_action or {}).get("slotToElicit"))
+            return self.messages(defined.slot(slot).prompt.messages, session)
+        if defined.confirmation is None:
+            raise Validation(
+                f"ConfirmIntent: intent {defined.name} has no confirmation prompt; give the messages to send"
+            )
+        return self.messages(defined.confirmation.prompt.messages, session)
 
     def messages(self, templates: Sequence[str], session: Session) -> list[dict[str, Any]]:
         """One message per message group of a prompt or response, in order."""
@@ -343,6 +371,8 @@ class DialogEngine:
             state["activeContexts"] = list(session.active_contexts)
         if session.originating_request_id:
             state["originatingRequestId"] = session.originating_request_id
+        if session.runtime_hints:
+            state["runtimeHints"] = copy.deepcopy(session.runtime_hints)
         return state
 
     def _response(self, session: Session, request_attributes: dict[str, str] | None) -> dict[str, Any]:
@@ -424,13 +454,24 @@ class _Turn:
         else:
             self._new_intent()
         session.messages = self.messages
-        if self.interpretations is not None:
-            session.interpretations = self.interpretations
+        session.interpretations = self._current_interpretations()
 
     # ---- input resolution ------------------------------------------------------------------------
 
+    def _classify(self) -> list[Match]:
+        """The classifier's matches; when the input is, word for word, one of Lex's own utterances of a built-in
+        intent ("cancel", "never mind", "start over", with a word such as "please" or "oh" around it), the intent
+        built on it comes first with confidence 1.0, as a built-in intent is recognized from its utterances."""
+        matches = self.classifier.classify(self.text)
+        words = [w for w in _normalized(self.text).split() if w not in _AROUND_BUILTIN]
+        said = " ".join(words)
+        for intent in self.locale.intents:
+            if intent.parent in INTERRUPTING_PARENTS and said in {_normalized(u) for u in intent.utterances}:
+                return [Match(intent.name, 1.0), *(m for m in matches if m.intent != intent.name)]
+        return matches
+
     def _new_intent(self, matches: list[Match] | None = None) -> None:
-        matches = matches if matches is not None else self.classifier.classify(self.text)
+        matches = matches if matches is not None else self._classify()
         top = matches[0] if matches else None
         if top is None or top.confidence < self.locale.nlu_confidence_threshold:
             intent = _fallback_json(self.locale)
@@ -442,41 +483,121 @@ class _Turn:
         self._advance()
 
     def _answer_slot(self, slot: str) -> None:
+        """The answer to a slot prompt: another intent the input clearly asks for (the intent in progress is
+        abandoned, never fulfilled), else a value of the slot, else the prompt again, up to its max retries."""
         session = self.session
         assert session.intent is not None
         defined = self.locale.intent(session.intent["name"])
-        resolved = self.classifier.fill_slot(defined, slot, self.text)
-        if resolved is not None:
-            session.intent["slots"][slot] = _slot_json(resolved)
-            session.attempts = 0
-            self._advance()
-            return
-        matches = self.classifier.classify(self.text)
-        if matches and matches[0].intent != defined.name and matches[0].confidence >= SWITCH_CONFIDENCE:
+        before, mark = session.attempts, len(self.messages)
+        max_retries = defined.slot(slot).max_retries
+        matches = self._classify()
+        if self._interrupts(matches):
             self._new_intent(matches)
             return
-        session.attempts += 1
-        if session.attempts > defined.slot(slot).max_retries:
+        resolved = self._slot_value(matches, defined, slot)
+        if self._switches(matches, defined, slot, resolved):
+            self._new_intent(matches)
+            return
+        if resolved is not None:
+            session.intent["slots"][slot] = _slot_json(resolved)
+            self._advance()
+        elif before + 1 > max_retries:
             self._fallback()
             return
-        self._advance(attempt=f"Retry{session.attempts}", retry_slot=slot)
+        else:
+            session.attempts = before + 1
+            self._advance(attempt=f"Retry{before + 1}", retry_slot=slot)
+        self._count_retry(defined, {"type": "ElicitSlot", "slotToElicit": slot}, before, max_retries, mark)
 
     def _answer_confirmation(self) -> None:
+        """The answer to a confirmation prompt: yes; else another intent the input clearly asks for; else no;
+        else the prompt again, up to its max retries."""
         session = self.session
         assert session.intent is not None
         defined = self.locale.intent(session.intent["name"])
+        before, mark = session.attempts, len(self.messages)
+        max_retries = defined.confirmation.prompt.max_retries if defined.confirmation else 0
         answer = yes_or_no(self.text)
-        if answer is None:
-            session.attempts += 1
-            retries = defined.confirmation.prompt.max_retries if defined.confirmation else 0
-            if session.attempts > retries:
-                self._fallback()
+        plain_no = answer is False and _normalized(self.text).split()[:1] in (["no"], ["nope"], ["nah"], ["negative"])
+        if answer is not True and not plain_no:  # "no, cancel that" is a no
+            matches = self._classify()
+            if self._interrupts(matches) or (answer is None and self._switches(matches, defined, None, None)):
+                self._new_intent(matches)
                 return
-            self._advance(attempt=f"Retry{session.attempts}")
+        if answer is not None:
+            session.intent["confirmationState"] = "Confirmed" if answer else "Denied"
+            self._advance()
+        elif before + 1 > max_retries:
+            self._fallback()
             return
-        session.intent["confirmationState"] = "Confirmed" if answer else "Denied"
-        session.attempts = 0
-        self._advance()
+        else:
+            session.attempts = before + 1
+            self._advance(attempt=f"Retry{before + 1}")
+        self._count_retry(defined, {"type": "ConfirmIntent"}, before, max_retries, mark)
+
+    def _slot_value(self, matches: list[Match], defined: Intent, slot: str) -> Resolved | None:
+        """The value of `slot` in the answer: what the slot's type finds in it, or, when that is only a guess, the
+        value of a clear match of the same intent ("I'd like to order Walden" at the title prompt gives Walden).
+        A value a runtime hint prefers wins (session_state.hinted_value)."""
+        hinted = client_state.hinted_value(self.locale, defined, slot, self.text, self.session.runtime_hints)
+        if hinted is not None:
+            return hinted
+        resolved = self.classifier.fill_slot(defined, slot, self.text)
+        top = matches[0] if matches else None
+        if top is None or top.intent != defined.name or top.confidence < SWITCH_CONFIDENCE:
+            return resolved
+        found = top.slots.get(slot)
+        if found is not None and (resolved is None or found.certainty > resolved.certainty):
+            return found
+        return resolved
+
+    def _interrupts(self, matches: list[Match]) -> bool:
+        """Whether the input is, above the confidence threshold, an intent built on one of the built-in intents
+        Lex recognizes at any point of a dialog ("cancel", "stop", "start over", "help"), whatever was asked."""
+        if not matches or matches[0].confidence < self.locale.nlu_confidence_threshold:
+            return False
+        return self.locale.intent(matches[0].intent).parent in INTERRUPTING_PARENTS
+
+    def _switches(self, matches: list[Match], defined: Intent, slot: str | None, value: Resolved | None) -> bool:
+        """Whether the answer to a prompt of `defined` clearly asks for something else: another intent, or the same
+        intent anew with other values ("order the great gatsby" while asked how many copies of Dracula). A value
+        of the slot the recognizer is sure of ("jdoe" for a username, a listed title) is the answer, unless the
+        input is word for word a sample utterance of the other intent ("help")."""
+        top = matches[0] if matches else None
+        if top is None or top.confidence < SWITCH_CONFIDENCE:
+            return False
+        if top.intent == defined.name:
+            current = (self.session.intent or {}).get("slots") or {}
+            return any(
+                name != slot
+                and _said(current.get(name)) not in {v.casefold() for v in (found.interpreted, *found.resolved)}
+                for name, found in top.slots.items()
+            )
+        if value is None or value.certainty < 1.0:
+            return True
+        said = _normalized(self.text)
+        return any(_normalized(u) == said for u in self.locale.intent(top.intent).utterances)
+
+    def _count_retry(self, defined: Intent, asked: dict[str, Any], before: int, max_retries: int, mark: int) -> None:
+        """After an answer to `asked`: when the same intent asks the same again (Lex could not take the answer, or
+        the code hook refused it and elicits the slot again), that is one more retry; past the prompt's max
+        retries, the fallback intent is invoked instead of asking again. Anything else starts the count anew."""
+        session = self.session
+        intent = session.intent or {}
+        action = session.dialog_action or {}
+        again = (
+            intent.get("name") == defined.name
+            and intent.get("state") == "InProgress"
+            and action.get("type") == asked["type"]
+            and action.get("slotToElicit") == asked.get("slotToElicit")
+        )
+        if not again:
+            session.attempts = 0
+        elif before + 1 > max_retries:
+            del self.messages[mark:]
+            self._fallback()
+        else:
+            session.attempts = before + 1
 
     def _fallback(self) -> None:
         self.session.intent = _fallback_json(self.locale)
@@ -624,6 +745,13 @@ class _Turn:
             )
         return hook
 
+    def _current_interpretations(self) -> list[dict[str, Any]]:
+        """This turn's interpretations: the NLU's when the input was taken as a new intent, else (an answer to a
+        slot or confirmation prompt) the intent in progress as the turn has left it, first."""
+        if self.interpretations is not None:
+            return self.interpretations
+        return client_state.answer_interpretations(self.session.intent, self.locale)
+
     def _event(self, source: str, proposed: dict[str, Any] | None, attempt: str) -> dict[str, Any]:
         session = self.session
         assert session.intent is not None
@@ -632,7 +760,7 @@ class _Turn:
         if source == "FulfillmentCodeHook":
             intent["state"] = "ReadyForFulfillment"
         interpretations = []
-        for item in self.interpretations or session.interpretations or []:
+        for item in self._current_interpretations():
             entry: dict[str, Any] = {"intent": item["intent"], "interpretationSource": "Lex"}
             if "nluConfidence" in item:
                 entry["nluConfidence"] = item["nluConfidence"]["score"]  # a bare number in the hook event
@@ -715,9 +843,10 @@ class _Turn:
                 raise invalid(f"ElicitSlot needs slotToElicit naming a slot of {state.intent.name}")
         if action in {"ElicitIntent", "ConfirmIntent"} and not response.messages:
             raise invalid(f"messages are required when dialogAction.type is {action}")
-        for message in response.messages or []:
-            if message.content_type != "ImageResponseCard" and not message.content:
-                raise invalid("a message needs content")
+        try:  # the messages as the runtime API's Messages shape holds them: Lex refuses what it cannot send
+            client_state.message_list(raw.get("messages"))
+        except Validation as err:
+            raise invalid(str(err)) from err
         return response
 
 

@@ -76,7 +76,7 @@ class Intent:
     confirmation: Confirmation | None = None
     closing: tuple[str, ...] = ()  # IntentClosingSetting.ClosingResponse, sent after fulfillment
     code_hooks: CodeHooks = field(default_factory=CodeHooks)
-    parent: str | None = None  # ParentIntentSignature (only AMAZON.FallbackIntent)
+    parent: str | None = None  # ParentIntentSignature: AMAZON.FallbackIntent or a built-in template.py accepts
 
     def slot(self, name: str) -> Slot:
         for slot in self.slots:

@@ -9,6 +9,11 @@ translates it into the runtime's model (model.py): each `BotLocales` item (inten
 (`TestBotAliasSettings`) and every `AWS::Lex::BotAlias` of the same template whose `BotId` is the bot, each with
 the Lambda function its `BotAliasLocaleSettings` name as code hook per enabled locale.
 
+Built-in intents (`ParentIntentSignature`): AMAZON.FallbackIntent, AMAZON.CancelIntent, AMAZON.StopIntent,
+AMAZON.StartOverIntent and AMAZON.HelpIntent. Lex gives an intent built on one of the last four its own sample
+utterances, which the runtime approximates (`BUILTIN_INTENT_UTTERANCES`); the dialog engine lets them interrupt any
+prompt (engine.py).
+
 Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-bot.html and the
 property pages it links (BotLocale, Intent, Slot, SlotType, PromptSpecification, BotAliasLocaleSettings).
 
@@ -35,8 +40,9 @@ creates); `Condition`s on the resources. Dialog code-hook invocation settings (`
 Refused with a `TemplateError` (the runtime would answer differently from Lex): a bot imported from
 `BotFileS3Location` or a bot network (`BotType` BotNetwork, `BotMembers`); a CloudFormation function where the
 runtime reads a value (except the alias's `LambdaArn`, kept as written); a locale without an intent built on
-AMAZON.FallbackIntent; built-in intents other than AMAZON.FallbackIntent (`KendraConfiguration`,
-`QnAIntentConfiguration`, `BedrockAgentIntentConfiguration`, `QInConnectIntentConfiguration`); conversation
+AMAZON.FallbackIntent; other built-in intents (another `ParentIntentSignature`, `KendraConfiguration`,
+`QnAIntentConfiguration`, `BedrockAgentIntentConfiguration`, `QInConnectIntentConfiguration`), and
+`SampleUtterances` or `Slots` on an intent built on a built-in one; conversation
 flows: `InitialResponseSetting`, `InputContexts`, `OutputContexts`, `NextStep`s, `Conditional`s, the confirmation's
 `ConfirmationResponse` and `FailureResponse`, slot `SlotCaptureSetting` responses, `DefaultValueSpecification`,
 `WaitAndContinueSpecification`, `PostFulfillmentStatusSpecification`, a code-hook invocation setting that turns
@@ -71,6 +77,46 @@ from local.emulators.lex.model import (
 from local.emulators.lex.slots import BUILTIN_RECOGNIZERS
 
 _Named = TypeVar("_Named")
+
+CANCEL_PARENT = "AMAZON.CancelIntent"
+STOP_PARENT = "AMAZON.StopIntent"
+START_OVER_PARENT = "AMAZON.StartOverIntent"
+HELP_PARENT = "AMAZON.HelpIntent"
+# The sample utterances Lex gives the built-in intents the runtime serves. An approximation, written for the local
+# runtime: Lex publishes only "common utterances" of each (the first ones of every list, from
+# https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-cancel.html, built-in-intent-stop.html,
+# built-in-intent-start-over.html and, for AMAZON.HelpIntent, https://docs.aws.amazon.com/lex/latest/dg/built-in-intent-help.html);
+# the others are the same requests in other common words. An intent built on one of them gets these as its sample
+# utterances (a template may add none: "you can't add or remove sample utterances from the base intent",
+# https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intents.html), so the NLU recognizes them like any other.
+BUILTIN_INTENT_UTTERANCES: Mapping[str, tuple[str, ...]] = {
+    CANCEL_PARENT: (
+        "cancel",
+        "never mind",
+        "forget it",
+        "cancel that",
+        "cancel this",
+        "nevermind",
+        "never mind that",
+        "forget about it",
+        "forget that",
+        "scratch that",
+        "abort",
+    ),
+    STOP_PARENT: ("stop", "off", "shut up", "stop it", "stop that", "please stop", "quit", "exit"),
+    START_OVER_PARENT: (
+        "start over",
+        "restart",
+        "start again",
+        "let's start over",
+        "start from the beginning",
+        "begin again",
+        "reset",
+    ),
+    HELP_PARENT: ("help", "help me", "can you help me", "I need help", "what can I say"),
+}
+# The built-in intents the runtime serves (ParentIntentSignature): AMAZON.FallbackIntent and those above.
+BUILTIN_PARENTS = frozenset({FALLBACK_PARENT, *BUILTIN_INTENT_UTTERANCES})
 
 BOT_TYPE = "AWS::Lex::Bot"
 ALIAS_TYPE = "AWS::Lex::BotAlias"
@@ -403,14 +449,19 @@ def _placeholders(text: str) -> Iterator[str]:
         start = text.find(_PLACEHOLDER_START, end)
 
 
-def _intent(node: _Node, slot_types: Mapping[str, SlotType]) -> Intent:
+def _intent(node: _Node, slot_types: Mapping[str, SlotType], locale_id: str) -> Intent:
     node.refuse(_REFUSED_INTENT)
     name = node.text("Name")
     parent = node.optional_text("ParentIntentSignature")
-    if parent is not None and parent != FALLBACK_PARENT:
+    if parent is not None and parent not in BUILTIN_PARENTS:
         raise TemplateError(
             node.at("ParentIntentSignature"),
-            f"{parent}: the local Lex runtime serves only the built-in {FALLBACK_PARENT}",
+            f"{parent}: the local Lex runtime serves only the built-in intents {', '.join(sorted(BUILTIN_PARENTS))}",
+        )
+    if parent in BUILTIN_INTENT_UTTERANCES and not locale_id.startswith("en_"):
+        raise TemplateError(
+            node.at("ParentIntentSignature"),
+            f"{parent} in {locale_id}: the local Lex runtime knows only the English utterances of the built-in intents",
         )
 
     slot_nodes = node.items("Slots")
@@ -443,8 +494,13 @@ def _intent(node: _Node, slot_types: Mapping[str, SlotType]) -> Intent:
             raise TemplateError(
                 f"{node.place}.SampleUtterances[{index}]", f"{utterance!r} names {unknown}, not slots of {name}"
             )
-    if parent == FALLBACK_PARENT and (utterances or slots):
-        raise node.error(f"an intent built on {FALLBACK_PARENT} takes no SampleUtterances or Slots")
+    if parent is not None and (utterances or slots):
+        raise node.error(
+            f"an intent built on {parent} takes no SampleUtterances or Slots (Lex gives a built-in intent its own "
+            "utterances; you can't add utterances or slots to it)"
+        )
+    if parent is not None:
+        utterances = BUILTIN_INTENT_UTTERANCES.get(parent, ())
 
     confirmation = None
     confirming = node.child("IntentConfirmationSetting")
@@ -505,7 +561,9 @@ def _by_name(
 def _locale(node: _Node) -> BotLocale:
     locale_id = node.text("LocaleId")
     slot_types = _by_name(node.items("SlotTypes"), _slot_type, lambda t: t.name, "slot type")
-    intents = _by_name(node.items("Intents"), lambda item: _intent(item, slot_types), lambda i: i.name, "intent")
+    intents = _by_name(
+        node.items("Intents"), lambda item: _intent(item, slot_types, locale_id), lambda i: i.name, "intent"
+    )
     if not any(i.parent == FALLBACK_PARENT for i in intents.values()):
         raise node.error(
             f"a locale needs an intent with ParentIntentSignature {FALLBACK_PARENT} (Lex refuses the bot without one)"
@@ -606,4 +664,15 @@ def bots_in(templates: Mapping[str, Mapping[str, Any]]) -> list[TemplateBot]:
     return bots
 
 
-__all__ = ["TemplateAlias", "TemplateBot", "TemplateError", "bots_in"]
+__all__ = [
+    "BUILTIN_INTENT_UTTERANCES",
+    "BUILTIN_PARENTS",
+    "CANCEL_PARENT",
+    "HELP_PARENT",
+    "START_OVER_PARENT",
+    "STOP_PARENT",
+    "TemplateAlias",
+    "TemplateBot",
+    "TemplateError",
+    "bots_in",
+]
