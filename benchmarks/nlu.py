@@ -10,7 +10,7 @@ exactly the expected value, case-insensitive) and the out-of-domain fallback rat
 FallbackIntent that the bot sends to FallbackIntent). Targets: 95%, 90%, 90%. Also the time to classify one
 line (p50, p95), with every intent of the bot.
 
-    python -m benchmarks.nlu [--set development|tuning|holdout] [--show-errors]
+    python -m benchmarks.nlu [--set development|tuning|tuning-extra|validation|holdout] [--show-errors]
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ DATASET = ROOT / "tests" / "nlu" / "utterances.csv"
 SETS = {
     "development": DATASET,
     "tuning": ROOT / "tests" / "nlu" / "tuning.csv",
+    "tuning-extra": ROOT / "tests" / "nlu" / "tuning_extra.csv",
+    "validation": ROOT / "tests" / "nlu" / "validation.csv",
     "holdout": ROOT / "tests" / "nlu" / "holdout.csv",
 }
 LOCKED = "holdout"

@@ -166,3 +166,59 @@ def test_a_word_fills_at_most_one_slot(classifier: IntentClassifier, text: str, 
     assert {name: value.interpreted for name, value in top.slots.items()} == slots
     taken = [i for start, end in top.spans.values() for i in range(start, end)]
     assert len(taken) == len(set(taken))
+
+
+def test_trained_models_are_reused_from_the_cache(locale, tmp_path, monkeypatch) -> None:
+    """The first classifier for a bot trains its models; the next one loads them (no training at start-up)."""
+    from local.emulators.lex.nlu import learner
+
+    monkeypatch.setenv(learner.CACHE_ENV, str(tmp_path))
+    IntentClassifier(locale)
+    trained = sorted(p.name for p in tmp_path.iterdir())
+    assert trained
+    assert all(name.endswith(".crfsuite") for name in trained)
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained again although the cache holds the models")
+
+    monkeypatch.setattr("local.emulators.lex.nlu.learner.pycrfsuite.Trainer", no_training)
+    again = IntentClassifier(locale)
+    assert again.classify("register a user named jdoe")[0].intent == "RegisterUser"
+    assert sorted(p.name for p in tmp_path.iterdir()) == trained
+
+
+def test_words_the_bot_never_saw_lower_the_confidence(classifier) -> None:
+    """The same request about something the bot has no word for is less sure, and falls back."""
+    book = classifier.classify("can you recommend a good book for tonight")[0]
+    film = classifier.classify("can you recommend a good documentary for tonight")[0]
+    assert book.intent == "RecommendBooks"
+    assert film.confidence < book.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("please annul my order", "CancelOrder"), ("I would like to acquire a novel", "PlaceOrder")],
+)
+def test_a_synonym_of_a_sample_word_is_understood(classifier, locale, text, intent) -> None:
+    best = classifier.classify(text)[0]
+    assert (best.intent, best.confidence >= locale.nlu_confidence_threshold) == (intent, True)
+
+
+def test_a_possessive_inside_a_value_is_kept_as_typed(classifier) -> None:
+    best = classifier.classify("do you have Gulliver's Travels")[0]
+    assert best.intent == "FindBook"
+    assert best.slots["Title"].interpreted == "Gulliver's Travels"
+
+
+def test_an_order_id_anywhere_in_the_sentence_fills_the_id_slot(classifier) -> None:
+    best = classifier.classify("any news about 01JB2K6Q8Z3N4M5P6R7S8T9V0W please")[0]
+    assert best.intent == "OrderStatus"
+    assert best.slots["OrderId"].interpreted == "01JB2K6Q8Z3N4M5P6R7S8T9V0W"
+
+
+def test_a_surname_alone_finds_the_author(classifier) -> None:
+    """BookAuthor keeps what was said and takes values similar to the listed ones: "Dostoevsky" alone."""
+    best = classifier.classify("anything by dostoevsky in stock")[0]
+    assert best.intent == "FindBook"
+    assert best.slots["Author"].interpreted == "dostoevsky"
+    assert best.slots["Author"].resolved == ("Fyodor Dostoevsky",)

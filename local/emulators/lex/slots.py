@@ -52,7 +52,7 @@ i me my we our you your he she they them his her their please can could would wi
 wanted need needed like named called as new user users account accounts customer customers someone somebody email
 e-mail address mail name first last surname username change edit update set modify register create add make sign
 up enroll open fix correct rename now then so just also again one some any details profile has have what which who
-how yes no not"""
+how yes no not mr mrs ms miss dr sir madam"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 
 NUMBER_WORDS = {

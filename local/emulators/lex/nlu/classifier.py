@@ -28,7 +28,7 @@ from local.emulators.lex.text import Token, tokenize
 INTENT_FILLS = 4  # sentences per sample utterance with slots, for the intent model
 TAGGER_FILLS = 12  # and for the slot tagger
 SLOTS_FOR_TOP = 3  # intents whose slots are tagged (the others cannot win)
-UNKNOWN_EXPONENT = 0.5
+UNKNOWN_EXPONENT = 0.8
 SECOND_CHANCE = 0.15  # the least probability of a span, by the tagger, to be taken when its best guess failed
 MAX_SLOT_SPAN = 9  # a spoken email: 'jane dot doe at mail dot example dot co dot uk'
 # Open-class types accept almost any word: at a prompt, the rest of the answer must be filler to take one.
@@ -60,9 +60,10 @@ class IntentClassifier:
         intents = [i for i in locale.intents if i.utterances]
         samples = list(intent_samples(locale, INTENT_FILLS))
         background = list(background_samples(locale))
-        literal = {w.lower() for s in samples for w, label in zip(s.words, s.labels, strict=True) if label == OUTSIDE}
-        synonyms = {w for line in SYNONYMS for w in line.split()}
-        self.featurizer = Featurizer(locale, literal | synonyms | {w.lower() for s in background for w in s.words})
+        said = [w.lower() for s in samples for w, label in zip(s.words, s.labels, strict=True) if label == OUTSIDE]
+        literal = set(said)
+        synonyms = [w for line in SYNONYMS for w in line.split()]
+        self.featurizer = Featurizer(locale, said + synonyms + [w.lower() for s in background for w in s.words])
         self.vocabulary = literal | {w for g in self.featurizer.gazetteers for w in g.words}
         # a word that means what a word of the samples means is no unknown word
         self.vocabulary |= {w for line in SYNONYMS if self.vocabulary & set(line.split()) for w in line.split()}
@@ -145,6 +146,7 @@ class IntentClassifier:
             else:
                 spans.append((slot, i, i + 1))
         words = [t.orig for t in tokens]
+        spans = [self._whole_value(match.intent, slot, tokens, start, end) for slot, start, end in spans]
         for slot, start, end in spans:
             if slot not in match.slots and (match.intent, slot) in self.recognizers:
                 self._take(match, slot, self._resolve_span(match.intent, slot, words, start, end))
@@ -170,6 +172,17 @@ class IntentClassifier:
                 found = max(candidates, key=lambda c: c[0])[1]
                 self._take(match, slot, found)
                 used |= set(range(found[0], found[1]))
+
+    def _whole_value(
+        self, intent: str, slot: str, tokens: Sequence[Token], start: int, end: int
+    ) -> tuple[str, int, int]:
+        """A tagged span that overlaps a listed value of the slot's type, grown to the whole value: "the jungle"
+        of "order the jungle book" is The Jungle Book."""
+        tags = self.featurizer.gazetteer_tags(tokens).get(self.locale.intent(intent).slot(slot).type)
+        for value_start, value_end in _whole_matches(tags or []):
+            if value_start < end and start < value_end:
+                return slot, min(start, value_start), max(end, value_end)
+        return slot, start, end
 
     @staticmethod
     def _take(match: Match, slot: str, found: tuple[int, int, Resolved] | None) -> None:

@@ -6,6 +6,7 @@ around them. The intent model sees the sentence's features as one bag; the slot 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -148,6 +149,7 @@ class Featurizer:
     """Features of sentences for one locale: its gazetteers and the words the bot knows."""
 
     def __init__(self, locale: BotLocale, known_words: Iterable[str]) -> None:
+        """`known_words`: every word of the training sentences, as often as it occurs there."""
         self.gazetteers = tuple(
             Gazetteer(
                 t.name,
@@ -157,15 +159,17 @@ class Featurizer:
             for t in locale.slot_types
             if t.values
         )
-        self.known = frozenset(known_words)
+        self.frequency = Counter(known_words)
+        self.known = frozenset(self.frequency)
 
     @lru_cache(maxsize=65536)  # noqa: B019 (one featurizer per classifier, which lives as long as the runtime)
     def correct(self, word: str) -> str:
         """The word, or the known word it is a small typo of (`regsiter` -> `register`)."""
-        if word in self.known or len(word) < 4 or not word.isalpha():
+        if word in self.known or len(word) < 3 or not word.isalpha():
             return word
         near = _near(word, self.known)
-        return min(near) if near else word
+        # the most frequent candidate: a typo kept in a sample utterance ("registar") does not attract "regsiter"
+        return max(near, key=lambda known: (self.frequency[known], known)) if near else word
 
     def words(self, tokens: Sequence[Token]) -> list[str]:
         return [word_class(t) or self.correct(t.norm) for t in tokens]

@@ -23,7 +23,7 @@ import pycrfsuite
 
 Features = dict[str, float]
 CACHE_ENV = "BOOKSTORE_NLU_CACHE"
-INTENT_PARAMS: dict[str, object] = {"c1": 0.0, "c2": 0.5, "max_iterations": 200}
+INTENT_PARAMS: dict[str, object] = {"c1": 0.0, "c2": 0.2, "max_iterations": 200}
 TAGGER_PARAMS: dict[str, object] = {"c1": 0.0, "c2": 0.1, "max_iterations": 100, "feature.possible_transitions": True}
 
 

@@ -21,6 +21,7 @@ from local.emulators.lex.nlu import vocabulary as words
 from local.emulators.lex.text import normalize_phrase, tokenize
 
 NONE = "__none__"  # the background class: none of the intents
+BACKGROUND_COPIES = 4  # sentences per background line (the line, then wrapped in small talk)
 OUTSIDE = "O"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -219,7 +220,7 @@ def background_samples(locale: BotLocale) -> Iterator[Sample]:
         if any(len(said & mine) >= 0.8 * max(len(said), len(mine)) for mine in own if mine):
             continue
         rng = _seeded(locale.locale_id, NONE, line)
-        for attempt in range(2):
+        for attempt in range(BACKGROUND_COPIES):
             sentence = [(t.orig, OUTSIDE) for t in tokenize(line)]
             if attempt:
                 sentence = _wrap(rng, sentence)
