@@ -295,10 +295,10 @@ UNSUPPORTED: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "input contexts (which gate when the intent is recognized) is not supported by the local Lex runtime",
     ),
     (
-        "multi-valued-slot",
-        lambda p: _intent(p, "FindBook")["Slots"][2].update(MultipleValuesSetting={"AllowMultipleValues": True}),
-        "Intents[2](FindBook).Slots[2](Genre).MultipleValuesSetting.AllowMultipleValues",
-        "multi-valued slots are not supported",
+        "multi-valued-built-in-slot",  # "You can only mark slots with custom slot types as multi-value slots"
+        lambda p: _intent(p, "PlaceOrder")["Slots"][1].update(MultipleValuesSetting={"AllowMultipleValues": True}),
+        "Intents[{n}](PlaceOrder).Slots[1](Quantity).MultipleValuesSetting.AllowMultipleValues",
+        "only a slot of a custom slot type can be multi-valued",
     ),
     (
         "kendra",

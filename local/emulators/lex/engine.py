@@ -81,14 +81,15 @@ class Session:
 
 
 def _slot_json(resolved: Resolved) -> dict[str, Any]:
-    return {
-        "shape": "Scalar",
-        "value": {
-            "originalValue": resolved.original,
-            "interpretedValue": resolved.interpreted,
-            "resolvedValues": list(resolved.resolved),
-        },
+    """A slot value as Lex sends it: Scalar, or for a multi-valued slot List with each value (always a list)."""
+    value = {
+        "originalValue": resolved.original,
+        "interpretedValue": resolved.interpreted,
+        "resolvedValues": list(resolved.resolved),
     }
+    if resolved.values:
+        return {"shape": "List", "value": value, "values": [_slot_json(part) for part in resolved.values]}
+    return {"shape": "Scalar", "value": value}
 
 
 def _said(slot: Any) -> str | None:

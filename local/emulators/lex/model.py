@@ -50,6 +50,7 @@ class Slot:
     required: bool
     priority: int  # lower is elicited first
     prompt: Prompt
+    multiple: bool = False  # MultipleValuesSetting.AllowMultipleValues: the value is a list (shape List)
 
     @property
     def max_retries(self) -> int:

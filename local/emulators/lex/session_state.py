@@ -99,14 +99,23 @@ def _intent_problems(intent: Mapping[str, Any], locale: BotLocale, path: str) ->
         if slot_name not in known:
             found.append(f"{where}: intent {name} has no slot {slot_name}")
         elif slot is not None:
-            found += _slot_problems(slot, where)
+            found += _slot_problems(slot, where, multiple=defined.slot(slot_name).multiple)
     return found
 
 
-def _slot_problems(slot: Mapping[str, Any], where: str) -> list[str]:
-    """A slot value has the shape its slot allows: Scalar with a `value` (the bot's slots are single-valued: the
-    local runtime refuses AllowMultipleValues and composite slots when it reads the template)."""
+def _slot_problems(slot: Mapping[str, Any], where: str, *, multiple: bool = False) -> list[str]:
+    """A slot value has the shape its slot allows: Scalar with a `value`, or for a multi-valued slot List with its
+    `values`, each a Scalar (the local runtime refuses composite slots when it reads the template)."""
     shape = slot.get("shape", "Scalar")
+    if multiple and (shape == "List" or slot.get("values") is not None):
+        values = slot.get("values")
+        if shape != "List" or not isinstance(values, list) or not values:
+            return [f"{where}: a multi-valued slot's value has shape List and a list of values"]
+        return [
+            problem
+            for index, part in enumerate(values, 1)
+            for problem in _slot_problems(part, f"{where}.values.{index}")
+        ]
     if shape == "List" or slot.get("values") is not None:
         return [f"{where}: the slot does not allow multiple values (shape List, values)"]
     if shape == "Composite" or slot.get("subSlots") is not None:

@@ -78,6 +78,8 @@ class Resolved:
     resolved: tuple[str, ...] = ()
     # How sure the recognizer is: 1.0 for a listed value, less for part of one or for unlisted text.
     certainty: float = 1.0
+    # A multi-valued slot's values, one per value said (its value is then the whole phrase); () for other slots.
+    values: tuple[Resolved, ...] = ()
 
 
 Recognizer = Callable[[Sequence[str]], Resolved | None]
@@ -404,6 +406,52 @@ def custom_recognizer(slot_type: SlotType) -> Recognizer:
         return Resolved(original, original, (), certainty=0.4)
 
     return recognize
+
+
+_VALUE_SEPARATORS = frozenset({"and", ",", "&"})
+
+
+def multi_value_recognizer(recognize: Recognizer) -> Recognizer:
+    """A multi-valued slot of a custom type: values separated by spaces, commas or "and" ("horror and poetry"),
+    as https://docs.aws.amazon.com/lexv2/latest/dg/multi-valued-slots.html says Lex recognizes them. The result
+    is always a list (`values`), of one value when one was said; each part must be a value of the type (with
+    several parts, a listed one: unlisted text could swallow the rest)."""
+
+    def parts_of(words: Sequence[str]) -> list[Resolved] | None:
+        parts: list[Resolved] = []
+        i = 0
+        while i < len(words):
+            if words[i].lower() in _VALUE_SEPARATORS:
+                i += 1
+                continue
+            found = next(
+                (
+                    (end, part)
+                    for end in range(len(words), i, -1)
+                    if (part := recognize(words[i:end])) is not None and part.certainty >= 0.8
+                ),
+                None,
+            )
+            if found is None:
+                return None
+            i, part = found
+            parts.append(part)
+        return parts
+
+    def recognize_list(words: Sequence[str]) -> Resolved | None:
+        whole = recognize(words)
+        if whole is not None and not _VALUE_SEPARATORS & {w.lower() for w in words}:
+            return Resolved(whole.original, whole.interpreted, whole.resolved, whole.certainty, (whole,))
+        parts = parts_of(words)
+        if not parts:
+            return None
+        said = _original(words)
+        if len(parts) == 1:
+            one = parts[0]
+            return Resolved(said, one.interpreted, one.resolved, one.certainty, (one,))
+        return Resolved(said, said, (said,), min(p.certainty for p in parts), tuple(parts))
+
+    return recognize_list
 
 
 def recognizer_for(type_name: str, slot_types: Sequence[SlotType]) -> Recognizer:

@@ -29,11 +29,12 @@ and display names; `AllowInterrupt`, `MessageSelectionStrategy`, `PromptAttempts
 `SpeechDetectionSensitivity`, `UnifiedSpeechSettings`, `AudioFillerSettings`,
 `AdvancedRecognitionSetting`, `FulfillmentUpdatesSpecification`, which is for streaming only);
 `GenerativeAISettings` (the local NLU is its own approximation of Lex's); slot `SampleUtterances` (the
-runtime finds the value in any answer) and `ObfuscationSetting` (logs only); `MultipleValuesSetting` with
-`AllowMultipleValues` false; `DataPrivacy`, `RoleArn`, tags, `AutoBuildBotLocales`, `Replication`,
-`ErrorLogSettings`; conversation logs and `SentimentAnalysisSettings` of the aliases; `CodeHookInterfaceVersion`;
+runtime finds the value in any answer) and `ObfuscationSetting` (logs only); `DataPrivacy`, `RoleArn`, tags,
+`AutoBuildBotLocales`, `Replication`, `ErrorLogSettings`;
+conversation logs and `SentimentAnalysisSettings` of the aliases; `CodeHookInterfaceVersion`;
 the alias's `BotVersion` (every alias serves the bot as the template defines it, the version a deployment
-creates); `Condition`s on the resources. Dialog code-hook invocation settings (`CodeHook`,
+creates); `Condition`s on the resources. `MultipleValuesSetting` is read: a multi-valued slot of a custom
+type in en_US answers a list. Dialog code-hook invocation settings (`CodeHook`,
 `ElicitationCodeHook` of a confirmation or a slot capture) are accepted when they keep Lex's default
 (invoke the hook, nothing after it), since that is what the runtime does.
 
@@ -47,7 +48,7 @@ flows: `InitialResponseSetting`, `InputContexts`, `OutputContexts`, `NextStep`s,
 `ConfirmationResponse` and `FailureResponse`, slot `SlotCaptureSetting` responses, `DefaultValueSpecification`,
 `WaitAndContinueSpecification`, `PostFulfillmentStatusSpecification`, a code-hook invocation setting that turns
 the hook off; messages that are not plain text (SSML, custom payloads, image response cards); multi-valued
-slots (`AllowMultipleValues` true, `CONCATENATION`), composite slots (`SubSlotSetting`,
+slots outside en_US or of a built-in type, `CONCATENATION` value selection, composite slots (`SubSlotSetting`,
 `CompositeSlotTypeSetting`) and grammar slot types (`ExternalSourceSetting`); a `ParentSlotTypeSignature` other
 than AMAZON.AlphaNumeric, a regex Lex would refuse (bot/lex_regex.py), a built-in slot type the runtime has no
 recognizer for (local/emulators/lex/slots.py), a required slot without a prompt; names that are used twice or not
@@ -406,13 +407,10 @@ def _slot_type(node: _Node) -> SlotType:
     return SlotType(name=name, values=values, resolution=strategy, parent=parent, regex=regex)
 
 
-def _slot(node: _Node, priority: int, slot_types: Mapping[str, SlotType]) -> Slot:
+def _slot(node: _Node, priority: int, slot_types: Mapping[str, SlotType], locale_id: str) -> Slot:
     node.refuse(_REFUSED_SLOT)
-    multiple = node.child("MultipleValuesSetting")
-    if multiple is not None and multiple.flag("AllowMultipleValues", False):
-        raise TemplateError(
-            multiple.at("AllowMultipleValues"), "multi-valued slots are not supported by the local Lex runtime"
-        )
+    setting = node.child("MultipleValuesSetting")
+    multiple = setting is not None and setting.flag("AllowMultipleValues", False)
     name = node.text("Name")
     type_name = node.text("SlotTypeName")
     if type_name not in slot_types and type_name not in BUILTIN_RECOGNIZERS:
@@ -436,7 +434,18 @@ def _slot(node: _Node, priority: int, slot_types: Mapping[str, SlotType]) -> Slo
     if spec is None and constraint == "Required":
         raise elicitation.error("a required slot needs a PromptSpecification")
     prompt = _prompt(spec) if spec is not None else Prompt(messages=())
-    return Slot(name=name, type=type_name, required=constraint == "Required", priority=priority, prompt=prompt)
+    if multiple:
+        # https://docs.aws.amazon.com/lexv2/latest/dg/multi-valued-slots.html: "only supported in the English (US)
+        # language"; "You can only mark slots with custom slot types as multi-value slots".
+        assert setting is not None
+        if locale_id != "en_US":
+            raise TemplateError(setting.at("AllowMultipleValues"), "multi-valued slots exist only in en_US")
+        if type_name not in slot_types or slot_types[type_name].parent is not None:
+            raise TemplateError(
+                setting.at("AllowMultipleValues"), "only a slot of a custom slot type can be multi-valued"
+            )
+    required = constraint == "Required"
+    return Slot(name=name, type=type_name, required=required, priority=priority, prompt=prompt, multiple=multiple)
 
 
 def _placeholders(text: str) -> Iterator[str]:
@@ -478,7 +487,7 @@ def _intent(node: _Node, slot_types: Mapping[str, SlotType], locale_id: str) -> 
     # A slot without a priority is elicited after those with one, in the order the slots are listed.
     after = max(priorities.values(), default=0) + 1
     slots = tuple(
-        _slot(slot_node, priorities.get(slot_name, after + index), slot_types)
+        _slot(slot_node, priorities.get(slot_name, after + index), slot_types, locale_id)
         for index, (slot_node, slot_name) in enumerate(zip(slot_nodes, slot_names, strict=True))
     )
 

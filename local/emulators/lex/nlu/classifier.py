@@ -22,7 +22,7 @@ from local.emulators.lex.nlu import learner
 from local.emulators.lex.nlu.features import FUNCTION_WORDS, Featurizer, word_class
 from local.emulators.lex.nlu.samples import NONE, OUTSIDE, Sample, background_samples, intent_samples
 from local.emulators.lex.nlu.vocabulary import SYNONYMS
-from local.emulators.lex.slots import STOPWORDS, Recognizer, Resolved, recognizer_for
+from local.emulators.lex.slots import STOPWORDS, Recognizer, Resolved, multi_value_recognizer, recognizer_for
 from local.emulators.lex.text import Token, tokenize
 
 INTENT_FILLS = 4  # sentences per sample utterance with slots, for the intent model
@@ -88,7 +88,9 @@ class IntentClassifier:
             if intent.slots
         }
         self.recognizers: dict[tuple[str, str], Recognizer] = {
-            (intent.name, slot.name): recognizer_for(slot.type, locale.slot_types)
+            (intent.name, slot.name): (multi_value_recognizer if slot.multiple else _single)(
+                recognizer_for(slot.type, locale.slot_types)
+            )
             for intent in locale.intents
             for slot in intent.slots
         }
@@ -278,6 +280,10 @@ class IntentClassifier:
         # Prefer the longest recognized span, then the last one (answers put the value at the end).
         start, end, resolved = max(candidates, key=lambda c: (c[1] - c[0], c[0]))
         return resolved
+
+
+def _single(recognize: Recognizer) -> Recognizer:
+    return recognize
 
 
 def _whole_matches(tags: Sequence[str | None]) -> list[tuple[int, int]]:

@@ -149,6 +149,22 @@ def _regex_values(slot_type: SlotType) -> ValueMaker:
     return make
 
 
+def _one(make: ValueMaker) -> ValueMaker:
+    return make
+
+
+def _several(make: ValueMaker) -> ValueMaker:
+    """Values of a multi-valued slot: one to three, joined as people list them ("horror and poetry")."""
+
+    def make_list(rng: random.Random) -> str:
+        values = [make(rng) for _ in range(rng.choice([1, 1, 2, 2, 3]))]
+        if len(values) == 1:
+            return values[0]
+        return ", ".join(values[:-1]) + rng.choice([" and ", ", ", " "]) + values[-1]
+
+    return make_list
+
+
 def _seeded(*parts: str) -> random.Random:
     seed = int.from_bytes(sha256("\x1f".join(parts).encode()).digest()[:8], "big")
     return random.Random(seed)  # noqa: S311 (made-up training sentences, not secrets)
@@ -199,7 +215,9 @@ def intent_samples(locale: BotLocale, fills: int, *, distract: bool = False) -> 
     """`fills` sentences per sample utterance with slots (half as many without), some wrapped in small talk
     (and, for the slot tagger, `distract`ed)."""
     for intent in locale.intents:
-        makers = {slot.name: value_maker(slot.type, locale) for slot in intent.slots}
+        makers = {
+            slot.name: (_several if slot.multiple else _one)(value_maker(slot.type, locale)) for slot in intent.slots
+        }
         for utterance in intent.utterances:
             rng = _seeded(locale.locale_id, intent.name, utterance)
             count = fills if _PLACEHOLDER.search(utterance) else max(1, fills // 2)
