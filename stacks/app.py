@@ -81,6 +81,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         app,
         config.stack_name("Frontend"),
         config=config,
+        images_bucket=data.images_bucket,  # its covers are served under /books/*
         env=env,
         description=f"{APP_NAME} ({config.name}): the web front end on S3 behind CloudFront",
         termination_protection=config.stack_termination_protection,

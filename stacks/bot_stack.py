@@ -20,6 +20,7 @@ from stacks.bot_definition import bot_locale
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
 from stacks.permissions import USER_ADMIN_ACTIONS, any_in_account, grant_table
+from stacks.site_policy import site_url_parameter
 
 LIVE_ALIAS_NAME = "live"
 # Lex waits for the code hook within RecognizeText; the chat function's Lex client waits longer than this.
@@ -101,6 +102,9 @@ class BotStack(Stack):
                 "RECOMMENDATIONS_TABLE_NAME": recommendations_table.table_name,
                 "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
                 "USER_POOL_ID": user_pool.user_pool_id,
+                # The cards' covers are at <site url>/books/...: the Frontend stack (deployed after this one)
+                # writes that URL to this parameter, the hook reads it at run time (docs/decisions.md).
+                "SITE_URL_PARAMETER": site_url_parameter(config.name),
             },
             timeout=FULFILLMENT_TIMEOUT,
         )
@@ -111,6 +115,20 @@ class BotStack(Stack):
         grant_table(hook, idempotency_table, write=True)
         grant_table(hook, recommendations_table, write=False)
         user_pool.grant(self.fulfillment.function, *USER_ADMIN_ACTIONS)
+        hook.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="ReadSiteUrl",
+                actions=["ssm:GetParameter"],
+                resources=[
+                    self.format_arn(
+                        service="ssm",
+                        resource="parameter",
+                        resource_name=site_url_parameter(config.name).lstrip("/"),
+                        arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
 
         # Conversation logs hold what users type (names, emails): encrypted with our own key.
         self.logs_key = kms.Key(

@@ -6,12 +6,14 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from stacks.config import StageConfig
 from stacks.constructs.buckets import content_bucket, log_bucket
 from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
+from stacks.site_policy import COVERS_PREFIX
 
 PK = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
 SK = dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING)
@@ -23,6 +25,21 @@ def _gsi(name: str, number: int) -> dynamodb.GlobalSecondaryIndexPropsV2:
         partition_key=dynamodb.Attribute(name=f"gsi{number}pk", type=dynamodb.AttributeType.STRING),
         sort_key=dynamodb.Attribute(name=f"gsi{number}sk", type=dynamodb.AttributeType.STRING),
         projection_type=dynamodb.ProjectionType.ALL,
+    )
+
+
+def covers_read_statement(stack: Stack, bucket: s3.IBucket) -> iam.PolicyStatement:
+    """The web front end's CloudFront distribution reads the covers (`books/*`, s3:GetObject only) through origin
+    access control. The distribution lives in the Frontend stack, deployed after this one and depending on it (the
+    bucket's name): naming its id here would be a cycle, so the condition allows this account's distributions
+    (`arn:aws:cloudfront::<account>:distribution/*`, as aws-cdk-lib does for an OAC's KMS key policy). The covers
+    are public by design; nothing else in the bucket is readable this way (docs/decisions.md)."""
+    return iam.PolicyStatement(
+        sid="CloudFrontReadsCovers",
+        principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+        actions=["s3:GetObject"],
+        resources=[bucket.arn_for_objects(f"{COVERS_PREFIX}*")],
+        conditions={"ArnLike": {"AWS:SourceArn": f"arn:{stack.partition}:cloudfront::{stack.account}:distribution/*"}},
     )
 
 
@@ -73,6 +90,7 @@ class DataStack(Stack):
             access_logs_prefix="product-images/",
             lifecycle_rule_id="ExpireOldImageVersions",
         )
+        self.images_bucket.add_to_resource_policy(covers_read_statement(self, self.images_bucket))
         ignore_redundant_role_dependency_of_auto_delete_provider(self)
 
         # Read by `python -m local.seed --stage <stage>` and operators.

@@ -3,6 +3,11 @@
 Deployed before the API so the API's CORS origin can be the distribution's domain; the runtime
 `config.json` (API URL, user pool, client id, region) is written by `SiteConfigConstruct` from the API
 stack, once the API exists. See docs/decisions.md ("Front end and API: who depends on whom").
+
+The distribution also serves the product covers: a behaviour for `books/*` whose origin is the Data stack's
+private images bucket, read through origin access control (the bucket's policy is the Data stack's). The site's
+public base URL goes to an SSM parameter the bot's code hook reads at run time for its cards' `imageUrl`
+(docs/decisions.md, "Card covers through the front end's distribution").
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any, cast
 
 from aws_cdk import (
     Acknowledgment,
+    Annotations,
     CfnElement,
     CfnOutput,
     CrossStackReferences,
@@ -23,15 +29,26 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from stacks.config import StageConfig
 from stacks.constructs.buckets import content_bucket, log_bucket
 from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
 from stacks.constructs.site_deployment import acknowledge_deployment_provider
-from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
+from stacks.site_policy import (
+    CONFIG_FILE,
+    CONTENT_SECURITY_POLICY,
+    COVERS_PREFIX,
+    PERMISSIONS_POLICY,
+    SITE_DIR,
+    site_url_parameter,
+)
 
 OUTPUT_SITE_URL = "SiteUrl"
+# What CDK warns about when an OAC origin's bucket is not of this stack: it cannot add the read to that bucket's
+# policy. The Data stack's policy has it (stacks/data_stack.py, covers_read_statement).
+IMPORTED_BUCKET_POLICY_WARNING = "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac"
 
 
 class FrontendStack(Stack):
@@ -41,6 +58,7 @@ class FrontendStack(Stack):
         id_: str,
         *,
         config: StageConfig,
+        images_bucket: s3.IBucket,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
@@ -132,6 +150,7 @@ class FrontendStack(Stack):
             log_bucket=self.cdn_logs_bucket,
             log_file_prefix="cloudfront/",
         )
+        self._serve_covers(images_bucket)
         for rule, reason in (
             (
                 "AwsSolutions-CFR1",
@@ -174,8 +193,46 @@ class FrontendStack(Stack):
         bucket_id = self.get_logical_id(cast(CfnElement, self.site_bucket.node.default_child))
         acknowledge_deployment_provider(self, site_bucket_objects=f"<{bucket_id}.Arn>/*")
 
+        # The site's public URL (the custom domain's when one serves it: the web chat then shows covers from its own
+        # origin, which its Content-Security-Policy allows), read at run time by the bot's code hook: the Bot stack
+        # deploys before this one and needs no reference to it (docs/decisions.md).
+        self.site_url = ssm.StringParameter(
+            self,
+            "SiteUrlParameter",
+            parameter_name=site_url_parameter(config.name),
+            string_value=config.frontend_origin or self.origin,
+            description=f"Bookstore {config.name}: the web front end's public base URL (covers at <url>/books/...)",
+            tier=ssm.ParameterTier.STANDARD,
+        )
+
         CfnOutput(self, OUTPUT_SITE_URL, value=self.origin, description="The web front end").override_logical_id(
             OUTPUT_SITE_URL
         )
         CfnOutput(self, "SiteBucketName", value=self.site_bucket.bucket_name).override_logical_id("SiteBucketName")
         CfnOutput(self, "DistributionId", value=self.distribution.distribution_id).override_logical_id("DistributionId")
+
+    def _serve_covers(self, images_bucket: s3.IBucket) -> None:
+        """`/books/*` from the private images bucket: read-only (GET/HEAD, s3:GetObject), through its own origin
+        access control, with the site's security headers. Uploads have unique keys, so the optimized caching
+        needs no invalidation."""
+        # The bucket by name, as this stack sees it: CDK then leaves its policy alone (the Data stack owns it);
+        # an OAC origin on the Data stack's own construct would put this distribution's id into that policy, and
+        # the two stacks would depend on each other.
+        covers = s3.Bucket.from_bucket_attributes(self, "ProductImagesBucket", bucket_name=images_bucket.bucket_name)
+        self.distribution.add_behavior(
+            f"/{COVERS_PREFIX}*",
+            origins.S3BucketOrigin.with_origin_access_control(
+                covers, origin_access_levels=[cloudfront.AccessLevel.READ]
+            ),
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+            cached_methods=cloudfront.CachedMethods.CACHE_GET_HEAD,
+            cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            response_headers_policy=self.headers_policy,
+            compress=True,
+        )
+        Annotations.of(self.distribution).acknowledge_warning(
+            IMPORTED_BUCKET_POLICY_WARNING,
+            "The images bucket's policy, in the Data stack, grants CloudFront s3:GetObject on books/* "
+            "(covers_read_statement).",
+        )

@@ -7,6 +7,19 @@ from pathlib import Path
 SITE_DIR = Path(__file__).resolve().parents[1] / "frontend_stub"
 CONFIG_FILE = "config.json"
 
+# The product images' key prefix in the images bucket (uploads: books/<book_id>/<hex>.<ext>; the local catalog:
+# books/covers/<genre>.png). The site serves these keys at the same paths (`/books/...`): on the distribution
+# through a behaviour for `books/*` with the images bucket as its origin, locally from the local S3.
+COVERS_PREFIX = "books/"
+
+
+def site_url_parameter(stage: str) -> str:
+    """The SSM parameter holding the site's public base URL (`https://<domain>`, no trailing slash): written by
+    the Frontend stack (locally: by the local world, with the local web server's origin), read at run time by the
+    bot's code hook for its cards' cover URLs (`<site url>/books/...`)."""
+    return f"/bookstore/{stage}/site-url"
+
+
 # The front end calls the API (execute-api), Cognito (cognito-idp) and shows covers from presigned S3
 # URLs: all regional endpoints under amazonaws.com. Nothing inline: scripts and styles are files.
 CONTENT_SECURITY_POLICY = "; ".join(

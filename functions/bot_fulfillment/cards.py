@@ -13,21 +13,32 @@ A value that is too long is shortened at a word boundary (a title with "…", a 
 bot reads it back); a card never breaks a limit, so Lex never refuses the code hook's response for one.
 
 Covers: the images bucket is private and the API shows covers through presigned URLs that live 15 minutes and
-are far longer than 250 characters, so neither can be a card's imageUrl. A card has an imageUrl when the
-function's environment names a public base URL for the images' keys (COVERS_BASE_URL, e.g. a CloudFront
-behaviour in front of the bucket's `books/` prefix); otherwise it has none (imageUrl is optional) and a client
-that can, like the web chat, finds the cover in the catalog by the card's title.
+are far longer than 250 characters, so neither can be a card's imageUrl. The web front end's CloudFront
+distribution serves the bucket's `books/` keys at the same paths (a behaviour with origin access control), so a
+cover's public URL is `<site url>/<image_key>`, e.g. https://d111111abcdef8.cloudfront.net/books/covers/horror.png.
+The site URL is in the SSM parameter the environment names (SITE_URL_PARAMETER), which the Frontend stack writes
+(locally, the local world writes it with the local web server's origin); it is read with Powertools' parameters
+utility and cached for SITE_URL_MAX_AGE seconds, a missing or unreadable parameter too. Without it a card has no
+imageUrl (it is optional) and a client that can, like the web chat, finds the cover in the catalog by the title.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
+from aws_lambda_powertools.utilities.parameters import SSMProvider
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+from botocore.config import Config
+
+from bookstore import aws
 from bookstore.catalog_models import Book, Order
 from bookstore.lex import LexResponse, Message
+from bookstore.observability import logger
 
 TEXT_MAX = 250  # a card's title, subtitle and imageUrl
 BUTTONS_MAX = 5
@@ -35,7 +46,12 @@ BUTTON_MAX = 50  # a button's text and value
 MESSAGES_MAX = 10  # messages of one RecognizeText response
 # Books shown as cards in one answer: with the text message and a closing response, well within MESSAGES_MAX.
 CARDS_MAX = 5
-COVERS_BASE_URL = "COVERS_BASE_URL"
+SITE_URL_PARAMETER = "SITE_URL_PARAMETER"  # the environment variable naming the SSM parameter
+SITE_URL_MAX_AGE = 300  # seconds a read site URL (or its absence) is reused before SSM is asked again
+# A cover is optional: the hook does not wait for SSM long (one retry, 1 s timeouts: 5 s at worst, once per
+# SITE_URL_MAX_AGE), well within the function's 15 s.
+SITE_URL_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=1, read_timeout=1)
+COVERS_PREFIX = "books/"  # the keys the site serves (stacks/site_policy.py COVERS_PREFIX)
 ELLIPSIS = "\u2026"
 # Words a shortened button value does not end on ("order The History of the Decline and Fall of the").
 _DANGLING = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
@@ -74,10 +90,41 @@ def words_within(text: str, limit: int = BUTTON_MAX) -> str:
     return " ".join(kept)
 
 
+class SiteUrl:
+    """The site's public base URL, from the SSM parameter named by SITE_URL_PARAMETER, cached per cold start."""
+
+    def __init__(self) -> None:
+        self._provider: SSMProvider | None = None  # made on first use: a hook without the variable makes none
+        self._absent_until = 0.0  # a missing parameter is not asked for again before this (time.monotonic)
+
+    def get(self) -> str | None:
+        name = os.environ.get(SITE_URL_PARAMETER, "").strip()
+        if not name or time.monotonic() < self._absent_until:
+            return None
+        if self._provider is None:
+            self._provider = SSMProvider(boto3_client=aws.client("ssm", SITE_URL_CONFIG))
+        try:
+            value = self._provider.get(name, max_age=SITE_URL_MAX_AGE)
+        except GetParameterError as err:  # e.g. the Frontend stack is not deployed yet: cards without covers
+            logger.warning("No site URL for the cards' covers", extra={"parameter": name, "error": str(err)})
+            self._absent_until = time.monotonic() + SITE_URL_MAX_AGE
+            return None
+        base = str(value or "").strip().rstrip("/")
+        return base if base.startswith(("https://", "http://")) else None
+
+
+@cache
+def site_url() -> SiteUrl:
+    """This cold start's reader (tests start a new one with `site_url.cache_clear()`)."""
+    return SiteUrl()
+
+
 def cover_url(book: Book) -> str | None:
     """The book's cover at a public URL of at most 250 characters, or None (see the module's docstring)."""
-    base = os.environ.get(COVERS_BASE_URL, "").strip().rstrip("/")
-    if not book.image_key or not base.startswith(("https://", "http://")):
+    if not book.image_key or not book.image_key.startswith(COVERS_PREFIX):
+        return None
+    base = site_url().get()
+    if base is None:
         return None
     url = f"{base}/{quote(book.image_key)}"
     return url if len(url) <= TEXT_MAX else None

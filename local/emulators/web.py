@@ -1,12 +1,15 @@
 """Serves frontend_stub/ as CloudFront does for the deployed stage: the same files, the same security
 headers (the Content-Security-Policy names the local endpoints instead of *.amazonaws.com), and a
-config.json generated for the local stack instead of the one the API stack writes."""
+config.json generated for the local stack instead of the one the API stack writes; and, like the distribution's
+further behaviours with an S3 origin (the covers' `/books/*`), the objects of a bucket under a path prefix, read
+by a callable the local world gives (`serve_objects`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import mimetypes
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,9 @@ from local.emulators.http_server import BackgroundHTTPServer
 from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
 
 log = logging.getLogger("local.emulators.web")
+
+ObjectReader = Callable[[str], tuple[bytes, str] | None]
+"""An object's key -> its body and Content-Type, or None when the bucket has no such key."""
 
 
 def local_security_headers(connect: list[str]) -> dict[str, str]:
@@ -69,6 +75,7 @@ class WebServer(BackgroundHTTPServer):
         self.root = root.resolve()
         self.config: dict[str, Any] = {}
         self.headers: dict[str, str] = {}
+        self.behaviours: list[tuple[str, ObjectReader]] = []  # (path prefix, its origin), first match wins
 
     @property
     def url(self) -> str:
@@ -78,16 +85,31 @@ class WebServer(BackgroundHTTPServer):
         self.config = config
         self.headers = local_security_headers(connect)
 
+    def serve_objects(self, path_prefix: str, read: ObjectReader) -> None:
+        """Answer the paths under `path_prefix` (`/books/`) with the objects `read` finds at the same key
+        (`books/...`), as a CloudFront behaviour whose origin is a bucket: the key is the path without its `/`."""
+        if not path_prefix.startswith("/") or not path_prefix.endswith("/"):
+            raise ValueError(f"a path prefix starts and ends with '/': {path_prefix!r}")
+        self.behaviours.append((path_prefix, read))
+
     def resolve(self, path: str) -> tuple[int, bytes, str]:
         if path == f"/{CONFIG_FILE}":
             return 200, json.dumps(self.config, indent=2).encode(), "application/json"
+        for prefix, read in self.behaviours:
+            if path.startswith(prefix):
+                found = read(path.removeprefix("/"))
+                # A missing key: CloudFront's OAC gets 403 from S3, which the distribution answers as 404.html.
+                return (200, *found) if found is not None else self._not_found()
         if path.endswith("/"):
             path += "index.html"
         file = (self.root / path.lstrip("/")).resolve()
         if self.root not in file.parents or not file.is_file():
-            page = self.root / "404.html"
-            return 404, page.read_bytes() if page.is_file() else b"Not found", "text/html; charset=utf-8"
+            return self._not_found()
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         return 200, file.read_bytes(), content_type
+
+    def _not_found(self) -> tuple[int, bytes, str]:
+        page = self.root / "404.html"
+        return 404, page.read_bytes() if page.is_file() else b"Not found", "text/html; charset=utf-8"

@@ -1,15 +1,27 @@
 """Cover images for the local catalog: one generated PNG per genre (the sample catalog ships no artwork), put
 in the product-images bucket under the key the image-upload route would use, so the front end's book pages
-show covers through presigned S3 URLs exactly as deployed."""
+show covers through presigned S3 URLs exactly as deployed.
+
+And where the bot's cards find them, as deployed: the Frontend stack's distribution serves the bucket's `books/*`
+keys and writes the site's URL to an SSM parameter the code hook reads. Locally the web server serves those keys
+from the local S3 (`bucket_behaviours`, read from the distribution's cache behaviours) and the local world writes
+that parameter with the web server's origin (`publish_site_url`)."""
 
 from __future__ import annotations
 
+import json
+import re
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from bookstore.catalog_models import Book
+from local.emulators.web import ObjectReader
+from local.world.functions import Resolver, UnresolvableValue
+from local.world.provision import resources_of_type
 
 WIDTH, HEIGHT = 200, 300
 # Two colours per genre: the cover and its band (readable, distinct, not garish).
@@ -70,3 +82,72 @@ def with_covers(s3: Any, bucket: str, books: Iterable[Book]) -> list[Book]:
             uploaded.add(key)
         covered.append(book.model_copy(update={"image_key": key}))
     return covered
+
+
+# The site the covers are served from: what the Frontend stack deploys, done here for the local web server.
+
+
+def site_url_parameters(templates: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The names of the templates' SSM parameters that hold the site's URL: an AWS::SSM::Parameter whose value is
+    built from a CloudFront distribution's DomainName in the same template (the Frontend stack's `SiteUrlParameter`,
+    which the bot's code hook reads for its cards' covers)."""
+    names: list[str] = []
+    for template in templates.values():
+        distributions = resources_of_type(template, "AWS::CloudFront::Distribution")
+        for parameter in resources_of_type(template, "AWS::SSM::Parameter").values():
+            props = parameter.get("Properties", {})
+            value = json.dumps(props.get("Value"))
+            if isinstance(props.get("Name"), str) and any(
+                json.dumps({"Fn::GetAtt": [d, "DomainName"]}) in value for d in distributions
+            ):
+                names.append(props["Name"])
+    return names
+
+
+def publish_site_url(ssm: Any, templates: Mapping[str, Mapping[str, Any]], origin: str) -> list[str]:
+    """Write the local web server's origin (`http://127.0.0.1:8080`) where the Frontend stack writes the
+    distribution's URL, so the code hook finds it as deployed; returns the parameters written."""
+    names = site_url_parameters(templates)
+    for name in names:
+        ssm.put_parameter(Name=name, Value=origin.rstrip("/"), Type="String", Overwrite=True)
+    return names
+
+
+_PREFIX_PATTERN = re.compile(r"^/?((?:[^*?/]+/)+)\*$")  # `/books/*`: every key under one folder
+
+
+def bucket_behaviours(templates: Mapping[str, Mapping[str, Any]], resolver: Resolver) -> list[tuple[str, str]]:
+    """(path prefix, bucket) of each of the distributions' further cache behaviours with an S3 origin and a
+    folder path pattern (`/books/*` -> ("/books/", the images bucket)): the bucket is the origin's domain name
+    (`<bucket>.s3.<region>.amazonaws.com`) resolved to the local names."""
+    found: list[tuple[str, str]] = []
+    for stack, template in templates.items():
+        for distribution in resources_of_type(template, "AWS::CloudFront::Distribution").values():
+            config = distribution.get("Properties", {}).get("DistributionConfig", {})
+            origins = {origin["Id"]: origin for origin in config.get("Origins", [])}
+            for behaviour in config.get("CacheBehaviors", []):
+                folder = _PREFIX_PATTERN.match(str(behaviour.get("PathPattern", "")))
+                origin = origins.get(behaviour.get("TargetOriginId"), {})
+                if folder is None or "S3OriginConfig" not in origin:
+                    continue
+                try:
+                    domain = resolver.resolve(origin["DomainName"], stack)
+                except UnresolvableValue:  # a bucket of no template here: nothing local to serve
+                    continue
+                found.append((f"/{folder.group(1)}", domain.split(".s3.", 1)[0]))
+    return found
+
+
+def object_reader(s3: Any, bucket: str) -> ObjectReader:
+    """The bucket's objects by key, for the local web server (None for a missing key, as S3 answers it)."""
+
+    def read(key: str) -> tuple[bytes, str] | None:
+        try:
+            found = s3.get_object(Bucket=bucket, Key=key)
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "NoSuchBucket", "404", "403"):
+                return None
+            raise
+        return found["Body"].read(), str(found.get("ContentType") or "binary/octet-stream")
+
+    return read

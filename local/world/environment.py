@@ -101,6 +101,7 @@ def local_environment(aws: LocalAws, *, lex_endpoint: str | None = None) -> dict
         "AWS_ENDPOINT_URL_DYNAMODB": aws.endpoint,
         "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": aws.endpoint,
         "AWS_ENDPOINT_URL_S3": aws.endpoint,
+        "AWS_ENDPOINT_URL_SSM": aws.endpoint,  # the site URL parameter (the bot's card covers)
         "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
     }
     if lex_endpoint:

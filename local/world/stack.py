@@ -8,10 +8,13 @@
     lex        the Lex V2 runtime serving the bot of the Bot template; each alias's code hook is the function
                its template names
     api        the API Gateway emulator: routes, authorizer and CORS of the Api template
-    web        frontend_stub/ with a config.json for these endpoints
+    web        frontend_stub/ with a config.json for these endpoints, and the covers (`/books/*` from the local S3,
+               as the distribution's behaviour serves them); its origin is the site URL the Frontend stack would
+               write to its SSM parameter, which the bot's code hook reads for its cards' covers
 
-`make dev` starts them all; `make chat` and `make lex` start aws, functions, worker and lex (or only
-functions and lex, attached to a running `make dev`); `make invoke` starts aws and functions.
+`make dev` starts them all; `make chat` and `make lex` start aws, functions, worker, lex and web (or only
+functions, lex and web, attached to a running `make dev`, whose own site then serves the covers); `make invoke`
+starts aws and functions.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ from local.world.functions import functions
 from stacks.site_policy import site_config
 
 ALL_PARTS = frozenset({"aws", "functions", "worker", "lex", "api", "web"})
-BOT_PARTS = frozenset({"aws", "functions", "worker", "lex"})
+# The web part serves the covers the bot's cards show (their imageUrl is on the site).
+BOT_PARTS = frozenset({"aws", "functions", "worker", "lex", "web"})
 PORT_ROLES = ("web front end", "API", "Lex V2 runtime", "moto AWS endpoint")
 Step = Callable[[str], contextlib.AbstractContextManager[Any]]
 
@@ -238,6 +242,8 @@ def start_stack(
         # Bound before the functions load: the chat function's Lex endpoint and the CORS origin are their URLs.
         if "web" in parts:
             stack.web = WebServer(host, ports.web)
+            if attach is None:  # the AWS we own: its site URL is this server (a running make dev's is its own)
+                _publish_site_url(stack)
         if "lex" in parts:
             _bind_lex(stack, host, ports.lex, bot_id, aliases)
         if set(parts) & {"functions", "lex", "api", "worker"}:
@@ -337,8 +343,21 @@ def _start_api(stack: LocalStack, api_template: Mapping[str, Any], host: str, po
     return ApiGatewayServer(emulator, host, port).start()
 
 
-def _start_web(stack: LocalStack) -> None:
+def _publish_site_url(stack: LocalStack) -> None:
+    """The Frontend stack's site-URL parameter, with this web server's origin (before any function reads it)."""
+    from local.world.covers import publish_site_url
+
     assert stack.web is not None
+    publish_site_url(stack.aws.client("ssm"), stack.assembly.templates, stack.web.origin)
+
+
+def _start_web(stack: LocalStack) -> None:
+    from local.world.covers import bucket_behaviours, object_reader
+
+    assert stack.web is not None
+    resolver = local_resolver(stack.assembly.templates, stack.aws)
+    for prefix, bucket in bucket_behaviours(stack.assembly.templates, resolver):
+        stack.web.serve_objects(prefix, object_reader(stack.aws.client("s3"), bucket))
     connect = [stack.aws.endpoint] + ([_origin(stack.api.url)] if stack.api else [])
     stack.web.configure(
         site_config(

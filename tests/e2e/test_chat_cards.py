@@ -31,8 +31,10 @@ def test_a_found_book_comes_as_a_card_with_cover_link_and_buttons(page: Any, dev
     card = page.locator(".chat-card", has=page.get_by_role("link", name="Dracula", exact=True)).first
     card.wait_for()
     assert "by Bram Stoker" in card.inner_text()
-    # The cover is the book's own, from the catalog (the card of the local bot has no public cover URL).
+    # The cover is the card's own imageUrl: the site's /books/ path, which the web server serves from the bucket
+    # (as the distribution does), at the URL the code hook read from the site-URL parameter.
     cover = card.get_by_role("img", name="Cover of Dracula")
+    assert cover.get_attribute("src") == f"{web.rstrip('/')}/books/covers/horror.png"
     assert wait_until(lambda: cover.evaluate("img => img.complete && img.naturalWidth") == 200)
     link = card.get_by_role("link", name="Dracula", exact=True)
     assert wait_until(lambda: link.get_attribute("href") == "#/books/dracula-bram-stoker")

@@ -46,16 +46,18 @@ def test_only_cloudfront_with_this_distribution_may_read_the_site_bucket(stage) 
     assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies)
 
 
-def test_distribution_reaches_the_bucket_through_origin_access_control(stage) -> None:
+def test_distribution_reaches_its_buckets_through_origin_access_control(stage) -> None:
+    """Both origins (the site bucket; the images bucket for the covers) are S3 origins signed by an OAC."""
     template = stage.template("Frontend")
-    [oac] = of_type(template, "AWS::CloudFront::OriginAccessControl").values()
-    assert oac["Properties"]["OriginAccessControlConfig"]["OriginAccessControlOriginType"] == "s3"
-    assert oac["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
-    [origin] = _distribution(template)["Origins"]
-    assert origin["OriginAccessControlId"] == {
-        "Fn::GetAtt": [next(iter(of_type(template, "AWS::CloudFront::OriginAccessControl"))), "Id"]
-    }
-    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy OAI
+    controls = of_type(template, "AWS::CloudFront::OriginAccessControl")
+    for oac in controls.values():
+        assert oac["Properties"]["OriginAccessControlConfig"]["OriginAccessControlOriginType"] == "s3"
+        assert oac["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    origins = _distribution(template)["Origins"]
+    assert len(origins) == 2
+    assert sorted(origin["OriginAccessControlId"]["Fn::GetAtt"][0] for origin in origins) == sorted(controls)
+    for origin in origins:
+        assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy OAI
     assert not of_type(template, "AWS::CloudFront::CloudFrontOriginAccessIdentity")
 
 

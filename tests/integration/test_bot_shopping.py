@@ -435,17 +435,27 @@ def test_card_texts_longer_than_lex_allows_are_cut_at_a_word_with_an_ellipsis() 
     assert fits_lex({"messages": [made]}) == []
 
 
-def test_cards_show_the_cover_when_covers_have_a_public_base_url(services, monkeypatch) -> None:
+def test_cards_show_the_cover_at_the_site_url_the_frontend_stack_publishes(services, monkeypatch) -> None:
+    import boto3
+
+    from bot_fulfillment import cards as card_module
+
     covered = DRACULA.model_copy(update={"book_id": "dracula-covered", "title": "Dracula Covered",
                                          "image_key": "books/dracula-covered/0a1b.png"})  # fmt: skip
     services.catalog.products.create(covered)
     fulfil = {"invocation": "FulfillmentCodeHook", **CAROL}
+    card_module.site_url.cache_clear()
     without = cards(turn(services, "FindBook", {"Title": "Dracula Covered"}, **fulfil))[0]
     assert "imageUrl" not in without  # a presigned URL expires and is longer than Lex allows: none rather than that
-    monkeypatch.setenv("COVERS_BASE_URL", "https://shop.example.com/")
+    # The SSM parameter the Frontend stack writes (and the local world, with the local web server's origin).
+    boto3.client("ssm").put_parameter(Name="/bookstore/test/site-url", Value="https://shop.example.com/",
+                                      Type="String")  # fmt: skip
+    monkeypatch.setenv("SITE_URL_PARAMETER", "/bookstore/test/site-url")
+    card_module.site_url.cache_clear()  # a new cold start
     found = turn(services, "FindBook", {"Title": "Dracula Covered"}, **fulfil)
     assert cards(found)[0]["imageUrl"] == "https://shop.example.com/books/dracula-covered/0a1b.png"
     assert fits_lex(found) == []
+    card_module.site_url.cache_clear()
 
 
 def test_recommended_books_come_as_cards_with_the_reason(services, local_aws) -> None:
