@@ -177,7 +177,9 @@ def elicit_slot(event: LexEvent, slot: str, message: str, *, clear: bool = True)
     slots = dict(event.intent.slots)
     if clear:
         slots[slot] = None
-    intent = event.intent.model_copy(update={"slots": slots, "state": "InProgress"})
+    # A slot asked for again needs a new confirmation: a "yes" to "2 x Dracula?" is no "yes" to what the answer
+    # becomes ("18 x Dracula" after the stock changed), so the confirmation given so far is dropped.
+    intent = event.intent.model_copy(update={"slots": slots, "state": "InProgress", "confirmation_state": "None"})
     action = DialogAction(type="ElicitSlot", slot_to_elicit=slot)
     return LexResponse(session_state=_state(event, intent, action), messages=_messages(message))
 

@@ -626,3 +626,15 @@ def test_an_internal_fault_is_a_logged_internal_server_exception(caplog) -> None
         assert still.value.code == 404  # still serving
     finally:
         server.stop()
+
+
+def test_a_body_nested_too_deeply_is_a_validation_exception(local_lex) -> None:
+    """Found by a reviewer: JSON nested 5000 deep was a 500 (RecursionError); it is the caller's bad body."""
+    body = b"[" * 5000 + b"]" * 5000
+    request = (
+        f"POST {PATH}/text HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
+    status, headers, answer = _parts(_raw(local_lex.url, request))
+    assert (status, headers["x-amzn-errortype"]) == (400, "ValidationException")
+    assert "nested too deeply" in answer["message"]

@@ -500,3 +500,27 @@ def test_placing_an_order_shows_the_book_to_confirm_and_then_the_order(services)
     ]
     assert fits_lex(confirm) == []
     assert fits_lex(done) == []
+
+
+PRINCE = Book(book_id="the-prince-niccolo-machiavelli", title="The Prince", author="Niccolo Machiavelli",
+              genre="philosophy", year=1532, price_cents=599, stock=4)  # fmt: skip
+HAPPY_PRINCE = Book(book_id="the-happy-prince-oscar-wilde", title="The Happy Prince and Other Tales",
+                    author="Oscar Wilde", genre="children", year=1888, price_cents=499, stock=4)  # fmt: skip
+
+
+def test_an_exact_title_is_ordered_even_when_a_longer_one_ranks_first(services) -> None:
+    """Found by a reviewer: "order The Prince" (the Order button of its card) offered The Happy Prince."""
+    services.catalog.products.create(HAPPY_PRINCE)
+    services.catalog.products.create(PRINCE)
+    confirm = turn(services, "PlaceOrder", {"Title": "The Prince", "Quantity": "1"}, **CAROL)
+    assert confirm["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "The Prince"
+
+
+def test_a_slot_asked_again_after_a_yes_needs_a_new_confirmation(services) -> None:
+    """Found by a reviewer: the stock fell between "yes" and fulfilment, the hook asked for the quantity again, and
+    the next answer was ordered without a confirmation. The re-elicited intent carries no confirmation."""
+    asked = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "9"}, confirmation="Confirmed", **CAROL)
+    assert asked["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
+    assert asked["sessionState"]["intent"]["confirmationState"] == "None"
+    again = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, **CAROL)
+    assert again["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}

@@ -268,6 +268,9 @@ def test_invalid_client_session_state_is_a_validation_error(engine, state) -> No
         ("yes", True), ("Yeah!", True), ("sure thing", True), ("go ahead", True), ("ok", True), ("yes please", True),
         ("no", False), ("nope", False), ("No, cancel that", False), ("don't", False), ("never mind", False),
         ("purple", None), ("maybe later", None),
+        # a yes word with a no word is no consent: the built-in intent or another question decides
+        ("ok stop", None), ("okay, stop", None), ("ok cancel", None), ("yes cancel", None), ("yeah no", None),
+        ("sure, don't", None),
     ],
 )  # fmt: skip
 def test_yes_no_variants(text, expected) -> None:
@@ -510,3 +513,12 @@ def test_a_response_card_within_the_limits_is_passed_on(bot, clock) -> None:
 
     response = say(DialogEngine.with_hook(bot, carding_hook, clock=clock), "recommend a book")
     assert response["messages"][0] == {"contentType": "ImageResponseCard", "imageResponseCard": card}
+
+
+@pytest.mark.parametrize("text", ["ok stop", "okay, stop", "ok cancel", "yes cancel", "yeah no"])
+def test_a_yes_word_with_stop_or_cancel_at_a_confirmation_confirms_nothing(engine, hook, text) -> None:
+    """Found by a reviewer: "ok stop" at "Register the user ...?" was taken as yes and the user registered."""
+    assert action(say(engine, "register a user named jdoe with email jdoe@example.com")) == {"type": "ConfirmIntent"}
+    response = say(engine, text)
+    assert response["sessionState"]["intent"].get("confirmationState") != "Confirmed"
+    assert [e for e in hook.events if e["invocationSource"] == "FulfillmentCodeHook"] == []

@@ -24,6 +24,9 @@ def _limit(limit: int) -> int:
     return limit
 
 
+TITLE_CANDIDATES = 10  # search hits find_by_title looks through for the exact title
+
+
 @dataclass
 class CatalogService:
     products: ProductRepository
@@ -74,12 +77,17 @@ class CatalogService:
 
     def find_by_title(self, title: str) -> Book | None:
         """The best single match for a title someone typed or said (the bot's PlaceOrder)."""
-        hits = self.search(title, limit=1).items
+        hits = self.search(title, limit=TITLE_CANDIDATES).items
         if not hits:
             return None
-        wanted = set(tokens(title))
+        wanted = tokens(title)
+        # The book whose title is what was typed wins over a better-ranked one that only contains it ("The Prince"
+        # is not "The Happy Prince and Other Tales", "The Jungle Book" not "The Jungle").
+        exact = next((hit.book for hit in hits if tokens(hit.book.title) == wanted), None)
+        if exact is not None:
+            return exact
         found = set(tokens(hits[0].book.title))
-        return hits[0].book if wanted and len(wanted & found) >= max(1, (len(wanted) + 1) // 2) else None
+        return hits[0].book if wanted and len(set(wanted) & found) >= max(1, (len(set(wanted)) + 1) // 2) else None
 
     # Staff operations.
 

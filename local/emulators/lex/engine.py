@@ -113,17 +113,15 @@ def every_alias(hook: CodeHook | None, aliases: Mapping[str, tuple[str, str]] = 
 
 
 def yes_or_no(text: str) -> bool | None:
+    """True for a yes, False for a no, None for neither or for both: "ok stop", "yes cancel" or "sure, don't" is
+    no consent (the caller then looks for another intent, such as Stop or Cancel, or asks again)."""
     words = [t.norm for t in tokenize(text)]
-    phrase = " ".join(words)
-    if any(p in phrase for p in NO_PHRASES) or (words and words[0] in NO):
-        return False
-    if any(p in phrase for p in YES_PHRASES) or (words and words[0] in YES):
-        return True
-    if any(w in NO for w in words):
-        return False
-    if any(w in YES for w in words):
-        return True
-    return None
+    phrase = f" {' '.join(words)} "
+    said_no = any(f" {p} " in phrase for p in NO_PHRASES) or any(w in NO for w in words)
+    said_yes = any(f" {p} " in phrase for p in YES_PHRASES) or any(w in YES for w in words)
+    if said_no and said_yes:
+        return None
+    return True if said_yes else False if said_no else None
 
 
 class DialogEngine:

@@ -74,7 +74,7 @@ def decode_header(name: str, raw: str) -> Any:
     """A request header the client must send gzip-compressed and base64-encoded (JSON inside)."""
     try:
         return json.loads(gzip.decompress(base64.b64decode(raw, validate=True)))
-    except (binascii.Error, OSError, EOFError, zlib.error, ValueError, UnicodeDecodeError) as err:
+    except (binascii.Error, OSError, EOFError, zlib.error, ValueError, UnicodeDecodeError, RecursionError) as err:
         raise Validation(
             f"The {name} header must be JSON, gzip-compressed and then base64-encoded (as the API reference says): "
             f"{type(err).__name__}: {err}"
@@ -151,6 +151,8 @@ class _Request:
             parsed = json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as err:
             raise Validation(f"Could not parse the request body as JSON: {err}") from err
+        except RecursionError as err:  # "[[[[...": a body no Lex request has
+            raise Validation("Could not parse the request body as JSON: it is nested too deeply") from err
         if not isinstance(parsed, dict):
             raise Validation("The request body must be a JSON object")
         return parsed
