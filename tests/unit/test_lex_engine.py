@@ -522,3 +522,46 @@ def test_a_yes_word_with_stop_or_cancel_at_a_confirmation_confirms_nothing(engin
     response = say(engine, text)
     assert response["sessionState"]["intent"].get("confirmationState") != "Confirmed"
     assert [e for e in hook.events if e["invocationSource"] == "FulfillmentCodeHook"] == []
+
+
+@pytest.mark.parametrize(("answer", "slot", "value"), [("horror", "Genre", "horror"), ("dickens", "Author", "dickens")])
+def test_an_answer_that_fills_another_slot_of_the_intent_is_taken(bot, clock, answer, slot, value) -> None:
+    """Found by a reviewer: "Tell me a title, an author or a genre." re-asked on "horror" and "dickens" (neither is
+    a title). Lex fills any slot of the intent the answer holds."""
+    events: list[dict[str, Any]] = []
+
+    def finder(event: dict[str, Any], context: Any = None) -> dict[str, Any]:  # FindBook's hook, in short
+        events.append(event)
+        intent = event["sessionState"]["intent"]
+        if not any(intent["slots"].values()):
+            return {
+                "sessionState": {"dialogAction": {"type": "ElicitSlot", "slotToElicit": "Title"}, "intent": intent},
+                "messages": [{"contentType": "PlainText", "content": "Tell me a title, an author or a genre."}],
+            }
+        return {"sessionState": {"dialogAction": {"type": "Close"}, "intent": {**intent, "state": "Fulfilled"}}}
+
+    engine = DialogEngine.with_hook(bot, finder, clock=clock)
+    assert action(say(engine, "I'm looking for a book")) == {"type": "ElicitSlot", "slotToElicit": "Title"}
+    done = say(engine, answer)
+    assert done["sessionState"]["intent"]["state"] == "Fulfilled"
+    slots = events[-1]["sessionState"]["intent"]["slots"]
+    assert slots[slot]["value"]["interpretedValue"] == value
+    assert slots["Title"] is None
+
+
+def test_a_whole_request_for_another_intent_switches_even_if_a_word_fits_the_slot(engine, hook) -> None:
+    """Found by a reviewer: at EditUser's "What do you want to change for jdoe?", a new registration (whose
+    "email" also fits the Attribute slot) stayed in EditUser."""
+    say(engine, "edit user jdoe", request_attributes=STAFF)
+    switched = say(engine, "actually register a new user named newbie7 with email newbie7@example.com",
+                   request_attributes=STAFF)  # fmt: skip
+    assert switched["sessionState"]["intent"]["name"] == "RegisterUser"
+    assert switched["sessionState"]["intent"]["slots"]["Username"]["value"]["interpretedValue"] == "newbie7"
+    assert "EditUser" not in _fulfilled(hook)
+
+
+def test_a_bare_value_at_a_slot_prompt_is_still_the_answer(engine) -> None:
+    say(engine, "edit user jdoe", request_attributes=STAFF)
+    answered = say(engine, "email", request_attributes=STAFF)
+    assert answered["sessionState"]["intent"]["name"] == "EditUser"
+    assert answered["sessionState"]["intent"]["slots"]["Attribute"]["value"]["interpretedValue"] == "email"

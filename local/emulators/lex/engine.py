@@ -59,6 +59,8 @@ _AROUND_BUILTIN = frozenset({"please", "oh", "ok", "okay", "just", "actually", "
 
 _YES = "yes yeah yep yup sure ok okay correct right confirm confirmed affirmative y absolutely definitely certainly"
 YES = frozenset(_YES.split())
+WHOLE_REQUEST_EXTRA_WORDS = 4  # words beyond a slot's value that make an answer a request of its own
+LISTED_CERTAINTY = 0.8  # a slot value the type lists (or a part of one), as slots.py rates it
 YES_PHRASES = ("go ahead", "do it", "sounds good", "that's right", "that is right", "of course", "yes please")
 NO = frozenset(["no", "nope", "nah", "n", "negative", "cancel", "stop", "never", "wrong", "incorrect"])
 NO_PHRASES = ("don't", "do not", "not really", "no thanks", "forget it", "never mind")
@@ -500,6 +502,10 @@ class _Turn:
         if resolved is not None:
             session.intent["slots"][slot] = _slot_json(resolved)
             self._advance()
+        elif others := self._other_slots(matches, defined, slot):
+            for name, value in others.items():
+                session.intent["slots"][name] = _slot_json(value)
+            self._advance()
         elif before + 1 > max_retries:
             self._fallback()
             return
@@ -507,6 +513,21 @@ class _Turn:
             session.attempts = before + 1
             self._advance(attempt=f"Retry{before + 1}", retry_slot=slot)
         self._count_retry(defined, {"type": "ElicitSlot", "slotToElicit": slot}, before, max_retries, mark)
+
+    def _other_slots(self, matches: list[Match], defined: Intent, slot: str) -> dict[str, Resolved]:
+        """Values of the intent's other empty slots that an answer holds, when it holds none of the slot asked for:
+        Lex fills any slot of the intent it finds ("horror" to "Tell me a title, an author or a genre" is the
+        genre). Only values the types are sure of (listed ones), never guesses."""
+        assert self.session.intent is not None
+        match = next((m for m in matches if m.intent == defined.name), None)
+        if match is None:
+            return {}
+        filled = self.session.intent["slots"]
+        return {
+            name: value
+            for name, value in match.slots.items()
+            if name != slot and not filled.get(name) and value.certainty >= LISTED_CERTAINTY
+        }
 
     def _answer_confirmation(self) -> None:
         """The answer to a confirmation prompt: yes; else another intent the input clearly asks for; else no;
@@ -573,6 +594,10 @@ class _Turn:
                 for name, found in top.slots.items()
             )
         if value is None or value.certainty < 1.0:
+            return True
+        # A whole request for the other intent, with values of its own around the word that fits the slot
+        # ("actually register a new user named newbie7 with email ..." while asked which attribute to change).
+        if top.slots and len(tokenize(self.text)) - len(tokenize(value.original)) >= WHOLE_REQUEST_EXTRA_WORDS:
             return True
         said = _normalized(self.text)
         return any(_normalized(u) == said for u in self.locale.intent(top.intent).utterances)
