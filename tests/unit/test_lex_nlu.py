@@ -41,7 +41,10 @@ def test_email_written_or_spoken(words, expected) -> None:
     assert resolved.interpreted == expected
 
 
-@pytest.mark.parametrize("words", ["jdoe", "jdoe at example", "at dot", "jdoe@", "hello world"])
+@pytest.mark.parametrize(
+    "words", ["jdoe", "jdoe at example", "at dot", "jdoe@", "hello world", ".jdoe@example.com", "j..doe@example.com",
+              "jdoe.@example.com"],
+)  # fmt: skip
 def test_not_an_email(words) -> None:
     assert recognize_email(words.split()) is None
 

@@ -41,7 +41,8 @@ from local.emulators.lex.text import fuzzy_equal, normalize_phrase
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 # username@domain; the user name takes letters, digits and the four documented special characters.
-_EMAIL_RE = re.compile(rf"^[a-z0-9._+-]+@{_LABEL}(?:\.{_LABEL})+$")
+# A period separates parts of the user name: never first, last or twice in a row (".jdoe", "j..doe").
+_EMAIL_RE = re.compile(rf"^[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@{_LABEL}(?:\.{_LABEL})+$")
 # Letters and numbers, nothing else.
 _ALNUM_RE = re.compile(r"^[A-Za-z0-9]+$")
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*$")
