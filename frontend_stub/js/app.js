@@ -523,7 +523,9 @@ function confirmView(username, password) {
 function updateNav(user) {
   const slot = document.getElementById("account-nav");
   if (user) {
-    slot.replaceChildren(h("button", { type: "button", class: "secondary", onclick: () => {
+    slot.replaceChildren(h("button", { type: "button", class: "secondary", onclick: async () => {
+      // End the bot conversation of this sign-in first (it needs the tokens); never let it keep anyone signed in.
+      try { await api.resetChat(); } catch { /* signing out anyway */ }
       auth.signOut();
       sessionStorage.removeItem(CHAT_KEY);
       say("Signed out.");

@@ -1,7 +1,10 @@
 """POST /chat: the signed-in user talks to the bot. The only function whose role may call the bot alias.
 
 The verified username and groups go to Lex as request attributes (the code hook's only source of
-identity); the session id is derived from the user, so a conversation survives page reloads.
+identity). The Lex session id belongs to one sign-in: a sha256 of the caller's immutable Cognito `sub` and
+the ID token's `origin_jti` (one authentication: it survives token refreshes, so a conversation survives
+page reloads, and changes with every sign-in; `auth_time` when a token has no `origin_jti`). Never derived
+from the username, so two users never share a dialog; DELETE /chat ends the sign-in's conversation.
 
 RecognizeText answers only once the code hook has, so the Lex client has its own configuration
 (bookstore.aws.LEX_RUNTIME_CONFIG): a read timeout above the code hook's timeout and a single attempt, since
@@ -11,6 +14,8 @@ AssistantUnavailable with the usual error body.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from functools import cache
 from typing import Annotated, Any
 
@@ -22,10 +27,10 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import AssistantUnavailable, caller, create_resolver, serve
+from api.common import AssistantUnavailable, caller, claims, create_resolver, serve
 from bookstore import aws
 from bookstore.env import ChatEnv
-from bookstore.errors import ValidationError
+from bookstore.errors import Unauthenticated, ValidationError
 from bookstore.observability import logger, metrics, tracer
 
 ENV = ChatEnv.load()
@@ -75,8 +80,24 @@ def lex() -> Any:
     return aws.client("lexv2-runtime", aws.LEX_RUNTIME_CONFIG)
 
 
-def session_id(username: str) -> str:
-    return f"user-{username.lower()}"[:100]
+# Lex V2's sessionId (botocore's lexv2-runtime model): 2 to 100 of these characters.
+SESSION_ID = re.compile(r"[0-9a-zA-Z._:-]{2,100}")
+
+
+def session_id(sub: str, sign_in: str) -> str:
+    """The Lex session id of one sign-in: "s-" and 64 hex digits, whatever the inputs."""
+    digest = hashlib.sha256(f"{len(sub)}:{sub}:{sign_in}".encode()).hexdigest()
+    return f"s-{digest}"
+
+
+def _caller_session() -> str:
+    """The session id of the caller's current sign-in, from the claims the Cognito authorizer verified."""
+    verified = claims(app)
+    sub = str(verified.get("sub") or "").strip()
+    sign_in = str(verified.get("origin_jti") or verified.get("auth_time") or "").strip()
+    if not sub or not sign_in:
+        raise Unauthenticated("Sign in again: the token does not identify a sign-in.")
+    return session_id(sub, sign_in)
 
 
 def _call(operation: str, **kwargs: Any) -> dict[str, Any]:
@@ -123,7 +144,7 @@ def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     assert who.username is not None
     if not body.text.strip():
         raise ValidationError("Say something: the message is empty.")
-    session = session_id(who.username)
+    session = _caller_session()
     response = _call("recognize_text", sessionId=session, text=body.text, requestAttributes=who.as_request_attributes())
     state = response.get("sessionState", {})
     intent = state.get("intent") or {}
@@ -141,11 +162,16 @@ def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     )
 
 
-@app.delete("/chat", summary="Start the conversation over", tags=["chat"])
+@app.delete(
+    "/chat",
+    summary="End my current conversation",
+    description="Deletes the bot's session of this sign-in (the web front end calls it on sign-out); the next "
+    "message starts a fresh conversation. Ending a conversation that does not exist is not an error.",
+    tags=["chat"],
+)
 def reset() -> ChatReset:
-    who = caller(app)
-    assert who.username is not None
-    session = session_id(who.username)
+    caller(app)
+    session = _caller_session()
     _call("delete_session", sessionId=session)
     return ChatReset(session_id=session, reset=True)
 

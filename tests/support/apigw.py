@@ -20,15 +20,21 @@ def api_event(
     groups: str = "customers",
     email: str | None = None,
     raw_body: str | None = None,
+    sign_in: str = "1",
+    sub: str | None = None,
 ) -> dict[str, Any]:
+    """`sign_in` names the user's authentication (the ID token's `origin_jti` and `auth_time`: the same for every
+    token of one sign-in, new on the next); `sub` overrides the user's stable Cognito id."""
     claims = None
     if user is not None:
         claims = {
-            "sub": str(uuid.uuid5(uuid.NAMESPACE_DNS, user)),
+            "sub": sub or str(uuid.uuid5(uuid.NAMESPACE_DNS, user)),
             "cognito:username": user,
             "cognito:groups": groups,
             "email": email or f"{user}@example.com",
             "token_use": "id",
+            "origin_jti": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{user}/{sign_in}")),
+            "auth_time": str(1_700_000_000 + sum(map(ord, sign_in))),
         }
     return {
         "resource": path,
