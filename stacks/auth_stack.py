@@ -131,6 +131,17 @@ class AuthStack(Stack):
             generate_secret=False,
             auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
             disable_o_auth=True,
+            # A customer's token may change only the attributes a customer may change; the e-mail goes through
+            # PATCH /me's checks and Cognito's verification, never a direct UpdateUserAttributes.
+            # A customer may write their names, and their e-mail: sign-up sends it (Cognito refuses a SignUp that
+            # writes an attribute the client may not write), and a change of it is kept pending until the new
+            # address is verified (keep_original on email), so it cannot redirect recovery.
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(
+                email=True, given_name=True, family_name=True
+            ),
+            read_attributes=cognito.ClientAttributes().with_standard_attributes(
+                email=True, email_verified=True, given_name=True, family_name=True
+            ),
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
             access_token_validity=Duration.hours(1),

@@ -64,6 +64,14 @@ def test_web_client_is_public_with_srp_and_password_auth_only(stage) -> None:
     assert props["PreventUserExistenceErrors"] == "ENABLED"
 
 
+def test_web_client_writes_only_the_names_a_customer_may_change(stage) -> None:
+    (client,) = of_type(stage.template("Auth"), "AWS::Cognito::UserPoolClient").values()
+    props = client["Properties"]
+    # not email_verified, phone numbers or any other attribute; email because sign-up writes it (stacks/auth_stack.py)
+    assert sorted(props["WriteAttributes"]) == ["email", "family_name", "given_name"]
+    assert sorted(props["ReadAttributes"]) == ["email", "email_verified", "family_name", "given_name"]
+
+
 def test_post_confirmation_trigger_is_wired_to_the_function(stage) -> None:
     template = stage.template("Auth")
     function_id = logical_id(template, "PostConfirmationFunction")

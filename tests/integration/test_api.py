@@ -340,6 +340,33 @@ def test_staff_register_and_edit_users_through_the_api(api, local_aws) -> None:
     assert edited["family_name"] == "Doe"
 
 
+def test_staff_cannot_edit_a_staff_member_through_the_api(api, local_aws) -> None:
+    call(api, "POST", "/users", user="alice", groups="staff", body={"username": "boss", "email": "boss@example.com"})
+    local_aws.cognito.admin_add_user_to_group(UserPoolId=local_aws.user_pool_id, Username="boss", GroupName="staff")
+    before = (local_aws.items("UsersTable"), local_aws.cognito.admin_get_user(UserPoolId=local_aws.user_pool_id,
+              Username="boss")["UserAttributes"])  # fmt: skip
+    status, body = call(
+        api, "PATCH", "/users/boss", user="alice", groups="staff", body={"attribute": "email", "value": "e@example.com"}
+    )
+    assert status == 403
+    assert body["error"] == "NotAuthorized"
+    assert "boss is a staff member" in body["message"]
+    after = (local_aws.items("UsersTable"), local_aws.cognito.admin_get_user(UserPoolId=local_aws.user_pool_id,
+             Username="boss")["UserAttributes"])  # fmt: skip
+    assert after == before
+
+
+def test_staff_email_change_through_the_api_is_stored_unverified(api, local_aws) -> None:
+    call(api, "POST", "/users", user="alice", groups="staff", body={"username": "jdoe", "email": "jdoe@example.com"})
+    status, _ = call(
+        api, "PATCH", "/users/jdoe", user="alice", groups="staff", body={"attribute": "email", "value": "j@example.com"}
+    )
+    assert status == 200
+    user = local_aws.cognito.admin_get_user(UserPoolId=local_aws.user_pool_id, Username="jdoe")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert (attributes["email"], attributes["email_verified"]) == ("j@example.com", "false")
+
+
 # ---- me, recommendations, limits ---------------------------------------------------------------------
 
 

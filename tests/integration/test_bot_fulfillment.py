@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bookstore.catalog_models import Book
+from bookstore.errors import NotAuthorized
 from bookstore.models import UserProfile
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
@@ -393,6 +394,44 @@ def test_edit_email_updates_cognito_profile_and_guard(invoke, local_aws) -> None
     attributes = CognitoDirectory(local_aws.user_pool_id, client=local_aws.cognito).get_attributes("jdoe")
     assert attributes is not None
     assert attributes["email"] == "jane@example.com"
+
+
+def _staff_member(local_aws: LocalAws, username: str = "boss") -> None:
+    """A staff member with a profile, as an operator promotes one (outside the app)."""
+    _existing_user(local_aws, username, f"{username}@example.com")
+    local_aws.cognito.admin_add_user_to_group(UserPoolId=local_aws.user_pool_id, Username=username, GroupName="staff")
+
+
+def _cognito_attributes(local_aws: LocalAws, username: str) -> dict[str, str] | None:
+    return CognitoDirectory(local_aws.user_pool_id, client=local_aws.cognito).get_attributes(username)
+
+
+def test_edit_email_is_stored_unverified(invoke, local_aws) -> None:
+    _existing_user(local_aws)
+    invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewEmail="jane@example.com"))
+    attributes = _cognito_attributes(local_aws, "jdoe")
+    assert attributes is not None
+    assert (attributes["email"], attributes["email_verified"]) == ("jane@example.com", "false")
+
+
+def test_staff_cannot_edit_another_staff_member_and_nothing_changes(invoke, local_aws) -> None:
+    _staff_member(local_aws)
+    before = (_snapshot(local_aws), _cognito_attributes(local_aws, "boss"))
+    asked = invoke(_edit(Username="boss"))
+    assert _action(asked) == {"type": "ElicitSlot", "slotToElicit": "Username"}
+    assert "boss is a staff member" in _message(asked)
+    response = invoke(_edit("FulfillmentCodeHook", Username="boss", Attribute="email", NewEmail="evil@example.com"))
+    assert response["sessionState"]["intent"]["state"] == "Failed"
+    assert "boss is a staff member" in _message(response)
+    assert (_snapshot(local_aws), _cognito_attributes(local_aws, "boss")) == before
+
+
+def test_staff_cannot_re_register_a_staff_member(local_aws) -> None:
+    _staff_member(local_aws)
+    before = (_snapshot(local_aws), local_aws.groups_of("boss"))
+    with pytest.raises(NotAuthorized):
+        _admin(local_aws).register(username="boss", email="boss@example.com")
+    assert (_snapshot(local_aws), local_aws.groups_of("boss")) == before
 
 
 def test_edit_last_name_updates_cognito_and_profile(invoke, local_aws) -> None:

@@ -16,11 +16,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from bookstore.errors import (
     EmailAlreadyUsed,
+    NotAuthorized,
     UserAlreadyExists,
     UserNotFound,
     ValidationError,
 )
-from bookstore.identity import CUSTOMERS_GROUP
+from bookstore.identity import CUSTOMERS_GROUP, STAFF_GROUP
 from bookstore.models import USERNAME_RE, UserProfile, normalize_email, utc_now
 from bookstore.observability import logger, metrics
 from bookstore.repositories.directory import CognitoDirectory
@@ -104,7 +105,17 @@ class UserAdminService:
         profile = self.users.get(username)
         if profile is None:
             raise UserNotFound(f"I can't find a user named {username}. Please check the username.")
+        self.refuse_staff_target(username)
         return profile
+
+    def refuse_staff_target(self, username: str) -> None:
+        """Staff may not edit or re-register a staff member: only an operator can, outside the app."""
+        if self.directory.get_attributes(username) is None:
+            return
+        if STAFF_GROUP in self.directory.groups_of(username):
+            raise NotAuthorized(
+                f"{username} is a staff member: staff accounts can only be changed by an operator, not here."
+            )
 
     def check_new_value(self, attribute: Attribute, raw: str, username: str) -> str:
         if attribute == "email":
@@ -147,6 +158,8 @@ class UserAdminService:
                 cognito_created = True
             elif existing.get("email", "").lower() != profile.email:
                 raise UserAlreadyExists(f"The username {profile.username} is already taken.")
+            else:
+                self.refuse_staff_target(profile.username)
             self.directory.add_to_group(profile.username, CUSTOMERS_GROUP)
         except Exception:
             if created or cognito_created:
@@ -195,7 +208,14 @@ class UserAdminService:
     def _cognito_attributes(attribute: Attribute, value: str) -> dict[str, str]:
         attributes = {_COGNITO_ATTRIBUTE[attribute]: value}
         if attribute == "email":
-            attributes["email_verified"] = "true"
+            # Never "true": staff have not proven the new address belongs to the user, and a verified address
+            # is where "forgot password" sends its code (account recovery is EMAIL_ONLY). AdminUpdateUserAttributes
+            # with email_verified=true is the documented way to skip verification; without it, in a pool that
+            # auto-verifies e-mail and keeps the original until the change is verified (auth stack
+            # keep_original), Cognito sends a code to the new address and keeps the old one until it is
+            # confirmed. https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html
+            # and https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html
+            attributes["email_verified"] = "false"
         return attributes
 
     def _undo_edit(self, current: UserProfile, changed: UserProfile) -> None:
