@@ -104,6 +104,18 @@ def lex_client(url: str) -> Any:
     )
 
 
+# The served bot's test alias, and a staff caller's request attributes, as the protocol tests address them.
+BOT, ALIAS, LOCALE = "BOOKSTORE1", "TSTALIASID", "en_US"
+STAFF = {"bookstore:username": "alice", "bookstore:groups": "staff"}
+
+
+@pytest.fixture
+def lex(local_lex: LocalLexProcess) -> Any:
+    """A boto3 lexv2-runtime client of the session's local runtime, on emptied tables."""
+    local_lex.aws.reset_data()
+    return lex_client(local_lex.url)
+
+
 @pytest.fixture(scope="session")
 def lex_target(request: pytest.FixtureRequest) -> LexTarget:
     if request.config.getoption("--target") == "deployed":

@@ -26,19 +26,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conversations.conftest import LocalLexProcess, lex_client, session_id
+from tests.conversations.conftest import ALIAS, BOT, LOCALE, STAFF, LocalLexProcess, lex_client, session_id
 
-BOT, ALIAS, LOCALE = "BOOKSTORE1", "TSTALIASID", "en_US"
 TARGET = {"botId": BOT, "botAliasId": ALIAS, "localeId": LOCALE}
-STAFF = {"bookstore:username": "alice", "bookstore:groups": "staff"}
 TEXT_IN, TEXT_OUT = "text/plain; charset=utf-8", "text/plain;charset=utf-8"
 MODEL = botocore.session.get_session().get_service_model("lexv2-runtime")
-
-
-@pytest.fixture
-def lex(local_lex: LocalLexProcess) -> Any:
-    local_lex.aws.reset_data()
-    return lex_client(local_lex.url)
 
 
 @pytest.fixture

@@ -18,16 +18,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conversations.conftest import ROOT, LocalLexProcess, lex_client, session_id
-
-STAFF = {"bookstore:username": "alice", "bookstore:groups": "staff"}
-BOT, ALIAS, LOCALE = "BOOKSTORE1", "TSTALIASID", "en_US"
-
-
-@pytest.fixture
-def lex(local_lex: LocalLexProcess) -> Any:
-    local_lex.aws.reset_data()
-    return lex_client(local_lex.url)
+from tests.conversations.conftest import ALIAS, BOT, LOCALE, ROOT, STAFF, session_id
 
 
 def _say(lex: Any, session: str, text: str, **kwargs: Any) -> dict[str, Any]:

@@ -38,3 +38,18 @@ def bot(templates: dict[str, Any]) -> TemplateBot:
 def locale(bot: TemplateBot) -> BotLocale:
     """The en_US locale the local runtime serves from the dev Bot template."""
     return bot.locales["en_US"]
+
+
+class Clock:
+    """The engine's clock, moved by hand (session TTLs, context lifetimes)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

@@ -12,6 +12,7 @@ from bookstore.lex import LexEvent
 from local.emulators.lex.engine import DialogEngine, yes_or_no
 from local.emulators.lex.errors import DependencyFailed, ResourceNotFound, Validation
 from local.emulators.lex.template import TemplateBot, bots_in
+from tests.unit.conftest import Clock
 
 STAFF = {"bookstore:groups": "staff"}
 
@@ -55,22 +56,9 @@ class ScriptedHook:
         }
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def hook() -> ScriptedHook:
     return ScriptedHook()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

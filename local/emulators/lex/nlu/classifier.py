@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -75,15 +75,13 @@ class IntentClassifier:
             learner.INTENT_PARAMS,
         )
         tagged = cache(lambda: list(intent_samples(locale, TAGGER_FILLS, distract=True)))
+
+        def tagger_data(name: str) -> Callable[[], list[tuple[list[dict[str, float]], tuple[str, ...]]]]:
+            """The tagger's sentences of one intent, built only when its model is not in the cache."""
+            return lambda: [(self.featurizer.tokens(_tokens(s)), s.labels) for s in tagged() if s.intent == name]
+
         self.taggers = {
-            intent.name: learner.train(
-                "slots",
-                [bot, intent.name],
-                lambda name=intent.name: [  # type: ignore[misc]
-                    (self.featurizer.tokens(_tokens(s)), s.labels) for s in tagged() if s.intent == name
-                ],
-                learner.TAGGER_PARAMS,
-            )
+            intent.name: learner.train("slots", [bot, intent.name], tagger_data(intent.name), learner.TAGGER_PARAMS)
             for intent in intents
             if intent.slots
         }
