@@ -47,6 +47,7 @@ HANDLERS = [
     "api.chat",
     "bot_fulfillment.handler",
     "auth_triggers.post_confirmation",
+    "auth_triggers.pre_sign_up",
     "recommendations.handler",
 ]
 # Not handlers: what any handler here needs at least, to show how far the target is from the floor.

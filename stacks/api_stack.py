@@ -111,6 +111,8 @@ class ApiStack(Stack):
                 "IMAGES_BUCKET_NAME": images_bucket.bucket_name,
                 "USER_POOL_ID": user_pool.user_pool_id,
                 "ALLOWED_ORIGIN": origin,
+                # Staff routes need the caller's TOTP enabled (AdminGetUser, in USER_ADMIN_ACTIONS below).
+                "STAFF_MFA_REQUIRED": "true" if config.staff_mfa_required else "false",
             },
         )
         api_fn = self.api_function.function

@@ -125,6 +125,7 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
                 ("Chat", api.chat_function),
                 ("BotFulfillment", bot.fulfillment),
                 ("PostConfirmation", auth.post_confirmation),
+                ("PreSignUp", auth.pre_sign_up),
                 ("RecommendationsWorker", worker.worker),
             )
         ],

@@ -19,6 +19,10 @@ from stacks.permissions import grant_table
 # (functions/bookstore/aws.py TRIGGER_CONFIG) must fit in it. More memory is more CPU: a shorter cold start.
 POST_CONFIRMATION_TIMEOUT = Duration.seconds(5)
 POST_CONFIRMATION_MEMORY_MB = 1024
+# The pre-sign-up trigger has the same 5 s from Cognito (it runs before the user exists, on SignUp and on
+# AdminCreateUser); it makes no AWS call, so its time is its cold start: the same memory, for the same reason.
+PRE_SIGN_UP_TIMEOUT = Duration.seconds(5)
+PRE_SIGN_UP_MEMORY_MB = 1024
 
 STAFF_GROUP = "staff"
 CUSTOMERS_GROUP = "customers"
@@ -48,10 +52,26 @@ class AuthStack(Stack):
             memory_size=POST_CONFIRMATION_MEMORY_MB,
         )
 
+        # The app's username rule (functions/bookstore/models.py USERNAME_RE) for every way a user is created.
+        # No environment and no grant beyond the construct's logs and X-Ray: it reads nothing but the event.
+        self.pre_sign_up = BookstoreFunctionConstruct(
+            self,
+            "PreSignUp",
+            handler="auth_triggers.pre_sign_up.lambda_handler",
+            service="auth",
+            description="Cognito pre-sign-up: refuses a username outside the app's rule (3-30, lowercase)",
+            settings=config.function_settings,
+            timeout=PRE_SIGN_UP_TIMEOUT,
+            memory_size=PRE_SIGN_UP_MEMORY_MB,
+        )
+
         self.user_pool = cognito.UserPool(
             self,
             "UserPool",
             sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+            # Usernames (and the e-mail alias) are case-insensitive: "JDoe" signs in as "jdoe", and a case
+            # variation of a name cannot be given to another user (UsernameConfiguration CaseSensitive false,
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
             sign_in_case_sensitive=False,
             self_sign_up_enabled=True,
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
@@ -78,6 +98,12 @@ class AuthStack(Stack):
                 require_symbols=True,
                 temp_password_validity=Duration.days(3),
             ),
+            # OPTIONAL, not REQUIRED: customers are never forced. A user who has enabled TOTP must pass it at every
+            # sign-in ("MFA will be required only for individual users who have an MFA factor activated",
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html,
+            # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html), so where staff
+            # MFA is required (StageConfig.staff_mfa_required) the functions refuse staff actions of a staff member
+            # without TOTP enabled, and a staff token then implies a second factor.
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
@@ -90,13 +116,16 @@ class AuthStack(Stack):
             email=self._email(config),
             deletion_protection=config.deletion_protection,
             removal_policy=config.removal_policy,
-            lambda_triggers=cognito.UserPoolTriggers(post_confirmation=self.post_confirmation.function),
+            lambda_triggers=cognito.UserPoolTriggers(
+                pre_sign_up=self.pre_sign_up.function, post_confirmation=self.post_confirmation.function
+            ),
         )
         Validations.of(self.user_pool).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-COG2",
                 reason="Customers sign themselves up; TOTP MFA is offered, not forced on every shopper "
-                "(docs/decisions.md). Staff accounts are expected to enrol TOTP.",
+                "(docs/decisions.md). Where staff MFA is required (prod), the API and the bot refuse staff actions "
+                "to a staff member without TOTP enabled.",
             )
         )
         if not config.threat_protection:

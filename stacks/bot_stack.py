@@ -105,6 +105,8 @@ class BotStack(Stack):
                 # The cards' covers are at <site url>/books/...: the Frontend stack (deployed after this one)
                 # writes that URL to this parameter, the hook reads it at run time (docs/decisions.md).
                 "SITE_URL_PARAMETER": site_url_parameter(config.name),
+                # Staff intents need the caller's TOTP enabled (AdminGetUser, in USER_ADMIN_ACTIONS below).
+                "STAFF_MFA_REQUIRED": "true" if config.staff_mfa_required else "false",
             },
             timeout=FULFILLMENT_TIMEOUT,
         )

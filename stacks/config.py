@@ -89,6 +89,10 @@ class StageConfig:
     point_in_time_recovery: bool
     # Cognito Plus plan with threat protection enforced (compromised credentials, adaptive auth).
     threat_protection: bool
+    # Staff actions (the API's staff routes, the bot's RegisterUser / EditUser) are refused to a staff member
+    # whose Cognito user has no TOTP enabled (STAFF_MFA_REQUIRED of the API and fulfillment functions). The pool's
+    # MFA stays OPTIONAL either way: customers are never forced.
+    staff_mfa_required: bool
     # Stacks refuse deletion. Off for the first deployment of a stage (`-c firstDeployment=true`): a failed
     # first create leaves a ROLLBACK_COMPLETE stack that the CDK CLI must delete before it can create it again,
     # and termination protection refuses that delete (docs/operations.md#first-deployment).
@@ -158,6 +162,7 @@ STAGES: Mapping[str, StageConfig] = {
         deletion_protection=False,
         point_in_time_recovery=False,
         threat_protection=False,
+        staff_mfa_required=False,
         termination_protection=False,
         log_retention_days=14,
         log_level="DEBUG",
@@ -174,6 +179,7 @@ STAGES: Mapping[str, StageConfig] = {
         deletion_protection=True,
         point_in_time_recovery=True,
         threat_protection=True,
+        staff_mfa_required=True,
         termination_protection=True,
         required_context=("account", "region", "emailFrom", "alarmEmail"),
         log_retention_days=365,

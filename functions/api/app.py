@@ -56,6 +56,8 @@ def staff() -> Caller:
     who = caller()
     if not who.is_staff:
         raise NotAuthorized("Only bookstore staff may do this.")
+    # Where staff MFA is required (prod), the caller's account must have TOTP enabled (403 NotAuthorized).
+    services().admin.require_staff_second_factor(who.username)
     return who
 
 

@@ -41,7 +41,14 @@ class BotEnv(UsersTableEnv):
     user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)
 
 
-class ShopEnv(BotEnv):
+class StaffMfaEnv(BaseEnv):
+    """STAFF_MFA_REQUIRED alone: UserAdminService reads it where the API function and the bot's code hook build it
+    (once per cold start). "true" in prod: staff actions need the caller's TOTP enabled (StageConfig)."""
+
+    staff_mfa_required: bool = Field(alias="STAFF_MFA_REQUIRED", default=False)
+
+
+class ShopEnv(BotEnv, StaffMfaEnv):
     """Everything the shop's services need: used by the API and by the bot's code hook."""
 
     products_table_name: str = Field(alias="PRODUCTS_TABLE_NAME", min_length=1)

@@ -27,7 +27,7 @@ def normalize_email(value: str) -> str:
 
 
 def check_username(value: str) -> str:
-    if not USERNAME_RE.match(value):
+    if not USERNAME_RE.fullmatch(value):  # `$` alone would let "jdoe\n" through
         raise ValueError("a username is 3 to 30 lowercase letters, digits, '.', '_' or '-', starting with a letter")
     return value
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from bookstore.errors import BookstoreError
+from bookstore.errors import BookstoreError, NotAuthorized
 from bookstore.identity import Caller
 from bookstore.lex import (
     Intent,
@@ -74,12 +74,17 @@ def handle(event: LexEvent, services: Services) -> LexResponse:
     return response
 
 
-def _require_staff(event: LexEvent, caller: Caller) -> LexResponse | None:
-    if caller.is_staff:
-        return None
-    metrics.add_metric(name="StaffIntentRefused", unit=MetricUnit.Count, value=1)
-    logger.info("Staff intent refused", extra={"caller": caller.username or "anonymous"})
-    return close(event, "Failed", REFUSAL)
+def _require_staff(event: LexEvent, caller: Caller, services: Services) -> LexResponse | None:
+    if not caller.is_staff:
+        metrics.add_metric(name="StaffIntentRefused", unit=MetricUnit.Count, value=1)
+        logger.info("Staff intent refused", extra={"caller": caller.username or "anonymous"})
+        return close(event, "Failed", REFUSAL)
+    # Where staff MFA is required (prod), the caller's account must have TOTP enabled.
+    try:
+        services.admin.require_staff_second_factor(caller.username)
+    except NotAuthorized as err:
+        return close(event, "Failed", err.message)
+    return None
 
 
 def _retried(event: LexEvent, slot: str) -> bool:
@@ -94,7 +99,7 @@ def _retried(event: LexEvent, slot: str) -> bool:
 
 
 def register_user(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
-    refusal = _require_staff(event, caller)
+    refusal = _require_staff(event, caller, services)
     if refusal:
         return refusal
     admin = services.admin
@@ -171,7 +176,7 @@ def _with_new_value(intent: Intent, attribute: Attribute, value: str | None) -> 
 
 
 def edit_user(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
-    refusal = _require_staff(event, caller)
+    refusal = _require_staff(event, caller, services)
     if refusal:
         return refusal
     admin = services.admin

@@ -72,20 +72,58 @@ def test_web_client_writes_only_the_names_a_customer_may_change(stage) -> None:
     assert sorted(props["ReadAttributes"]) == ["email", "email_verified", "family_name", "given_name"]
 
 
+def _cognito_may_invoke(template: dict, function_id: str) -> bool:
+    """An AWS::Lambda::Permission lets Cognito, for this pool only, invoke the function."""
+    pool_arn = {"Fn::GetAtt": [logical_id(template, "UserPool"), "Arn"]}
+    return any(
+        p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
+        and p["Properties"]["Action"] == "lambda:InvokeFunction"
+        and p["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}
+        and p["Properties"]["SourceArn"] == pool_arn
+        for p in of_type(template, "AWS::Lambda::Permission").values()
+    )
+
+
+def test_the_pool_has_exactly_the_pre_sign_up_and_post_confirmation_triggers(stage) -> None:
+    template = stage.template("Auth")
+    assert _pool(stage)["Properties"]["LambdaConfig"] == {
+        "PreSignUp": {"Fn::GetAtt": [logical_id(template, "PreSignUpFunction"), "Arn"]},
+        "PostConfirmation": {"Fn::GetAtt": [logical_id(template, "PostConfirmationFunction"), "Arn"]},
+    }
+
+
 def test_post_confirmation_trigger_is_wired_to_the_function(stage) -> None:
     template = stage.template("Auth")
     function_id = logical_id(template, "PostConfirmationFunction")
-    assert _pool(stage)["Properties"]["LambdaConfig"] == {"PostConfirmation": {"Fn::GetAtt": [function_id, "Arn"]}}
+    assert _pool(stage)["Properties"]["LambdaConfig"]["PostConfirmation"] == {"Fn::GetAtt": [function_id, "Arn"]}
     function = template["Resources"][function_id]["Properties"]
     assert function["Handler"] == "auth_triggers.post_confirmation.lambda_handler"
     assert "USERS_TABLE_NAME" in function["Environment"]["Variables"]
-    permissions = [
-        p["Properties"]
-        for p in of_type(template, "AWS::Lambda::Permission").values()
-        if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
-    ]
-    assert permissions
-    assert permissions[0]["SourceArn"] == {"Fn::GetAtt": [logical_id(template, "UserPool"), "Arn"]}
+    assert _cognito_may_invoke(template, function_id)
+
+
+def test_pre_sign_up_trigger_is_wired_to_the_username_rule_function(stage) -> None:
+    template = stage.template("Auth")
+    function_id = logical_id(template, "PreSignUpFunction")
+    assert _pool(stage)["Properties"]["LambdaConfig"]["PreSignUp"] == {"Fn::GetAtt": [function_id, "Arn"]}
+    function = template["Resources"][function_id]["Properties"]
+    assert function["Handler"] == "auth_triggers.pre_sign_up.lambda_handler"
+    assert function["Timeout"] == 5  # Cognito's wait for a trigger
+    # It reads nothing but the event: no table, no pool, only the Powertools settings every function has.
+    assert {k for k in function["Environment"]["Variables"] if not k.startswith("POWERTOOLS_")} == set()
+    assert _cognito_may_invoke(template, function_id)
+
+
+def test_pre_sign_up_role_may_only_log_and_trace(stage) -> None:
+    template = stage.template("Auth")
+    role = {"Ref": logical_id(template, "PreSignUpRole")}
+    actions = set()
+    for policy in of_type(template, "AWS::IAM::Policy").values():
+        if role in policy["Properties"]["Roles"]:
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+                action = statement["Action"]
+                actions |= {action} if isinstance(action, str) else set(action)
+    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
 
 
 def test_trigger_may_add_users_to_groups_of_this_pool_only(stage) -> None:

@@ -357,6 +357,11 @@ def test_the_cognito_trigger_and_its_aws_calls_fit_in_cognitos_5_seconds(stage) 
     assert SIGN_UP_AWS_CALLS * worst_case_seconds(TRIGGER_CONFIG) <= COGNITO_TRIGGER_TIMEOUT_S - 1
 
 
+def test_the_pre_sign_up_trigger_fits_in_cognitos_5_seconds(stage) -> None:
+    """The same wait as for post-confirmation; the pre-sign-up trigger makes no AWS call."""
+    assert _timeout(stage, "auth_triggers.pre_sign_up.lambda_handler") <= COGNITO_TRIGGER_TIMEOUT_S
+
+
 def test_a_chat_turn_fits_in_every_caller_s_timeout(stage) -> None:
     """API Gateway waits at most 29 s for a Lambda integration
     (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); the chat function waits for

@@ -166,7 +166,7 @@ def test_every_function_and_the_api_stage_are_traced(stage) -> None:
         f["Properties"] for t in stage.templates.values() for k, f in of_type(t, "AWS::Lambda::Function").items()
         if not k.startswith(CDK_INTERNAL_PREFIXES)
     ]  # fmt: skip
-    assert len(functions) == 5
+    assert len(functions) == 6  # API, chat, fulfillment, pre-sign-up, post-confirmation, recommendations worker
     assert all(f["TracingConfig"] == {"Mode": "Active"} for f in functions)
     stages = of_type(stage.template("Api"), "AWS::ApiGateway::Stage")
     assert [s["Properties"]["TracingEnabled"] for s in stages.values()] == [True]

@@ -132,6 +132,7 @@ def test_function_is_found_by_logical_id_or_construct_path(templates) -> None:
         "ChatFunction",
         "Fulfillment",
         "PostConfirmation",
+        "PreSignUp",
         "RecommendationsWorker-Handler",
     }
 

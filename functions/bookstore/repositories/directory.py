@@ -10,6 +10,8 @@ from botocore.exceptions import ClientError
 from bookstore import aws
 from bookstore.errors import EmailAlreadyUsed, UserAlreadyExists
 
+TOTP_MFA = "SOFTWARE_TOKEN_MFA"
+
 
 class CognitoDirectory:
     def __init__(self, user_pool_id: str, client: Any | None = None) -> None:
@@ -37,6 +39,18 @@ class CognitoDirectory:
                 return None
             raise
         return {a["Name"]: a["Value"] for a in response.get("UserAttributes", [])}
+
+    def mfa_enabled(self, username: str) -> bool:
+        """Whether the user has TOTP MFA enabled: AdminGetUser's UserMFASettingList (the MFA types the user has
+        activated) holds SOFTWARE_TOKEN_MFA. False for a user the pool does not have.
+        https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html"""
+        try:
+            response = self.client.admin_get_user(UserPoolId=self.user_pool_id, Username=username)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "UserNotFoundException":
+                return False
+            raise
+        return TOTP_MFA in (response.get("UserMFASettingList") or [])
 
     def users_with_email(self, email: str) -> list[str]:
         escaped = email.replace("\\", "\\\\").replace('"', '\\"')
