@@ -54,7 +54,8 @@ def banner(stack: LocalStack, state_file: Path | None) -> str:
         lines.append(f"  {account.username:<8} {account.password:<22} {account.role}")
     lines += [
         "",
-        "Signing up creates a customer; locally any 6-digit confirmation code is accepted (no email is sent).",
+        "E-mails the user pool would send (invitations with temporary passwords, confirmation and reset",
+        f"codes) are printed here as [outbox] lines and listed at {urls['web'].rstrip('/')}/_outbox.",
         "make chat, make lex, make invoke, make seed and make recommendations-rebuild use this store while it runs.",
     ]
     if state_file is not None:
@@ -91,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     announced = _announce(stack)
+    # The e-mails Cognito would send (invitations, codes): here and on the web server's /_outbox page.
+    stack.outbox.on_delivery(lambda mail: print(mail.console_line(), flush=True))
 
     stopping = threading.Event()
 

@@ -22,6 +22,8 @@ log = logging.getLogger("local.emulators.web")
 
 ObjectReader = Callable[[str], tuple[bytes, str] | None]
 """An object's key -> its body and Content-Type, or None when the bucket has no such key."""
+PageMaker = Callable[[], tuple[bytes, str]]
+"""A page made on each request: its body and Content-Type."""
 
 
 def local_security_headers(connect: list[str]) -> dict[str, str]:
@@ -76,6 +78,7 @@ class WebServer(BackgroundHTTPServer):
         self.config: dict[str, Any] = {}
         self.headers: dict[str, str] = {}
         self.behaviours: list[tuple[str, ObjectReader]] = []  # (path prefix, its origin), first match wins
+        self.pages: dict[str, PageMaker] = {}  # local-only pages (the outbox), never deployed
 
     @property
     def url(self) -> str:
@@ -92,9 +95,15 @@ class WebServer(BackgroundHTTPServer):
             raise ValueError(f"a path prefix starts and ends with '/': {path_prefix!r}")
         self.behaviours.append((path_prefix, read))
 
+    def serve_page(self, path: str, make: PageMaker) -> None:
+        """Answer `path` with what `make` returns at each request (a local tool's page, e.g. /_outbox)."""
+        self.pages[path] = make
+
     def resolve(self, path: str) -> tuple[int, bytes, str]:
         if path == f"/{CONFIG_FILE}":
             return 200, json.dumps(self.config, indent=2).encode(), "application/json"
+        if path in self.pages:
+            return (200, *self.pages[path]())
         for prefix, read in self.behaviours:
             if path.startswith(prefix):
                 found = read(path.removeprefix("/"))

@@ -80,11 +80,15 @@ def _moto_server(host: str, port: int) -> Any:
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import make_server
 
+    from local.world.cognito_gate import CognitoGate
+
+    gate = CognitoGate(DomainDispatcherApplication(create_backend_app))
+
     class QuickStopMotoServer(ThreadedMotoServer):
+        cognito_gate = gate  # the local pool's e-mail flows, installed once the pool exists
+
         def _server_entry(self) -> None:
-            self._server = make_server(
-                self._ip_address, self._port, DomainDispatcherApplication(create_backend_app), True
-            )
+            self._server = make_server(self._ip_address, self._port, gate, True)
             self._server_ready_event.set()
             self._server.serve_forever(poll_interval=0.05)
 

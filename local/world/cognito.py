@@ -76,6 +76,15 @@ def trigger_function(auth_template: Mapping[str, Any], trigger: str = "PostConfi
     return None
 
 
+def user_pool_properties(template: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The Properties of the template's AWS::Cognito::UserPool, if it has one."""
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") == "AWS::Cognito::UserPool":
+            properties: Mapping[str, Any] = resource.get("Properties", {})
+            return properties
+    return None
+
+
 def _user_attributes(user: Any) -> dict[str, str]:
     return {a["Name"]: a["Value"] for a in getattr(user, "attributes", [])}
 

@@ -70,20 +70,27 @@ def user_pool_groups(template: Mapping[str, Any]) -> list[dict[str, Any]]:
     return groups
 
 
+# What a local pool cannot take from the template: ARNs of functions, SES identities and roles (the local world
+# runs the triggers itself, local/world/cognito.py) and what only billing or tagging reads.
+_POOL_NOT_LOCAL = frozenset(
+    {"LambdaConfig", "EmailConfiguration", "SmsConfiguration", "UserPoolAddOns", "UserPoolTags", "UserPoolTier"}
+)
+
+
+def _settable(cognito: Any, operation: str, properties: Mapping[str, Any], skip: frozenset[str]) -> dict[str, Any]:
+    """The template's properties that `operation` takes (its botocore input shape), e.g. the client's
+    PreventUserExistenceErrors, Read/WriteAttributes and token validity, the pool's recovery and update settings."""
+    members = cognito.meta.service_model.operation_model(operation).input_shape.members
+    return {key: value for key, value in properties.items() if key in members and key not in skip}
+
+
 def create_user_pool(template: Mapping[str, Any], cognito: Any, *, name: str = "bookstore") -> dict[str, str]:
     """Create the template's user pool, its groups and its app client; returns their ids."""
     pools = resources_of_type(template, "AWS::Cognito::UserPool")
     if len(pools) != 1:
         raise ValueError(f"expected one user pool in the template, found {len(pools)}")
     props = next(iter(pools.values()))["Properties"]
-    create_args: dict[str, Any] = {"PoolName": name}
-    for key in ("Policies", "AliasAttributes", "UsernameAttributes", "AutoVerifiedAttributes", "MfaConfiguration"):
-        if key in props:
-            create_args[key] = props[key]
-    if "UsernameConfiguration" in props:
-        create_args["UsernameConfiguration"] = props["UsernameConfiguration"]
-    if "Schema" in props:
-        create_args["Schema"] = props["Schema"]
+    create_args: dict[str, Any] = {"PoolName": name, **_settable(cognito, "CreateUserPool", props, _POOL_NOT_LOCAL)}
     pool_id = cognito.create_user_pool(**create_args)["UserPool"]["Id"]
     for group in user_pool_groups(template):
         cognito.create_group(UserPoolId=pool_id, **group)
@@ -91,10 +98,8 @@ def create_user_pool(template: Mapping[str, Any], cognito: Any, *, name: str = "
     client_id = ""
     for resource in clients.values():
         cprops = resource["Properties"]
-        client_id = cognito.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName="web",
-            GenerateSecret=bool(cprops.get("GenerateSecret", False)),
-            ExplicitAuthFlows=cprops.get("ExplicitAuthFlows", []),
-        )["UserPoolClient"]["ClientId"]
+        settings = _settable(cognito, "CreateUserPoolClient", cprops, frozenset({"UserPoolId", "ClientName"}))
+        client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web", **settings)["UserPoolClient"][
+            "ClientId"
+        ]
     return {"user_pool_id": pool_id, "client_id": client_id}

@@ -20,6 +20,7 @@ starts aws and functions.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping
@@ -39,9 +40,17 @@ from local.emulators.streams import StreamReader, StreamWorker
 from local.emulators.web import WebServer
 from local.world.assembly import Assembly
 from local.world.aws import LocalAws, start_local_aws
-from local.world.cognito import create_demo_accounts, install_post_confirmation, trigger_function
+from local.world.cognito import (
+    create_demo_accounts,
+    install_post_confirmation,
+    moto_backend,
+    trigger_function,
+    user_pool_properties,
+)
+from local.world.cognito_flows import CognitoFlows, PoolSettings
 from local.world.environment import local_environment, local_resolver
 from local.world.functions import functions
+from local.world.outbox import Outbox
 from stacks.site_policy import site_config
 
 ALL_PARTS = frozenset({"aws", "functions", "worker", "lex", "api", "web"})
@@ -94,6 +103,7 @@ class LocalStack:
     aliases: dict[str, str] = field(default_factory=dict)  # alias name -> local id
     environment_before: dict[str, str] = field(default_factory=dict)
     stdout_before: TextIO | None = None
+    outbox: Outbox = field(default_factory=Outbox)  # the e-mails the user pool would send (local/world/outbox.py)
 
     def urls(self) -> dict[str, str]:
         found = {"aws": self.aws.endpoint}
@@ -299,16 +309,32 @@ def _fill(stack: LocalStack, state: dict[str, Any] | None, step: Step, say: Call
 
 
 def _start_triggers(stack: LocalStack, state: dict[str, Any] | None) -> None:
-    """The user pool's post-confirmation trigger, as Cognito calls it; then the demo accounts sign up."""
+    """The user pool's triggers, as Cognito calls them, and its e-mail flows delivering to the local outbox;
+    then the demo accounts sign up."""
     if not stack.aws.user_pool_id:
         return
-    trigger_ids = {trigger_function(template) for template in stack.assembly.templates.values()} - {None}
-    trigger_id = next(iter(trigger_ids), None)
-    trigger = stack.runners[trigger_id].invoke if trigger_id in stack.runners else None
-    if trigger is not None:
-        install_post_confirmation(stack.aws, trigger)
+    templates = stack.assembly.templates.values()
+
+    def trigger(name: str) -> Callable[[dict[str, Any]], Any] | None:
+        ids = {trigger_function(template, name) for template in templates} - {None}
+        found = next(iter(ids), None)
+        return stack.runners[found].invoke if found in stack.runners else None
+
+    post_confirmation = trigger("PostConfirmation")
+    if post_confirmation is not None:
+        install_post_confirmation(stack.aws, post_confirmation)
+    gate = getattr(stack.aws.server, "cognito_gate", None)
+    pool = next((p for p in (user_pool_properties(t) for t in templates) if p is not None), None)
+    if gate is not None and pool is not None:
+        gate.flows = CognitoFlows(
+            moto_backend(stack.aws),
+            stack.aws.user_pool_id,
+            PoolSettings.from_template(pool),
+            stack.outbox,
+            pre_sign_up=trigger("PreSignUp"),
+        )
     if state is None:
-        create_demo_accounts(stack.aws, trigger)
+        create_demo_accounts(stack.aws, post_confirmation)
 
 
 def _start_worker(stack: LocalStack, *, fresh: bool) -> StreamWorker | None:
@@ -358,6 +384,10 @@ def _start_web(stack: LocalStack) -> None:
     resolver = local_resolver(stack.assembly.templates, stack.aws)
     for prefix, bucket in bucket_behaviours(stack.assembly.templates, resolver):
         stack.web.serve_objects(prefix, object_reader(stack.aws.client("s3"), bucket))
+    if not stack.attached:  # the outbox of the pool this process runs (a running make dev shows its own)
+        outbox = stack.outbox
+        stack.web.serve_page("/_outbox", lambda: (outbox.as_html().encode(), "text/html; charset=utf-8"))
+        stack.web.serve_page("/_outbox.json", lambda: (json.dumps(outbox.as_json()).encode(), "application/json"))
     connect = [stack.aws.endpoint] + ([_origin(stack.api.url)] if stack.api else [])
     stack.web.configure(
         site_config(

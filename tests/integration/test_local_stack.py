@@ -172,7 +172,8 @@ def test_confirming_a_sign_up_runs_the_post_confirmation_trigger(stack) -> None:
         Password="Trigger-Test-2026!",
         UserAttributes=[{"Name": "email", "Value": "trigger.test@example.com"}],
     )
-    cognito.confirm_sign_up(ClientId=stack.aws.client_id, Username="trigger.test", ConfirmationCode="123456")
+    code = next(m.code for m in stack.outbox.messages() if m.username == "trigger.test")  # as e-mailed
+    cognito.confirm_sign_up(ClientId=stack.aws.client_id, Username="trigger.test", ConfirmationCode=code)
     groups = cognito.admin_list_groups_for_user(UserPoolId=stack.aws.user_pool_id, Username="trigger.test")["Groups"]
     assert [g["GroupName"] for g in groups] == ["customers"]
     profile = stack.aws.client("dynamodb").get_item(

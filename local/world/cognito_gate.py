@@ -1,0 +1,185 @@
+"""A WSGI layer in front of the local moto server: Cognito requests for the local pool go through
+`CognitoFlows` (local/world/cognito_flows.py), everything else reaches moto untouched.
+
+Cognito's JSON protocol: POST, `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`, a JSON body; an error
+is HTTP 400 with `{"__type": "<Code>", "message": "..."}`. The gate answers the actions moto lacks itself, and for
+the others checks the request first and passes it (or an amended copy) on, then amends moto's answer where moto
+differs from Cognito. Nothing here raises into werkzeug: an unexpected fault is a logged InternalErrorException,
+as Cognito would answer, never a traceback on the `make dev` console.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from local.world.cognito_flows import CognitoError, CognitoFlows, policy_problem
+
+log = logging.getLogger("local.world.cognito")
+
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+JSON = "application/x-amz-json-1.1"
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Forward = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+PASSWORD_OF = {
+    "ChangePassword": "ProposedPassword",
+    "AdminSetUserPassword": "Password",
+}
+
+
+class CognitoGate:
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.flows: CognitoFlows | None = None  # set once the local pool exists (local/world/stack.py)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if self.flows is None or environ.get("REQUEST_METHOD") != "POST" or not target.startswith(TARGET_PREFIX):
+            return self.app(environ, start_response)
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0) or -1)
+        environ["wsgi.input"] = io.BytesIO(body)  # moto reads it again when the gate passes the request on
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            return self.app(environ, start_response)  # moto answers a malformed body as it does today
+        if not isinstance(params, dict):
+            return self.app(environ, start_response)
+        action = target.removeprefix(TARGET_PREFIX)
+        forward = self._forwarder(environ)
+        try:
+            answer = self.route(self.flows, action, params, forward)
+        except CognitoError as err:
+            return _reply(start_response, 400, {"__type": err.code, "message": err.message})
+        except Exception as err:  # one line on the console; the traceback only with --verbose
+            log.error("local Cognito layer failed on %s: %r", action, err, exc_info=log.isEnabledFor(logging.INFO))
+            return _reply(start_response, 500, {"__type": "InternalErrorException", "message": "Internal error"})
+        if answer is None:
+            return self.app(environ, start_response)
+        return _reply(start_response, 200, answer)
+
+    @staticmethod
+    def route(flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward) -> dict[str, Any] | None:
+        """The answer for a request the flows take, or None to let moto answer it unchanged."""
+        client = params.get("ClientId")
+        if action in PASSWORD_OF and (
+            flows.owns_pool(params.get("UserPoolId")) or flows.token_user(params.get("AccessToken"))
+        ):
+            problem = policy_problem(params.get(PASSWORD_OF[action]) or "", flows.settings.password_policy)
+            if problem:
+                raise CognitoError("InvalidPasswordException", problem)
+            if action == "ChangePassword":
+                return _hide_wrong_previous(forward, params)
+            return None
+        if action in (
+            "SignUp",
+            "ConfirmSignUp",
+            "ResendConfirmationCode",
+            "ForgotPassword",
+            "ConfirmForgotPassword",
+            "InitiateAuth",
+            "RespondToAuthChallenge",
+        ):
+            if not flows.owns_client(client):
+                return None
+            return _client_action(flows, action, params, forward)
+        if action in ("AdminCreateUser", "AdminUpdateUserAttributes"):
+            if not flows.owns_pool(params.get("UserPoolId")):
+                return None
+            if action == "AdminCreateUser":
+                return flows.admin_create_user(params, forward)
+            return flows.admin_update_user_attributes(params, forward)
+        if action in ("AssociateSoftwareToken", "VerifySoftwareToken") and params.get("AccessToken"):
+            if flows.token_user(params.get("AccessToken")) is None:
+                return None
+            if action == "AssociateSoftwareToken":
+                return flows.associate_software_token(params)
+            return flows.verify_software_token(params, forward)
+        if action in ("UpdateUserAttributes", "GetUserAttributeVerificationCode", "VerifyUserAttribute"):
+            if flows.token_user(params.get("AccessToken")) is None:
+                if action == "UpdateUserAttributes":
+                    return None  # another pool's token: moto's own answer
+                raise CognitoError("NotAuthorizedException", "Invalid Access Token")
+            if action == "UpdateUserAttributes":
+                return flows.update_user_attributes(params, forward)
+            if action == "GetUserAttributeVerificationCode":
+                return flows.get_user_attribute_verification_code(params)
+            return flows.verify_user_attribute(params)
+        return None
+
+    def _forwarder(self, environ: Mapping[str, Any]) -> Forward:
+        def forward(params: Mapping[str, Any]) -> dict[str, Any]:
+            body = json.dumps(params).encode()
+            inner = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+            status: list[str] = []
+
+            def start(status_line: str, headers: Any, exc_info: Any = None) -> None:
+                status.append(status_line)
+
+            chunks = self.app(inner, start)
+            try:
+                raw = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+            answer = json.loads(raw or b"{}")
+            if not status or not status[0].startswith("2"):
+                code = str(answer.get("__type") or "InternalErrorException").rsplit("#", 1)[-1]
+                raise CognitoError(code, str(answer.get("message") or answer.get("Message") or code))
+            return dict(answer)
+
+        return forward
+
+
+def _client_action(flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward) -> dict[str, Any] | None:
+    if action == "SignUp":
+        return flows.sign_up(params, forward)
+    if action == "ConfirmSignUp":
+        return flows.confirm_sign_up(params)
+    if action == "ResendConfirmationCode":
+        return flows.resend_confirmation_code(params)
+    if action == "ForgotPassword":
+        return flows.forgot_password(params)
+    if action == "ConfirmForgotPassword":
+        return flows.confirm_forgot_password(params)
+    if action == "InitiateAuth":
+        flows.before_initiate_auth(params)
+        try:
+            answer = forward(params)
+        except CognitoError as err:
+            if err.code == "UserNotFoundException" and flows.hides_users(params["ClientId"]):
+                raise CognitoError("NotAuthorizedException", "Incorrect username or password.") from err
+            raise
+        return flows.after_initiate_auth(params, answer)
+    # RespondToAuthChallenge: the new password meets the policy before moto sees it.
+    responses = params.get("ChallengeResponses") or {}
+    if params.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
+        flows.check_mfa_answer(params)
+    if params.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        problem = policy_problem(responses.get("NEW_PASSWORD") or "", flows.settings.password_policy)
+        if problem:
+            raise CognitoError("InvalidPasswordException", problem)
+    return None
+
+
+def _hide_wrong_previous(forward: Forward, params: Mapping[str, Any]) -> dict[str, Any]:
+    """moto names the user in its NotAuthorizedException for a wrong previous password; Cognito does not."""
+    try:
+        return forward(params)
+    except CognitoError as err:
+        if err.code == "NotAuthorizedException":
+            raise CognitoError("NotAuthorizedException", "Incorrect username or password.") from err
+        raise
+
+
+def _reply(start_response: StartResponse, status: int, body: Mapping[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    reason = {200: "OK", 400: "Bad Request", 500: "Internal Server Error"}[status]
+    start_response(f"{status} {reason}", [("Content-Type", JSON), ("Content-Length", str(len(data)))])
+    return [data]
