@@ -111,6 +111,8 @@ class PlaceOrderBody(_Request):
 class ProfileChanges(_Request):
     given_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     family_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    # Only the address the caller has verified in Cognito (docs/api.md#account-rules).
+    email: Annotated[str, Field(min_length=3, max_length=254)] | None = None
 
 
 class StockBody(_Request):
@@ -217,12 +219,16 @@ def get_me() -> UserProfile:
     return services().profiles.me(who.username, caller_email())
 
 
-@app.patch("/me", summary="Change my name", tags=["me"], responses=AUTH_ERRORS)
+@app.patch("/me", summary="Change my name, or take my newly verified e-mail", tags=["me"], responses=AUTH_ERRORS)
 def patch_me(changes: Annotated[ProfileChanges, Body()]) -> UserProfile:
     who = caller()
     assert who.username is not None
     return services().profiles.update_me(
-        who.username, caller_email(), given_name=changes.given_name, family_name=changes.family_name
+        who.username,
+        caller_email(),
+        given_name=changes.given_name,
+        family_name=changes.family_name,
+        new_email=changes.email,
     )
 
 

@@ -227,6 +227,14 @@ def edit_user(event: LexEvent, caller: Caller, services: Services) -> LexRespons
     who, value = result.profile.username, profile_value(result.profile, attribute)
     if not result.changed:
         return close(event, "Fulfilled", f"{who}'s {attribute} was already {value}; nothing to change.")
+    if attribute == "email":
+        # The pool keeps the verified address until the new one is confirmed (keep_original): say so.
+        return close(
+            event,
+            "Fulfilled",
+            f"Done: {who}'s email is now {value}. A code was sent there; until {who} confirms it on their account "
+            "page, signing in and password resets stay on the old address.",
+        )
     return close(event, "Fulfilled", f"Done: {who}'s {attribute} is now {value}.")
 
 

@@ -385,6 +385,7 @@ def test_edit_email_updates_cognito_profile_and_guard(invoke, local_aws) -> None
     response = invoke(_edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewEmail="Jane@Example.com"))
     assert response["sessionState"]["intent"]["state"] == "Fulfilled"
     assert "jdoe's email is now jane@example.com" in _message(response)
+    assert "password resets stay on the old address" in _message(response)
     users = UserRepository(local_aws.tables["UsersTable"], client=local_aws.dynamodb)
     profile = users.get("jdoe")
     assert profile is not None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bookstore.errors import ValidationError
-from bookstore.models import UserProfile
+from bookstore.models import UserProfile, utc_now
 from bookstore.services.accounts import AccountService
-from bookstore.services.user_admin import UserAdminService
+from bookstore.services.user_admin import UserAdminService, check_email_format
 
 
 @dataclass
@@ -27,13 +27,37 @@ class ProfileService:
         return profile
 
     def update_me(
-        self, username: str, email: str | None, *, given_name: str | None, family_name: str | None
+        self,
+        username: str,
+        email: str | None,
+        *,
+        given_name: str | None,
+        family_name: str | None,
+        new_email: str | None = None,
     ) -> UserProfile:
-        if given_name is None and family_name is None:
-            raise ValidationError("Nothing to change: send given_name and/or family_name.")
+        if given_name is None and family_name is None and new_email is None:
+            raise ValidationError("Nothing to change: send given_name, family_name and/or email.")
         profile = self.me(username, email)
+        if new_email is not None:
+            profile = self._take_verified_email(profile, new_email)
         if given_name is not None:
             profile = self.admin.edit(username=profile.username, attribute="first name", value=given_name).profile
         if family_name is not None:
             profile = self.admin.edit(username=profile.username, attribute="last name", value=family_name).profile
         return profile
+
+    def _take_verified_email(self, profile: UserProfile, raw: str) -> UserProfile:
+        """The profile takes the address the user has verified in Cognito, and no other: a customer changes
+        their address through Cognito (UpdateUserAttributes, then VerifyUserAttribute with the code sent to the
+        new address; the pool keeps the old one until then), and this brings the profile along."""
+        address = check_email_format(raw)
+        cognito = self.admin.directory.get_attributes(profile.username) or {}
+        if cognito.get("email", "").lower() != address or cognito.get("email_verified") != "true":
+            raise ValidationError(
+                "Verify the new address first: change it on your account page and enter the code we sent to it."
+            )
+        if profile.email == address:
+            return profile
+        changed = profile.model_copy(update={"email": address, "updated_at": utc_now()})
+        self.admin.users.update(profile, changed)  # moves the e-mail guard; EmailAlreadyUsed if it is taken
+        return changed
