@@ -181,5 +181,7 @@ def _hide_wrong_previous(forward: Forward, params: Mapping[str, Any]) -> dict[st
 def _reply(start_response: StartResponse, status: int, body: Mapping[str, Any]) -> list[bytes]:
     data = json.dumps(body).encode()
     reason = {200: "OK", 400: "Bad Request", 500: "Internal Server Error"}[status]
-    start_response(f"{status} {reason}", [("Content-Type", JSON), ("Content-Length", str(len(data)))])
+    # Cognito's endpoint answers browsers from any origin, as moto's server does (flask-cors) for what it answers.
+    headers = [("Content-Type", JSON), ("Content-Length", str(len(data))), ("Access-Control-Allow-Origin", "*")]
+    start_response(f"{status} {reason}", headers)
     return [data]

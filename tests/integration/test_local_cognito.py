@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -564,3 +565,29 @@ def test_a_console_line_per_mail(stack: LocalStack, cognito: Any) -> None:
         line.startswith(f"[outbox] sign-up code for {username} to {username}@example.com") and code in line
         for line in lines
     )
+
+
+def test_a_browser_may_read_every_answer_of_the_local_pool(stack: LocalStack) -> None:
+    """The web front end calls Cognito from its own origin: answers, errors included, allow any origin, as
+    Cognito's endpoint does (a missing header is a 'network error' in the browser)."""
+    for action, body in (
+        ("SignUp", {"ClientId": stack.aws.client_id, "Username": "Bad Name", "Password": PASSWORD}),
+        ("ForgotPassword", {"ClientId": stack.aws.client_id, "Username": name("ghost")}),
+        ("InitiateAuth", {"ClientId": stack.aws.client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {}}),
+    ):
+        sent = urllib.request.Request(  # noqa: S310 (the local stack)
+            stack.aws.endpoint,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": f"AWSCognitoIdentityProviderService.{action}",
+                "Origin": "http://127.0.0.1:8080",
+            },
+        )
+        try:
+            with urllib.request.urlopen(sent, timeout=10) as response:  # noqa: S310 (the local stack)
+                headers = response.headers
+        except urllib.error.HTTPError as err:
+            headers = err.headers
+        assert headers["Access-Control-Allow-Origin"] in ("*", "http://127.0.0.1:8080"), action
