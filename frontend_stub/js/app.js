@@ -1,61 +1,15 @@
 // The bookstore's web front end: hash routes, one view per page, text only through textContent.
 import { Api, ApiError } from "./api.js";
 import { Auth } from "./auth.js";
+import { accountView, confirmView, forgotView, initAccount, signInView, signUpView } from "./account.js";
+import { busy, errorBox, field, h, render, say, showError } from "./dom.js";
 
-const main = document.getElementById("main");
-const statusBox = document.getElementById("status");
 const CHAT_KEY = "bookstore.chat";
 let api;
 let auth;
 
 // ---------------------------------------------------------------------------------------------------------
-// Small DOM helpers
-
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
-    else if (key === "class") element.className = value;
-    else element.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return element;
-}
-
-function field(label, input, hint) {
-  const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
-  input.id = id;
-  const parts = [h("label", { for: id }, label), input];
-  if (hint) {
-    const hintId = `${id}-hint`;
-    input.setAttribute("aria-describedby", hintId);
-    parts.push(h("p", { class: "hint", id: hintId }, hint));
-  }
-  return h("div", {}, ...parts);
-}
-
-function render(title, ...children) {
-  document.title = `${title} · Bookstore`;
-  main.replaceChildren(h("h1", {}, title), ...children);
-  main.focus({ preventScroll: true });
-}
-
-function say(message) {
-  statusBox.textContent = message;
-  if (message) setTimeout(() => { if (statusBox.textContent === message) statusBox.textContent = ""; }, 6000);
-}
-
-function errorBox() {
-  return h("p", { class: "error", role: "alert" });
-}
-
-function showError(box, error) {
-  box.textContent = error && error.message ? error.message : String(error);
-}
+// Small helpers
 
 function money(cents) {
   return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
@@ -70,19 +24,6 @@ function date(iso) {
 function newKey() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
-async function busy(button, work) {
-  const label = button.textContent;
-  button.disabled = true;
-  button.setAttribute("aria-busy", "true");
-  try {
-    return await work();
-  } finally {
-    button.disabled = false;
-    button.removeAttribute("aria-busy");
-    button.textContent = label;
-  }
 }
 
 function needSignIn(title, reason) {
@@ -432,98 +373,13 @@ function chatView() {
   input.focus();
 }
 
-function signInView(params) {
-  const username = h("input", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", spellcheck: "false" });
-  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
-  const submit = h("button", { type: "submit" }, "Sign in");
-  const problem = errorBox();
-  const form = h("form", { class: "stack", onsubmit: async (event) => {
-    event.preventDefault();
-    problem.textContent = "";
-    await busy(submit, async () => {
-      submit.textContent = "Signing in…";
-      try {
-        const user = await auth.signIn(username.value.trim(), password.value);
-        say(`Signed in as ${user.username}.`);
-        location.hash = params.get("next") || "#/catalog";
-      } catch (error) {
-        showError(problem, error);
-        password.value = "";
-        password.focus();
-      }
-    });
-  } }, field("Username", username), field("Password", password), problem, submit);
-  render("Sign in", form, h("p", {}, "New here? ", h("a", { href: "#/signup" }, "Create an account"), "."));
-  username.focus();
-}
-
-function signUpView() {
-  const username = h("input", { name: "username", autocomplete: "username", required: true, pattern: "[a-zA-Z0-9._-]{3,64}", autocapitalize: "none", spellcheck: "false" });
-  const email = h("input", { name: "email", type: "email", autocomplete: "email", required: true });
-  const given = h("input", { name: "given_name", autocomplete: "given-name" });
-  const family = h("input", { name: "family_name", autocomplete: "family-name" });
-  const password = h("input", { name: "password", type: "password", autocomplete: "new-password", required: true, minlength: "12" });
-  const submit = h("button", { type: "submit" }, "Create account");
-  const problem = errorBox();
-  const form = h("form", { class: "stack", onsubmit: async (event) => {
-    event.preventDefault();
-    problem.textContent = "";
-    await busy(submit, async () => {
-      try {
-        await auth.signUp({ username: username.value.trim(), password: password.value, email: email.value.trim(), givenName: given.value.trim(), familyName: family.value.trim() });
-        confirmView(username.value.trim(), password.value);
-      } catch (error) {
-        showError(problem, error);
-      }
-    });
-  } },
-  field("Username", username, "3 to 64 letters, digits, dots, dashes or underscores."),
-  field("Email", email),
-  field("First name (optional)", given),
-  field("Last name (optional)", family),
-  field("Password", password, "At least 12 characters with upper and lower case letters, a digit and a symbol."),
-  problem, submit);
-  render("Create an account", form, h("p", {}, "Have an account? ", h("a", { href: "#/signin" }, "Sign in"), "."));
-}
-
-function confirmView(username, password) {
-  const code = h("input", { name: "code", inputmode: "numeric", autocomplete: "one-time-code", required: true, pattern: "[0-9]{6}" });
-  const submit = h("button", { type: "submit" }, "Confirm");
-  const resend = h("button", { type: "button", class: "secondary" }, "Send a new code");
-  const problem = errorBox();
-  resend.addEventListener("click", () => busy(resend, async () => {
-    try {
-      await auth.resendCode(username);
-      say("A new code is on its way.");
-    } catch (error) {
-      showError(problem, error);
-    }
-  }));
-  const form = h("form", { class: "stack", onsubmit: async (event) => {
-    event.preventDefault();
-    problem.textContent = "";
-    await busy(submit, async () => {
-      try {
-        await auth.confirmSignUp(username, code.value.trim());
-        await auth.signIn(username, password);
-        say(`Welcome, ${username}!`);
-        location.hash = "#/catalog";
-      } catch (error) {
-        showError(problem, error);
-      }
-    });
-  } }, field("Confirmation code", code, "The 6-digit code we emailed you."), problem, h("div", { class: "actions" }, submit, resend));
-  render("Confirm your email", form);
-  code.focus();
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Navigation
 
 function updateNav(user) {
   const slot = document.getElementById("account-nav");
   if (user) {
-    slot.replaceChildren(h("button", { type: "button", class: "secondary", onclick: async () => {
+    slot.replaceChildren(h("a", { href: "#/account", "data-nav": "account" }, "Account"), h("button", { type: "button", class: "secondary", onclick: async () => {
       // End the bot conversation of this sign-in first (it needs the tokens); never let it keep anyone signed in.
       try { await api.resetChat(); } catch { /* signing out anyway */ }
       auth.signOut();
@@ -552,6 +408,9 @@ async function route() {
       case "orders": return parts[1] ? orderView(parts[1]) : ordersView();
       case "signin": return signInView(params);
       case "signup": return signUpView();
+      case "confirm": return confirmView(params);
+      case "forgot": return forgotView(params);
+      case "account": return accountView(needSignIn);
       case "catalog":
       case undefined: return catalogView(params);
       default:
@@ -577,6 +436,7 @@ async function start() {
   }
   auth = new Auth(config);
   api = new Api(config, auth);
+  initAccount({ auth, api });
   auth.onChange(updateNav);
   updateNav(auth.user());
   window.addEventListener("hashchange", route);
