@@ -34,6 +34,9 @@ os.environ.update(_FAKE_AWS)
 os.environ["BOOKSTORE_RUNNING_DIR"] = tempfile.mkdtemp(prefix="bookstore-running-")
 
 from local.emulators.context import LocalLambdaContext  # noqa: E402
+from local.world.moto_gaps import patch_moto  # noqa: E402
+
+patch_moto()  # the suite's mocked AWS answers as AWS does where moto does not (local/world/moto_gaps.py)
 from tests.support.synth import SynthesizedStage, synth_stage  # noqa: E402
 
 

@@ -16,6 +16,14 @@ https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
   UnsupportedTokenTypeException for an access or ID token.
 - A token that is unknown or already revoked is answered `{}`, as RFC 7009 section 2.2 asks of a revocation
   endpoint (the client's goal, that the token is unusable, is met), so a second sign-out never fails.
+
+DynamoDB numbers in ADD (UpdateItem, TransactWriteItems): moto parses a stored or sent number with int() unless
+it has a '.', so "1E-7" fails, and its own sums store Decimal's exponent forms ("1.5" + "-1.5" is "0.0", and
+"1.12345678" - "1.12345678" is "0E-8"), which its next ADD then cannot read: the recommendations worker's
+transaction failed on every re-order of a cancelled book. DynamoDB takes any number form and stores it with
+leading and trailing zeroes trimmed
+(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number):
+here too, sums are computed on Decimals and stored as plain trimmed digits.
 """
 
 from __future__ import annotations
@@ -23,12 +31,14 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from decimal import Decimal
 from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool, CognitoIdpUserPoolClient
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
+from moto.dynamodb.models.dynamo_type import DDBType, DynamoType
 
 _lock = threading.Lock()
 
@@ -102,6 +112,38 @@ def _backend_revoke_token(
     revoke_token(self, token, client_id, client_secret)
 
 
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError as err:
+        raise ValueError(f"{text!r} is not a number") from err
+
+
+def _trimmed(value: Decimal) -> str:
+    if value == 0:
+        return "0"
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _dynamo_add(self: DynamoType, other: DynamoType) -> DynamoType:
+    if self.type != other.type:
+        raise TypeError("Different types of operandi is not allowed.")
+    if not self.is_number():
+        return _moto_add(self, other)
+    return DynamoType({DDBType.NUMBER: _trimmed(_number(self.value) + _number(other.value))})
+
+
+def _dynamo_sub(self: DynamoType, other: DynamoType) -> DynamoType:
+    if self.type != other.type or self.type != DDBType.NUMBER:
+        return _moto_sub(self, other)
+    return DynamoType({DDBType.NUMBER: _trimmed(_number(self.value) - _number(other.value))})
+
+
+_moto_add = DynamoType.__add__
+_moto_sub = DynamoType.__sub__
+
+
 def patch_moto() -> None:
     """Teach moto the operations above (idempotent; a later moto that has its own RevokeToken keeps it)."""
     with _lock:
@@ -110,3 +152,5 @@ def patch_moto() -> None:
             setattr(CognitoIdpResponse, "revoke_token", _respond_revoke_token)  # noqa: B010
         if not hasattr(CognitoIdpBackend, "revoke_token"):
             setattr(CognitoIdpBackend, "revoke_token", _backend_revoke_token)  # noqa: B010
+        DynamoType.__add__ = _dynamo_add  # type: ignore[method-assign]
+        DynamoType.__sub__ = _dynamo_sub  # type: ignore[method-assign]

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -147,3 +148,30 @@ def test_patching_again_changes_nothing(pool: Pool) -> None:
     assert CognitoIdpResponse.revoke_token is installed  # type: ignore[attr-defined]
     session = pool.sign_in()
     pool.cognito.revoke_token(Token=session["RefreshToken"], ClientId=pool.client_id)
+
+
+@pytest.mark.parametrize(
+    ("stored", "added", "result"),
+    [("1.12345678", "-1.12345678", "0"), ("1.5", "-1.5", "0"), ("0", "1E-7", "0.0000001"), ("1E+2", "5", "105")],
+)
+def test_dynamodb_adds_any_number_form_and_stores_it_trimmed(stored: str, added: str, result: str) -> None:
+    """moto's ADD read only int() or dotted numbers and stored Decimal's exponent forms ("0E-8"), which its next
+    ADD could not read; DynamoDB takes any number form and trims zeroes (local/world/moto_gaps.py)."""
+    patch_moto()
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        key = {"pk": {"S": "a"}}
+        dynamodb.put_item(TableName="t", Item={**key, "n": {"N": stored}})
+        for value in (added, "2"):  # the second ADD reads what the first stored
+            dynamodb.update_item(
+                TableName="t", Key=key, UpdateExpression="ADD n :d", ExpressionAttributeValues={":d": {"N": value}}
+            )
+            if value == added:
+                assert dynamodb.get_item(TableName="t", Key=key)["Item"]["n"] == {"N": result}
+        assert Decimal(dynamodb.get_item(TableName="t", Key=key)["Item"]["n"]["N"]) == Decimal(result) + 2

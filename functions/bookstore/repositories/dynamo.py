@@ -30,10 +30,7 @@ def _value(value: Any) -> dict[str, Any]:
     if kind is bool:
         return {"BOOL": value}
     if kind is int or kind is Decimal:
-        number = str(DYNAMODB_CONTEXT.create_decimal(value))
-        if number in ("Infinity", "NaN", "-Infinity", "sNaN"):
-            raise TypeError("Infinity and NaN not supported")
-        return {"N": number}
+        return {"N": plain_number(value)}
     if kind is dict:
         return {"M": {str(k): _value(v) for k, v in value.items()}}
     if kind is list:
@@ -41,6 +38,20 @@ def _value(value: Any) -> dict[str, Any]:
     if value is None:
         return {"NULL": True}
     return dict(_serializer.serialize(value))  # sets, bytes, subclasses; refuses floats
+
+
+def plain_number(value: int | Decimal) -> str:
+    """A DynamoDB number as plain digits, never an exponent form: Decimal arithmetic gives "0E-8" or "1E+2",
+    which some clients cannot read back (moto's ADD calls int() on it). DynamoDB trims leading and trailing
+    zeroes itself (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number);
+    so does this. More than 38 significant digits is an error, as in DynamoDB (boto3's context traps it)."""
+    number = DYNAMODB_CONTEXT.create_decimal(value)
+    if not number.is_finite():
+        raise TypeError("Infinity and NaN not supported")
+    if number == 0:
+        return "0"
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _plain(value: Any) -> Any:
