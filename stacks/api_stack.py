@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lex as lex
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
@@ -25,6 +26,15 @@ from stacks.site_policy import site_config
 
 OUTPUT_API_URL = "ApiUrl"
 STAGE_NAME = "v1"
+# Every Lex V2 runtime action (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonlexv2.html).
+BOT_RUNTIME_ACTIONS = (
+    "lex:RecognizeText",
+    "lex:RecognizeUtterance",
+    "lex:StartConversation",
+    "lex:PutSession",
+    "lex:GetSession",
+    "lex:DeleteSession",
+)
 # The synchronous chain of a chat turn (docs/architecture.md#timeouts): API Gateway gives up after 29 s; the
 # chat function waits for RecognizeText up to its Lex client's read timeout (20 s, functions/bookstore/aws.py),
 # which covers the code hook's 15 s; so the function's own timeout lies between the two.
@@ -167,6 +177,7 @@ class ApiStack(Stack):
         self.chat_function.role.add_to_policy(
             iam.PolicyStatement(actions=["lex:RecognizeText", "lex:DeleteSession"], resources=[bot_alias_arn])
         )
+        self.bot_alias_policy = self._only_the_chat_talks_to_the_bot(config, bot_alias_arn)
 
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy
@@ -296,6 +307,33 @@ class ApiStack(Stack):
 
         output = CfnOutput(self, OUTPUT_API_URL, value=self.api.url, description="Base URL of the REST API")
         output.override_logical_id(OUTPUT_API_URL)
+
+    def _only_the_chat_talks_to_the_bot(self, config: StageConfig, bot_alias_arn: str) -> lex.CfnResourcePolicy:
+        """The `live` alias's resource policy: its runtime denies every principal but the chat function's role
+        and the stage's operator roles (`-c operatorRoles=`), whatever their own IAM policies allow. The code hook
+        trusts the caller's identity in the request attributes only because nobody else can send them.
+        An explicit Deny wins over any Allow, also for principals of this account:
+        https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+        https://docs.aws.amazon.com/lexv2/latest/dg/security_iam_resource-based-policy-examples.html"""
+        allowed = [self.chat_function.role.role_arn, *config.operator_role_arns]
+        return lex.CfnResourcePolicy(
+            self,
+            "BotAliasPolicy",
+            resource_arn=bot_alias_arn,
+            policy={
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "OnlyTheChatFunctionAndOperators",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": list(BOT_RUNTIME_ACTIONS),
+                        "Resource": bot_alias_arn,
+                        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": allowed}},
+                    }
+                ],
+            },
+        )
 
     @staticmethod
     def _acknowledge_public(method: apigw.Method, reason: str) -> None:

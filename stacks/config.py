@@ -118,6 +118,15 @@ class StageConfig:
     # The API's CORS allows only the web front end's origin: the CloudFront distribution's own domain,
     # unless a custom domain serves it (`-c frontendOrigin=https://shop.example.com`).
     frontend_origin: str | None = None
+    # A custom domain for the web front end (`-c domainName=shop.example.com -c certificateArn=arn:aws:acm:...`):
+    # the distribution answers it with that ACM certificate (CloudFront takes certificates from us-east-1 only) and
+    # a viewer policy of TLSv1.2_2021; the API's CORS origin then defaults to https://<domainName>.
+    domain_name: str | None = None
+    certificate_arn: str | None = None
+    # IAM roles besides the chat function's that may talk to the bot's `live` alias (operators, support tooling):
+    # `-c operatorRoles=arn:aws:iam::123456789012:role/BookstoreOperator,...`. The alias's resource policy denies
+    # everyone else (docs/bot.md#who-may-call-the-bot).
+    operator_role_arns: tuple[str, ...] = ()
     api_rate_limit: int  # requests per second, stage-wide
     api_burst_limit: int
     waf_rate_limit: int  # requests per 5 minutes from one IP before WAF answers 429
@@ -202,10 +211,18 @@ _EXAMPLES = {
     "emailFrom": "no-reply@shop.example.com",
     "firstDeployment": "true",
     "launched": "true",
+    "domainName": "shop.example.com",
+    "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666",
+    "operatorRoles": "arn:aws:iam::123456789012:role/BookstoreOperator",
 }
 _OVERRIDES = tuple(_EXAMPLES)
 _FLAGS = {"true": True, "false": False}
 _ORIGIN_RE = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# CloudFront uses certificates from ACM in us-east-1 only:
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+_CERTIFICATE_RE = re.compile(r"^arn:aws:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$")
+_ROLE_RE = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 def _flag(ctx: Mapping[str, Any], key: str) -> bool:
@@ -239,6 +256,26 @@ def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = Non
     email = _checked(ctx, "alarmEmail", _EMAIL_RE)
     origin = _checked(ctx, "frontendOrigin", _ORIGIN_RE)
     email_from = _checked(ctx, "emailFrom", _EMAIL_RE)
+    domain = _checked(ctx, "domainName", _DOMAIN_RE)
+    certificate = ctx.get("certificateArn")
+    if (domain is None) != (certificate is None):
+        raise ConfigError(
+            "A custom domain needs both -c domainName=shop.example.com and -c certificateArn=<an ACM certificate "
+            "in us-east-1 for that name> (CloudFront takes certificates from us-east-1 only)."
+        )
+    if certificate is not None and not _CERTIFICATE_RE.match(str(certificate)):
+        raise ConfigError(
+            f"Context 'certificateArn' must be an ACM certificate in us-east-1 (CloudFront uses no other region), "
+            f"like {_EXAMPLES['certificateArn']!r}, got {certificate!r}."
+        )
+    operators = tuple(r.strip() for r in str(ctx.get("operatorRoles", "")).split(",") if r.strip())
+    for role in operators:
+        if not _ROLE_RE.match(role):
+            raise ConfigError(
+                f"Context 'operatorRoles' must list IAM role ARNs like {_EXAMPLES['operatorRoles']!r}, got {role!r}."
+            )
+    if origin is None and domain is not None:
+        origin = f"https://{domain}"
     if region is not None and region not in SUPPORTED_REGIONS:
         raise ConfigError(
             f"Region {region!r} lacks a service this app needs (Amazon Lex V2, the Powertools layer, Cognito Plus). "
@@ -253,6 +290,9 @@ def load_stage_config(stage: str | None, context: Mapping[str, Any] | None = Non
     return replace(
         config,
         frontend_origin=origin if origin is not None else config.frontend_origin,
+        domain_name=domain,
+        certificate_arn=str(certificate) if certificate is not None else None,
+        operator_role_arns=operators,
         account=account,
         region=region,
         alarm_email=email,

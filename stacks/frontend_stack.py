@@ -25,6 +25,7 @@ from aws_cdk import (
     Stack,
     Validations,
 )
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
@@ -38,11 +39,12 @@ from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_dele
 from stacks.constructs.site_deployment import acknowledge_deployment_provider
 from stacks.site_policy import (
     CONFIG_FILE,
-    CONTENT_SECURITY_POLICY,
     COVERS_PREFIX,
     PERMISSIONS_POLICY,
     SITE_DIR,
+    content_security_policy,
     site_url_parameter,
+    stage_endpoints,
 )
 
 OUTPUT_SITE_URL = "SiteUrl"
@@ -86,13 +88,16 @@ class FrontendStack(Stack):
             lifecycle_rule_id="ExpireOldSiteVersions",
         )
 
+        connect, images = stage_endpoints(self.region, images_bucket.bucket_name)
         self.headers_policy = cloudfront.ResponseHeadersPolicy(
             self,
             "SecurityHeaders",
             comment=f"Bookstore {config.name}: security headers for the web front end",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=CONTENT_SECURITY_POLICY, override=True
+                    # Only this stage's region's API Gateway and Cognito endpoints and its images bucket.
+                    content_security_policy=content_security_policy(connect=connect, images=images),
+                    override=True,
                 ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=Duration.days(730), include_subdomains=True, preload=True, override=True
@@ -145,6 +150,7 @@ class FrontendStack(Stack):
                 ),
             ],
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            **self._custom_domain(config),
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             enable_logging=True,
             log_bucket=self.cdn_logs_bucket,
@@ -162,13 +168,15 @@ class FrontendStack(Stack):
                 "The distribution serves only public static files (no forms, no API); the REST API it calls has "
                 "its own regional WAF with rate limiting and the AWS managed rule groups.",
             ),
-            (
+        ):
+            Validations.of(self.distribution).acknowledge(Acknowledgment(id=rule, reason=reason))
+        if config.certificate_arn is None:
+            rule, reason = (
                 "AwsSolutions-CFR4",
                 "With the default *.cloudfront.net certificate CloudFront fixes the viewer security policy at "
-                "TLSv1 (browsers negotiate TLS 1.3 anyway); a custom domain would bring its certificate and "
-                "TLSv1.2_2021.",
-            ),
-        ):
+                "TLSv1 (browsers negotiate TLS 1.3 anyway); a stage with a custom domain (-c domainName= "
+                "-c certificateArn=) gets its certificate and TLSv1.2_2021.",
+            )
             Validations.of(self.distribution).acknowledge(Acknowledgment(id=rule, reason=reason))
 
         # A replaced distribution has a new domain and id: the Api stack reads them with Fn::GetStackOutput, not
@@ -210,6 +218,18 @@ class FrontendStack(Stack):
         )
         CfnOutput(self, "SiteBucketName", value=self.site_bucket.bucket_name).override_logical_id("SiteBucketName")
         CfnOutput(self, "DistributionId", value=self.distribution.distribution_id).override_logical_id("DistributionId")
+
+    def _custom_domain(self, config: StageConfig) -> dict[str, Any]:
+        """The distribution's own name and certificate, when the stage has a custom domain: TLSv1.2_2021 at least
+        (the default *.cloudfront.net certificate keeps TLSv1). SNI only: no dedicated IP addresses to pay for."""
+        if config.domain_name is None or config.certificate_arn is None:
+            return {}
+        return {
+            "domain_names": [config.domain_name],
+            "certificate": acm.Certificate.from_certificate_arn(self, "Certificate", config.certificate_arn),
+            "minimum_protocol_version": cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            "ssl_support_method": cloudfront.SSLMethod.SNI,
+        }
 
     def _serve_covers(self, images_bucket: s3.IBucket) -> None:
         """`/books/*` from the private images bucket: read-only (GET/HEAD, s3:GetObject), through its own origin

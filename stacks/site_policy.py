@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parents[1] / "frontend_stub"
@@ -20,23 +21,40 @@ def site_url_parameter(stage: str) -> str:
     return f"/bookstore/{stage}/site-url"
 
 
-# The front end calls the API (execute-api), Cognito (cognito-idp) and shows covers from presigned S3
-# URLs: all regional endpoints under amazonaws.com. Nothing inline: scripts and styles are files.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: https://*.amazonaws.com",
-        "connect-src 'self' https://*.amazonaws.com",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "upgrade-insecure-requests",
+def content_security_policy(*, connect: Sequence[str], images: Sequence[str], https_only: bool = True) -> str:
+    """The site's Content-Security-Policy: scripts and styles only from the site (nothing inline), requests only
+    to the site and the `connect` origins (the API, Cognito), pictures only from the site, data: URLs and the
+    `images` origins (the images bucket's presigned URLs). The deployed stage lists its own region's endpoints
+    and bucket (stacks/frontend_stack.py), `make dev` the local ones."""
+    upgrade = ("upgrade-insecure-requests",) if https_only else ()
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            " ".join(("img-src 'self' data:", *images)),
+            " ".join(("connect-src 'self'", *connect, *images)),
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            *upgrade,
+        )
     )
-)
+
+
+def stage_endpoints(region: str, images_bucket: str) -> tuple[list[str], list[str]]:
+    """What a deployed stage's pages may call (its region's API Gateway and Cognito endpoints) and show (its
+    images bucket, by both the regional and the global virtual-hosted name S3 presigns with). The exact API id
+    is not known here: the Api stack deploys after the Frontend stack, whose domain it needs for CORS."""
+    connect = [f"https://*.execute-api.{region}.amazonaws.com", f"https://cognito-idp.{region}.amazonaws.com"]
+    images = [f"https://{images_bucket}.s3.{region}.amazonaws.com", f"https://{images_bucket}.s3.amazonaws.com"]
+    return connect, images
+
+
+# Only `make dev` serves with this one: the local endpoints replace the wildcard (local/emulators/web.py).
+CONTENT_SECURITY_POLICY = content_security_policy(connect=[], images=["https://*.amazonaws.com"])
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 
