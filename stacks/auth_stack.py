@@ -79,7 +79,8 @@ class AuthStack(Stack):
             user_verification=cognito.UserVerificationConfig(
                 email_style=cognito.VerificationEmailStyle.CODE,
                 email_subject="Your bookstore verification code",
-                email_body="Welcome to the bookstore. Your verification code is {####}.",
+                # One template for every code Cognito e-mails: sign-up, a changed address, a password reset.
+                email_body="Your bookstore verification code is {####}. If you did not ask for it, ignore this e-mail.",
             ),
             user_invitation=cognito.UserInvitationConfig(
                 email_subject="Your bookstore account",

@@ -28,11 +28,15 @@ export const PASSWORD_RULES = [
     id: "symbol", text: "A symbol, such as ! @ # $ % & * - _ ?", missing: "a symbol",
     test: (p) => [...p].some((c) => SYMBOLS.includes(c)) || / /.test(p.trim()),
   },
+  {
+    id: "edges", text: "No space at the start or end", missing: "no space at its start or end",
+    test: (p) => p.length > 0 && p === p.trim(),
+  },
 ];
 
 // What is wrong with a new password, as one sentence ("" when it meets the policy).
 export function passwordProblem(password) {
-  const missing = PASSWORD_RULES.filter((rule) => !rule.test(password)).map((rule) => rule.missing);
+  const missing = PASSWORD_RULES.filter((rule) => rule.id !== "edges" && !rule.test(password)).map((rule) => rule.missing);
   if (missing.length) return `The password needs ${listing(missing)}.`;
   if (password !== password.trim()) return "The password cannot start or end with a space.";
   if ([...password].length > 256) return "The password can have at most 256 characters.";
@@ -113,7 +117,10 @@ export function friendlyError(code, message, action, context = {}) {
     case "InvalidParameterException":
       if (/already confirmed/i.test(text)) return ["This account is already confirmed; sign in."];
       if (/no registered.*(verified)? ?e-?mail|no registered\/verified/i.test(text)) {
-        return ["This account has no verified e-mail to send a code to; ask the bookstore staff."];
+        return [
+          "We cannot send a reset code: this account has no verified e-mail. If you signed up and never entered " +
+            "the code we sent, confirm your account first (Have a confirmation code?); otherwise ask the bookstore staff.",
+        ];
       }
       if (/password/i.test(text) && context.password !== undefined) {
         return [passwordProblem(context.password) || "The password cannot start or end with a space."];

@@ -74,6 +74,14 @@ class LocalAws:
             self.server = None
 
 
+def _one_line(record: logging.LogRecord) -> bool:
+    """A fault inside moto as one console line (the traceback only with --verbose, which logs at INFO)."""
+    if record.exc_info and not logging.getLogger().isEnabledFor(logging.INFO):
+        record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]!r}", ()
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
 def _moto_server(host: str, port: int) -> Any:
     """moto's threaded server, polling for its stop every 50 ms (its default 0.5 s is half a second per stop)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -103,6 +111,7 @@ def start_local_aws(templates: Mapping[str, Mapping[str, Any]], *, host: str = "
     check_port_free(host, port)
     patch_moto()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call is noise here
+    logging.getLogger("moto").addFilter(_one_line)  # moto's Flask app logs its own faults with a traceback
     server = _moto_server(host, port)
     server.start()
     bound_host, bound_port = server.get_host_and_port()

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 import string
 import threading
@@ -65,6 +66,9 @@ SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
 
 WRONG_CODE = "Invalid verification code provided, please try again."
 EXPIRED_CODE = "Invalid code provided, please request a code again."
+EMAIL_TAKEN = "An account with the given email already exists."
+# What Cognito takes for an e-mail address: something@something.something, no spaces.
+EMAIL_FORMAT = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 NO_VERIFIED_ADDRESS = "Cannot reset password for the user as there is no registered/verified email or phone_number"
 
 
@@ -95,6 +99,8 @@ class PoolSettings:
     temporary_password_days: int
     password_policy: Mapping[str, Any]
     keep_original: frozenset[str]
+    required_attributes: frozenset[str] = frozenset()
+    alias_attributes: frozenset[str] = frozenset()
 
     @classmethod
     def from_template(cls, properties: Mapping[str, Any]) -> PoolSettings:
@@ -115,6 +121,8 @@ class PoolSettings:
             temporary_password_days=int(policy.get("TemporaryPasswordValidityDays", 7)),
             password_policy=dict(policy),
             keep_original=frozenset(update.get("AttributesRequireVerificationBeforeUpdate") or ()),
+            required_attributes=frozenset(a["Name"] for a in properties.get("Schema") or () if a.get("Required")),
+            alias_attributes=frozenset(properties.get("AliasAttributes") or ()),
         )
 
 
@@ -255,7 +263,7 @@ class CognitoFlows:
             if issued is None or self.clock() > issued.expires:
                 self._codes.pop((username, purpose), None)
                 raise CognitoError("ExpiredCodeException", EXPIRED_CODE)
-            if not secrets.compare_digest(issued.code, str(given or "").strip()):
+            if not secrets.compare_digest(issued.code, str(given or "")):
                 issued.attempts += 1
                 if issued.attempts >= MAX_CODE_ATTEMPTS:
                     self._codes.pop((username, purpose), None)
@@ -288,6 +296,41 @@ class CognitoFlows:
             return  # a client without the setting may write every writable attribute
         if any(a.get("Name") not in writable for a in attributes):
             raise CognitoError("NotAuthorizedException", "A client attempted to write unauthorized attribute")
+
+    def _check_new_user(self, username: str, attributes: list[Mapping[str, str]]) -> None:
+        """What Cognito refuses before it makes a user: an e-mail-shaped username in a pool with an e-mail alias,
+        a missing required attribute, an address that is no address."""
+        if "email" in self.settings.alias_attributes and EMAIL_FORMAT.fullmatch(username):
+            raise CognitoError(
+                "InvalidParameterException",
+                "Username cannot be of email format, since user pool is configured for email alias.",
+            )
+        given = {a.get("Name"): a.get("Value") for a in attributes}
+        for name in sorted(self.settings.required_attributes - set(given)):
+            raise CognitoError(
+                "InvalidParameterException",
+                f"Attributes did not conform to the schema: {name}: The attribute {name} is required",
+            )
+        email = given.get("email")
+        if email is not None and not EMAIL_FORMAT.fullmatch(str(email)):
+            raise CognitoError("InvalidParameterException", "Invalid email address format.")
+
+    def _check_alias_free(self, email: str | None, owner: Any) -> None:
+        """A verified e-mail is a sign-in alias: no two users may hold the same one (ForceAliasCreation is not
+        offered here), https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html"""
+        if not email or "email" not in self.settings.alias_attributes:
+            return
+        for user in self.pool.users.values():
+            if user is owner:
+                continue
+            attributes = user.attribute_lookup
+            if attributes.get("email", "").lower() == email.lower() and attributes.get("email_verified") == "true":
+                raise CognitoError("AliasExistsException", EMAIL_TAKEN)
+
+    def canonical_username(self, name: str | None) -> str | None:
+        """The username a sign-in name stands for: any case of it, or a verified e-mail alias."""
+        user = self.find_user(name)
+        return None if user is None else str(user.username)
 
     def temporary_password(self) -> str:
         """A temporary password that meets the pool's policy (Cognito makes one when the admin gives none)."""
@@ -330,6 +373,7 @@ class CognitoFlows:
         client_id, username = params.get("ClientId", ""), params.get("Username", "")
         attributes = list(params.get("UserAttributes") or [])
         self._check_writable(client_id, attributes)
+        self._check_new_user(username, attributes)
         self._check_password(params.get("Password"))
         if self.find_user(username) is not None:
             raise CognitoError("UsernameExistsException", "User already exists")
@@ -352,6 +396,7 @@ class CognitoFlows:
         if user.status != "UNCONFIRMED":
             raise CognitoError("NotAuthorizedException", f"User cannot be confirmed. Current status is {_status(user)}")
         self._check(user.username, "sign-up", params.get("ConfirmationCode"))
+        self._check_alias_free(user.attribute_lookup.get("email"), user)
         user.update_attributes([{"Name": "email_verified", "Value": "true"}])
         self.backend.confirm_sign_up(client_id, user.username)  # the post-confirmation trigger runs here
         return {}
@@ -411,8 +456,12 @@ class CognitoFlows:
         if action == "RESEND":
             return self._resend_invitation(username)
         attributes = list(params.get("UserAttributes") or [])
+        self._check_new_user(username, attributes)
         if self.find_user(username) is not None:
             raise CognitoError("UsernameExistsException", "User account already exists")
+        given = {a.get("Name"): a.get("Value") for a in attributes}
+        if given.get("email_verified") == "true":
+            self._check_alias_free(given.get("email"), None)
         password = params.get("TemporaryPassword") or self.temporary_password()
         self._check_password(password)
         self.run_pre_sign_up("PreSignUp_AdminCreateUser", username, attributes, "")
@@ -512,6 +561,8 @@ class CognitoFlows:
             raise CognitoError("UserNotFoundException", "User does not exist.")
         attributes = list(params.get("UserAttributes") or [])
         if any(a.get("Name") == "email_verified" and a.get("Value") == "true" for a in attributes):
+            new = next((a.get("Value") for a in attributes if a.get("Name") == "email"), None)
+            self._check_alias_free(new or user.attribute_lookup.get("email"), user)
             forward(params)  # an administrator vouches for the address: Cognito applies it at once
             return {}
         rest, _ = self._hold_email(user, attributes)
@@ -524,6 +575,8 @@ class CognitoFlows:
     ) -> tuple[list[Mapping[str, str]], list[dict[str, str]]]:
         """Keep a new e-mail pending until verified (keep_original); the other attributes pass."""
         new = next((a["Value"] for a in attributes if a.get("Name") == "email"), None)
+        if new is not None and not EMAIL_FORMAT.fullmatch(new):
+            raise CognitoError("InvalidParameterException", "Invalid email address format.")
         if new is None or "email" not in self.settings.keep_original:
             return attributes, []
         rest = [a for a in attributes if a.get("Name") not in ("email", "email_verified")]
@@ -559,7 +612,10 @@ class CognitoFlows:
             raise CognitoError("NotAuthorizedException", "Invalid Access Token")
         if params.get("AttributeName") != "email":
             raise CognitoError("InvalidParameterException", "This pool verifies e-mail addresses only.")
+        with self._lock:
+            pending = self._pending_email.get(user.username)
         self._check(user.username, "email", params.get("Code"))
+        self._check_alias_free(pending or user.attribute_lookup.get("email"), user)
         with self._lock:
             new = self._pending_email.pop(user.username, None)
         update = [{"Name": "email_verified", "Value": "true"}]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from local.world.cognito_flows import CognitoError, CognitoFlows, policy_problem
+from local.world.cognito_requests import check_request
 
 log = logging.getLogger("local.world.cognito")
 
@@ -26,6 +27,11 @@ JSON = "application/x-amz-json-1.1"
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Forward = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+# What the gate answers itself, moto having no such action.
+GATE_ACTIONS = frozenset(
+    {"ResendConfirmationCode", "GetUserAttributeVerificationCode", "VerifyUserAttribute", "RevokeToken"}
+)
 
 PASSWORD_OF = {
     "ChangePassword": "ProposedPassword",
@@ -42,17 +48,26 @@ class CognitoGate:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if self.flows is None or environ.get("REQUEST_METHOD") != "POST" or not target.startswith(TARGET_PREFIX):
             return self.app(environ, start_response)
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0) or -1)
+        try:
+            length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length else b""  # never "read to the end": that waits
         environ["wsgi.input"] = io.BytesIO(body)  # moto reads it again when the gate passes the request on
         try:
             params = json.loads(body or b"{}")
         except ValueError:
-            return self.app(environ, start_response)  # moto answers a malformed body as it does today
+            params = None
         if not isinstance(params, dict):
-            return self.app(environ, start_response)
+            return _reply(start_response, 400, {"__type": "SerializationException", "message": "Malformed JSON body"})
         action = target.removeprefix(TARGET_PREFIX)
         forward = self._forwarder(environ)
         try:
+            check_request(action, params)
+            if not _moto_has(action) and action not in GATE_ACTIONS:
+                raise CognitoError(
+                    "UnsupportedOperationException", f"The local user pool (moto) does not emulate {action}."
+                )
             answer = self.route(self.flows, action, params, forward)
         except CognitoError as err:
             return _reply(start_response, 400, {"__type": err.code, "message": err.message})
@@ -60,7 +75,14 @@ class CognitoGate:
             log.error("local Cognito layer failed on %s: %r", action, err, exc_info=log.isEnabledFor(logging.INFO))
             return _reply(start_response, 500, {"__type": "InternalErrorException", "message": "Internal error"})
         if answer is None:
-            return self.app(environ, start_response)
+            try:
+                answer = forward(params)  # moto's answer, its errors as they are, never its HTML 500 page
+            except CognitoError as err:
+                return _reply(
+                    start_response,
+                    400 if err.code != "InternalErrorException" else 500,
+                    {"__type": err.code, "message": err.message},
+                )
         return _reply(start_response, 200, answer)
 
     @staticmethod
@@ -128,7 +150,12 @@ class CognitoGate:
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
-            answer = json.loads(raw or b"{}")
+            try:
+                answer = json.loads(raw or b"{}")
+            except ValueError:  # moto's own HTML page for a fault of its own
+                raise CognitoError(
+                    "InternalErrorException", "The local user pool (moto) failed; see --verbose"
+                ) from None
             if not status or not status[0].startswith("2"):
                 code = str(answer.get("__type") or "InternalErrorException").rsplit("#", 1)[-1]
                 raise CognitoError(code, str(answer.get("message") or answer.get("Message") or code))
@@ -149,6 +176,12 @@ def _client_action(flows: CognitoFlows, action: str, params: dict[str, Any], for
     if action == "ConfirmForgotPassword":
         return flows.confirm_forgot_password(params)
     if action == "InitiateAuth":
+        auth = params.get("AuthParameters") or {}
+        if params.get("AuthFlow") == "USER_PASSWORD_AUTH" and auth.get("USERNAME"):
+            # Any case of the name, or a verified e-mail alias, signs in as the user (moto knows only the name).
+            canonical = flows.canonical_username(auth["USERNAME"])
+            if canonical is not None:
+                params = {**params, "AuthParameters": {**auth, "USERNAME": canonical}}
         flows.before_initiate_auth(params)
         try:
             answer = forward(params)
@@ -176,6 +209,15 @@ def _hide_wrong_previous(forward: Forward, params: Mapping[str, Any]) -> dict[st
         if err.code == "NotAuthorizedException":
             raise CognitoError("NotAuthorizedException", "Incorrect username or password.") from err
         raise
+
+
+def _moto_has(action: str) -> bool:
+    from botocore import xform_name
+    from moto.cognitoidp.responses import CognitoIdpResponse
+
+    return hasattr(
+        CognitoIdpResponse, xform_name(action)
+    )  # moto's method for SetUserMFAPreference: set_user_mfa_preference
 
 
 def _reply(start_response: StartResponse, status: int, body: Mapping[str, Any]) -> list[bytes]:

@@ -29,6 +29,7 @@ POLICY = [
     "A lower case letter (a\u2013z)",
     "A digit (0\u20139)",
     "A symbol, such as ! @ # $ % & * - _ ?",
+    "No space at the start or end",
 ]
 
 
@@ -208,16 +209,19 @@ def test_the_password_policy_is_listed_before_submitting_and_ticked_as_the_user_
     texts = page.locator(".rules .rule-text").evaluate_all("items => items.map((el) => el.firstChild.textContent)")
     assert texts == POLICY
     password = page.get_by_label("Password")
-    assert _policy_ticks(page) == [False] * 5
+    assert _policy_ticks(page) == [False] * 6
     password.fill("abc")
-    assert _policy_ticks(page) == [False, False, True, False, False]
+    assert _policy_ticks(page) == [False, False, True, False, False, True]
     password.fill("abcDEF123456")
-    assert _policy_ticks(page) == [True, True, True, True, False]
+    assert _policy_ticks(page) == [True, True, True, True, False, True]
     # Not met yet: the browser refuses the form with our sentence, naming what is missing.
     assert password.evaluate("el => el.validationMessage") == "The password needs a symbol."
     page.shots("policy-partly-met")
+    password.fill(" abcDEF123456!")
+    assert _policy_ticks(page) == [True] * 5 + [False]
+    assert password.evaluate("el => el.validationMessage") == "The password cannot start or end with a space."
     password.fill("abcDEF123456!")
-    assert _policy_ticks(page) == [True] * 5
+    assert _policy_ticks(page) == [True] * 6
     assert password.evaluate("el => el.validity.valid")
     page.shots("policy-met")
 
@@ -295,12 +299,12 @@ def test_an_invited_user_chooses_a_password_signs_in_and_orders(page: Any, dev_s
         page.locator(".rules .rule", has_text=rule).wait_for()
     new_password = page.get_by_label("New password", exact=True)
     new_password.fill("weak")
-    assert _policy_ticks(page) == [False, False, True, False, False]
+    assert _policy_ticks(page) == [False, False, True, False, False, True]
     assert _fits_the_screen(page)
     assert _unlabelled_controls(page) == []
     page.shots("new-password-policy")
     new_password.fill("Invited-Reader-2026!")
-    assert _policy_ticks(page) == [True] * 5
+    assert _policy_ticks(page) == [True] * 6
     page.shots("new-password-ready")
     page.get_by_role("button", name="Save the password and sign in").click()
     _signed_in(page, username)

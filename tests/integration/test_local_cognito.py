@@ -591,3 +591,156 @@ def test_a_browser_may_read_every_answer_of_the_local_pool(stack: LocalStack) ->
         except urllib.error.HTTPError as err:
             headers = err.headers
         assert headers["Access-Control-Allow-Origin"] in ("*", "http://127.0.0.1:8080"), action
+
+
+# ---- what the review found ---------------------------------------------------------------------------------
+
+
+def test_any_case_of_the_name_or_the_verified_email_signs_in(stack: LocalStack, cognito: Any) -> None:
+    username = confirmed_user(stack, cognito)
+    for name in (username.upper(), f"{username}@example.com", f"{username.upper()}@EXAMPLE.com"):
+        assert "AuthenticationResult" in sign_in(stack, cognito, name), name
+
+
+def test_two_users_never_hold_the_same_verified_email(stack: LocalStack, cognito: Any) -> None:
+    first = confirmed_user(stack, cognito)
+    second = name()
+    sign_up(stack, cognito, second, email=f"{first}@example.com")
+    code = last_mail(stack, second).code
+    assert error(cognito.confirm_sign_up, ClientId=stack.aws.client_id, Username=second, ConfirmationCode=code) == (
+        "AliasExistsException",
+        "An account with the given email already exists.",
+    )
+    assert (
+        error(
+            cognito.admin_create_user,
+            UserPoolId=stack.aws.user_pool_id,
+            Username=name(),
+            UserAttributes=[
+                {"Name": "email", "Value": f"{first}@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )[0]
+        == "AliasExistsException"
+    )
+    # a customer cannot verify someone else's address as theirs either
+    token = sign_in(stack, cognito, confirmed_user(stack, cognito))["AuthenticationResult"]["AccessToken"]
+    cognito.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "email", "Value": f"{first}@example.com"}]
+    )
+    stolen = next(m for m in stack.outbox.messages() if m.kind == "email verification")
+    assert stolen.to == f"{first}@example.com"  # only the owner of the address sees the code
+    assert error(cognito.verify_user_attribute, AccessToken=token, AttributeName="email", Code=stolen.code)[0] == (
+        "AliasExistsException"
+    )
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ([], "The attribute email is required"),
+        ([{"Name": "email", "Value": "not-an-email"}], "Invalid email address format."),
+    ],
+)
+def test_a_sign_up_without_a_usable_email_is_refused(stack: LocalStack, cognito: Any, attributes, message) -> None:
+    username = name()
+    code, text = error(
+        cognito.sign_up, ClientId=stack.aws.client_id, Username=username, Password=PASSWORD, UserAttributes=attributes
+    )
+    assert code == "InvalidParameterException"
+    assert message in text
+    assert (
+        error(cognito.admin_get_user, UserPoolId=stack.aws.user_pool_id, Username=username)[0]
+        == "UserNotFoundException"
+    )
+
+
+def test_an_email_shaped_username_is_refused_whether_or_not_the_address_is_used(
+    stack: LocalStack, cognito: Any
+) -> None:
+    used = f"{confirmed_user(stack, cognito)}@example.com"
+    for username in (used, "nobody-yet@example.com"):
+        assert error(
+            cognito.sign_up,
+            ClientId=stack.aws.client_id,
+            Username=username,
+            Password=PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": "x@example.com"}],
+        ) == (
+            "InvalidParameterException",
+            "Username cannot be of email format, since user pool is configured for email alias.",
+        )
+
+
+def raw(stack: LocalStack, action: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    sent = urllib.request.Request(  # noqa: S310 (the local stack)
+        stack.aws.endpoint,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{action}",
+        },
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=5) as response:  # noqa: S310 (the local stack)
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "status", "kind"),
+    [
+        ("SignUp", b"", 400, "InvalidParameterException"),  # no body: every required member missing
+        ("SignUp", b"{not json", 400, "SerializationException"),
+        ("SignUp", b"[]", 400, "SerializationException"),
+        ("SignUp", b'{"ClientId": "x", "Username": 123, "Password": "Abcdefgh-123"}', 400, "SerializationException"),
+        (
+            "SignUp",
+            b'{"ClientId": "x", "Username": "a", "Password": "P", "UserAttributes": "email=x"}',
+            400,
+            "SerializationException",
+        ),
+        ("SignUp", b'{"ClientId": "x", "Username": "abc"}', 400, "InvalidParameterException"),
+        ("ForgotPassword", b'{"ClientId": "x"}', 400, "InvalidParameterException"),
+        (
+            "InitiateAuth",
+            b'{"ClientId": "x", "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": "u"}',
+            400,
+            "SerializationException",
+        ),
+        ("NoSuchAction", b"{}", 400, "UnknownOperationException"),
+        ("DeleteUser", b'{"AccessToken": "x"}', 400, "UnsupportedOperationException"),
+    ],
+)
+def test_a_malformed_request_is_a_clear_400_never_a_hang_or_a_500(
+    stack: LocalStack, action, body, status, kind
+) -> None:
+    if b'"ClientId": "x"' in body:
+        body = body.replace(b'"ClientId": "x"', f'"ClientId": "{stack.aws.client_id}"'.encode())
+    answer_status, answer = raw(stack, action, body)
+    assert (answer_status, answer["__type"]) == (status, kind)
+    assert answer["message"]
+
+
+def test_a_password_longer_than_cognito_takes_is_refused(stack: LocalStack, cognito: Any) -> None:
+    code, text = error(
+        cognito.sign_up,
+        ClientId=stack.aws.client_id,
+        Username=name(),
+        Password="Aa1!" * 70,
+        UserAttributes=[{"Name": "email", "Value": "long@example.com"}],
+    )
+    assert code == "InvalidParameterException"
+    assert "less than or equal to 256" in text
+
+
+def test_a_code_is_taken_exactly_as_sent(stack: LocalStack, cognito: Any) -> None:
+    username = name()
+    sign_up(stack, cognito, username)
+    code = last_mail(stack, username).code
+    assert (
+        error(cognito.confirm_sign_up, ClientId=stack.aws.client_id, Username=username, ConfirmationCode=f" {code} ")[0]
+        == "CodeMismatchException"
+    )
