@@ -53,8 +53,6 @@ def stage_endpoints(region: str, images_bucket: str) -> tuple[list[str], list[st
     return connect, images
 
 
-# Only `make dev` serves with this one: the local endpoints replace the wildcard (local/emulators/web.py).
-CONTENT_SECURITY_POLICY = content_security_policy(connect=[], images=["https://*.amazonaws.com"])
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 

@@ -22,11 +22,10 @@ import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from local.emulators.http_server import BackgroundHTTPServer
+from local.emulators.http_server import BackgroundHTTPServer, ServiceRequestHandler
 
 log = logging.getLogger("local.emulators.apigw")
 
@@ -172,11 +171,16 @@ class CognitoAuthorizer:
             log.info("token rejected: %s", err)
             raise AuthorizerError("Unauthorized") from err
         claims = decoded.claims
+        if decoded.header.get("alg") != "RS256" or decoded.header.get("kid") is None:
+            raise AuthorizerError("Unauthorized")  # only the pool's own keys sign, with RS256
         if claims.get("iss") != self.issuer or claims.get("token_use") != "id":
             raise AuthorizerError("Unauthorized")
-        if not self._is_client(str(claims.get("aud"))):
+        if not isinstance(claims.get("aud"), str) or not self._is_client(claims["aud"]):
             raise AuthorizerError("Unauthorized")
-        if float(claims.get("exp", 0)) < time.time():
+        exp = claims.get("exp")
+        if not isinstance(exp, int | float) or isinstance(exp, bool):
+            raise AuthorizerError("Unauthorized")
+        if exp < time.time():
             raise AuthorizerError("The incoming token has expired")
         # API Gateway hands claims to the integration as strings; a list claim as "a,b".
         return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in claims.items()}
@@ -335,57 +339,37 @@ def _error_type(status: int) -> str:
     )
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ServiceRequestHandler):
+    """Every method reaches the emulator (one not routed is its 403 "Missing Authentication Token"); what cannot
+    be parsed is a gateway response too: 400, 408, 413 (over API Gateway's 10 MB payload), 414, 431."""
+
     server: ApiGatewayServer
-    protocol_version = "HTTP/1.1"
     server_version = "LocalApiGateway/1.0"
+    max_body_bytes = MAX_PAYLOAD
 
     def log_message(self, format: str, *args: Any) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_PAYLOAD:
-            self.rfile.read(length)
-            response = self.server.emulator.gateway_error(413, "Request Too Long")
-        else:
-            body = self.rfile.read(length) if length else b""
-            headers = dict(self.headers.items())
-            try:
-                response = self.server.emulator.handle(self.command, self.path, headers, body, self.client_address[0])
-            except Exception as err:  # an emulator bug: report, keep serving
-                log.error("Unexpected error: %s\n%s", err, traceback.format_exc())
-                response = self.server.emulator.gateway_error(500, "Internal server error")
+    def serve(self, body: bytes) -> None:
+        headers = dict(self.headers.items())
+        response = self.server.emulator.handle(self.command, self.path, headers, body, self.client_address[0])
+        self._send(response)
+
+    def answer_error(self, status: int, message: str) -> None:
+        self._send(self.server.emulator.gateway_error(status, message))
+
+    def _send(self, response: Response) -> None:
         self.send_response(response.status)
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         for key, value in response.headers.items():
             if key.lower() not in ("content-length", "connection", "transfer-encoding"):
                 self.send_header(key, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def do_OPTIONS(self) -> None:
-        self._serve()
-
-    def do_HEAD(self) -> None:
-        self._serve()
 
 
 class ApiGatewayServer(BackgroundHTTPServer):

@@ -10,13 +10,13 @@ import json
 import logging
 import mimetypes
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local.emulators.http_server import BackgroundHTTPServer
-from stacks.site_policy import CONFIG_FILE, CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, SITE_DIR
+from local.emulators.http_server import BackgroundHTTPServer, ServiceRequestHandler
+from stacks.site_policy import CONFIG_FILE, PERMISSIONS_POLICY, SITE_DIR, content_security_policy
 
 log = logging.getLogger("local.emulators.web")
 
@@ -28,12 +28,9 @@ PageMaker = Callable[[], tuple[bytes, str]]
 
 def local_security_headers(connect: list[str]) -> dict[str, str]:
     """The FrontendStack's headers policy, with the local API, Cognito and S3 endpoints allowed."""
-    sources = " ".join(sorted(set(connect)))
-    policy = (
-        CONTENT_SECURITY_POLICY.replace("https://*.amazonaws.com", sources).replace(
-            "; upgrade-insecure-requests", ""
-        )  # the local stack speaks plain HTTP
-    )
+    sources = sorted(set(connect))
+    # The local endpoints (moto serves Cognito and S3 on one origin) for both; plain HTTP, so no upgrade.
+    policy = content_security_policy(connect=sources, images=sources, https_only=False)
     return {
         "Content-Security-Policy": policy,
         "X-Content-Type-Options": "nosniff",
@@ -44,26 +41,42 @@ def local_security_headers(connect: list[str]) -> dict[str, str]:
     }
 
 
-class _Handler(BaseHTTPRequestHandler):
+NOT_ALLOWED = (
+    "This distribution is not configured to allow the HTTP request method that was used for this request. "
+    "The distribution supports only cachable requests."
+)  # CloudFront's 403 for a method outside the behaviour's AllowedMethods (GET and HEAD here)
+
+
+class _Handler(ServiceRequestHandler):
+    """GET and HEAD, as the distribution's ALLOW_GET_HEAD behaviours; any other method is CloudFront's 403, and
+    a request that cannot be parsed a short plain-text error."""
+
     server: WebServer
-    protocol_version = "HTTP/1.1"
     server_version = "LocalSite/1.0"
+    max_body_bytes = 1024 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:
         log.info("%s %s", self.address_string(), format % args)
 
-    def do_HEAD(self) -> None:
-        self.do_GET()
-
-    def do_GET(self) -> None:
+    def serve(self, body: bytes) -> None:
+        if self.command not in ("GET", "HEAD"):
+            self.answer_error(HTTPStatus.FORBIDDEN, NOT_ALLOWED)
+            return
         path = unquote(urlsplit(self.path).path)
-        status, body, content_type = self.server.resolve(path)
+        self._send(*self.server.resolve(path))
+
+    def answer_error(self, status: int, message: str) -> None:
+        self._send(status, f"{status} {HTTPStatus(status).phrase}: {message}\n".encode(), "text/plain; charset=utf-8")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         for key, value in self.server.headers.items():
             self.send_header(key, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -111,8 +124,11 @@ class WebServer(BackgroundHTTPServer):
                 return (200, *found) if found is not None else self._not_found()
         if path.endswith("/"):
             path += "index.html"
-        file = (self.root / path.lstrip("/")).resolve()
-        if self.root not in file.parents or not file.is_file():
+        try:
+            file = (self.root / path.lstrip("/")).resolve()
+            if self.root not in file.parents or not file.is_file():
+                return self._not_found()
+        except (OSError, ValueError):  # a NUL byte, a name too long: no such object
             return self._not_found()
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):

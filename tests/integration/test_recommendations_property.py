@@ -44,6 +44,10 @@ def semantic(table: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, st
     return result
 
 
+def quiet(label: str, total: int, unit: str) -> ProgressBar:
+    return ProgressBar(label, total, unit, stream=io.StringIO())
+
+
 def numbers(item: Any) -> list[str]:
     """Every number string in an item, at any depth."""
     if isinstance(item, dict):
@@ -76,7 +80,7 @@ def test_random_orders_cancels_and_reorders_are_all_learned_and_equal_a_rebuild(
     )
     for pk, sk in list(learned):
         shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
-    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=lambda *a: ProgressBar(*a, stream=io.StringIO()))
+    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
     assert semantic(shop.table()) == semantic(learned)
 
 

@@ -36,11 +36,10 @@ import traceback
 import uuid
 import zlib
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local.emulators.http_server import BackgroundHTTPServer, check_port_free
+from local.emulators.http_server import BackgroundHTTPServer, ServiceRequestHandler, check_port_free
 from local.emulators.lex.engine import DialogEngine
 from local.emulators.lex.errors import LexError, ResourceNotFound, Validation
 from local.emulators.lex.service_model import check_input, check_shape
@@ -158,53 +157,30 @@ class _Request:
         return parsed
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ServiceRequestHandler):
     server: LexHTTPServer
-    protocol_version = "HTTP/1.1"
     server_version = "LocalLexV2/1.0"
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
-
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
-
-    def do_OPTIONS(self) -> None:
-        self._dispatch("OPTIONS")
-
-    def do_HEAD(self) -> None:
-        self._dispatch("HEAD")
+    max_body_bytes = MAX_BODY
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """What http.server answers itself (a request line or header it cannot parse, a method no do_* takes),
-        Lex-shaped like every other answer."""
+    def answer_error(self, status: int, message: str) -> None:
+        """What is refused before any operation (a request line, header or body framing that cannot be trusted,
+        a body over the limit, a silent client), Lex-shaped like every other answer."""
         error: LexError
-        if code == HTTPStatus.NOT_IMPLEMENTED:
-            error = ResourceNotFound(f"No lexv2-runtime operation at {self.command} {urlsplit(self.path).path}")
-        elif code >= 500:
-            error = LexError(message or HTTPStatus(code).phrase)
+        if status == HTTPStatus.INTERNAL_SERVER_ERROR:
+            error = LexError(message)
+        elif status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+            error = Validation(f"The request body is larger than {MAX_BODY} bytes")
         else:
-            error = Validation(f"Malformed HTTP request: {message or HTTPStatus(code).phrase}")
-        self.close_connection = True
-        if self.request_version == "HTTP/0.9":  # an unparsable request line: answer with a status line all the same
-            self.request_version = "HTTP/1.1"
+            error = Validation(f"Malformed HTTP request: {message}")
         self._send(error.status, {"message": error.message}, {"x-amzn-ErrorType": error.code})
 
-    def _dispatch(self, method: str) -> None:
+    def serve(self, body: bytes) -> None:
+        """Every method: one that names no operation is a ResourceNotFoundException."""
+        method = self.command
         try:
-            body = self._read_body()
             status, payload, headers = self._route(method, body)
         except LexError as err:
             status, payload, headers = err.status, {"message": err.message}, {"x-amzn-ErrorType": err.code}
@@ -216,38 +192,6 @@ class _Handler(BaseHTTPRequestHandler):
                 {"x-amzn-ErrorType": "InternalServerException"},
             )
         self._send(status, payload, headers)
-
-    def _read_body(self) -> bytes:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._read_chunked()
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError as err:
-            self.close_connection = True
-            raise Validation("Invalid Content-Length header") from err
-        if length > MAX_BODY:
-            self.close_connection = True  # the rest of the body is not read: the connection ends with the answer
-            raise Validation(f"The request body is larger than {MAX_BODY} bytes")
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _read_chunked(self) -> bytes:
-        data = bytearray()
-        while True:
-            size_line = self.rfile.readline(1024)
-            try:
-                size = int(size_line.split(b";")[0].strip() or b"0", 16)
-            except ValueError as err:
-                self.close_connection = True
-                raise Validation("Invalid chunked request body") from err
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return bytes(data)
-            if len(data) + size > MAX_BODY:
-                self.close_connection = True
-                raise Validation(f"The request body is larger than {MAX_BODY} bytes")
-            data += self.rfile.read(size)
-            self.rfile.readline(1024)
 
     def _route(self, method: str, body: bytes) -> tuple[int, Any, dict[str, str]]:
         path = urlsplit(self.path).path
