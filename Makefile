@@ -24,7 +24,7 @@ STAGE_ARGS := -c stage=$(STAGE) $(CONTEXT) $(if $(FIRST),-c firstDeployment=true
 # Example values that let lint-templates synthesize prod (tests/support/synth.py uses the same).
 PROD_EXAMPLE_CONTEXT := -c account=111111111111 -c region=eu-west-1 -c emailFrom=no-reply@shop.example.com -c alarmEmail=ops@example.com
 
-.PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-all test-unit test-integration test-infra test-e2e bench clean
+.PHONY: help install dev invoke chat lex seed recommendations-rebuild synth diff deploy destroy lint lint-code lint-templates test test-all test-unit test-integration test-infra test-e2e bench fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -120,6 +120,9 @@ bench: install ## Run the benchmarks in benchmarks/ (results go in docs/performa
 	python -m benchmarks.recommendations
 	python -m benchmarks.local_stack
 	python -m benchmarks.cold_start
+
+fuzz: install ## Property-based API tests (schemathesis) with many more examples and a new seed: make fuzz FUZZ_EXAMPLES=500
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),200) FUZZ_RANDOM=1 python -m pytest tests/integration/test_api_fuzz.py -q -p no:cacheprovider
 
 clean: ## Remove build output (not the virtualenv or node_modules)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -33,6 +33,7 @@ def generate() -> dict[str, Any]:
 
     for key, value in _IMPORT_ENV.items():
         os.environ.setdefault(key, value)
+    common = importlib.import_module("api.common")
     api = importlib.import_module("api.app")
     chat = importlib.import_module("api.chat")
     document: dict[str, Any] = json.loads(
@@ -40,9 +41,12 @@ def generate() -> dict[str, Any]:
             title="Bookstore API",
             version="1.0.0",
             summary="Catalog, orders, profile, recommendations, staff operations and chat",
-            description="Send a Cognito ID token as `Authorization` on every route except GET /books, "
-            "GET /books/{book_id} and GET /genres. Staff routes need the `staff` group. Errors are "
-            '`{"error": code, "message": text}` with 400, 401, 403, 404, 409, 413 or 429.',
+            description="Send the Cognito ID token, raw, as `Authorization` on every route except GET /books, "
+            "GET /books/{book_id}, GET /books/{book_id}/similar and GET /genres (security scheme "
+            f"`{common.COGNITO_SCHEME}`). Staff routes need the `staff` group. A body is JSON (Content-Type "
+            f"application/json, UTF-8, an object, at most {common.MAX_BODY_BYTES} bytes and "
+            f"{common.MAX_JSON_DEPTH} levels of nesting). Errors are "
+            '`{"error": code, "message": text}` (schema `Error`) with the statuses each operation lists.',
         )
     )
     chat_document = json.loads(chat.app.get_openapi_json_schema(title="chat", version="1.0.0"))
@@ -50,6 +54,20 @@ def generate() -> dict[str, Any]:
     document.setdefault("components", {}).setdefault("schemas", {}).update(
         chat_document.get("components", {}).get("schemas", {})
     )
+    return _without_unanswered_422(document)
+
+
+def _without_unanswered_422(document: dict[str, Any]) -> dict[str, Any]:
+    """Powertools documents request validation as 422 with its own schema on every operation; the functions
+    answer 400 with the Error schema instead (api.common), which each operation documents. Drop the 422s and
+    the schemas only they used."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            operation["responses"].pop("422", None)
+    schemas = document["components"]["schemas"]
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        if f'"#/components/schemas/{unused}"' not in json.dumps(document["paths"]):
+            schemas.pop(unused, None)
     return document
 
 

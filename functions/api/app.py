@@ -7,11 +7,10 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.common import SIGNED_IN, claims, create_resolver, responses
 from api.common import caller as caller_from
-from api.common import claims, create_resolver
 from bookstore import aws
 from bookstore.catalog_models import (
     BOOK_ID_PATTERN,
@@ -19,6 +18,7 @@ from bookstore.catalog_models import (
     ORDER_ID_PATTERN,
     Book,
     BookChanges,
+    Genre,
     NewBook,
     Order,
     OrderLineRequest,
@@ -92,11 +92,6 @@ class Recommendations(BaseModel):
     items: list[RecommendationOut]
 
 
-class ErrorBody(BaseModel):
-    error: str
-    message: str
-
-
 # ---- request models ---------------------------------------------------------------------------------
 
 
@@ -135,7 +130,9 @@ class StatusBody(_Request):
 
 
 class NewUserBody(_Request):
-    username: Annotated[str, Field(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH)]
+    username: Annotated[
+        str, Field(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH, pattern=USERNAME_INPUT_PATTERN)
+    ]
     email: Annotated[str, Field(min_length=3, max_length=254)]
     given_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     family_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -151,13 +148,10 @@ class Registered(BaseModel):
     created: bool
 
 
-ERRORS: dict[int, OpenAPIResponse] = {
-    400: {"description": "Invalid request", "content": {"application/json": {"model": ErrorBody}}},
-    404: {"description": "Not found", "content": {"application/json": {"model": ErrorBody}}},
-}
-AUTH_ERRORS: dict[int, OpenAPIResponse] = {**ERRORS, 401: {"description": "Not signed in"}}
-STAFF_ERRORS: dict[int, OpenAPIResponse] = {**AUTH_ERRORS, 403: {"description": "Not staff"}}
-
+# The error statuses of the routes (docs/openapi.json; 429 is added to every route): signed in, staff, a body.
+AUTH, STAFF, BODY = (401,), (401, 403), (413, 415)
+# What check_username_format enforces (bookstore.models.USERNAME_RE after strip() and lower()).
+USERNAME_INPUT_PATTERN = rf"^\s*[A-Za-z][A-Za-z0-9._-]{{{USERNAME_MIN_LENGTH - 1},{USERNAME_MAX_LENGTH - 1}}}\s*$"
 BookIdPath = Annotated[str, Path(pattern=BOOK_ID_PATTERN, description="Book id")]
 OrderIdPath = Annotated[str, Path(pattern=ORDER_ID_PATTERN, description="Order id")]
 Limit = Annotated[int, Query(ge=1, le=50, description="Page size")]
@@ -171,10 +165,10 @@ def _book_out(book: Book, score: float | None = None) -> BookOut:
 # ---- public catalog ---------------------------------------------------------------------------------
 
 
-@app.get("/books", summary="Search or browse books", tags=["catalog"], responses=ERRORS)
+@app.get("/books", summary="Search or browse books", tags=["catalog"], responses=responses(BookList, 400))
 def list_books(
     q: Annotated[str | None, Query(max_length=200, description="Words of a title, an author or a genre")] = None,
-    genre: Annotated[str | None, Query(description="Browse one genre, by title")] = None,
+    genre: Annotated[Genre | None, Query(description="Browse one genre, by title")] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> BookList:
@@ -188,7 +182,7 @@ def list_books(
     raise ValidationError("Give q to search or genre to browse.")
 
 
-@app.get("/books/<book_id>", summary="Get a book", tags=["catalog"], responses=ERRORS)
+@app.get("/books/<book_id>", summary="Get a book", tags=["catalog"], responses=responses(BookOut, 400, 404))
 def get_book(book_id: BookIdPath) -> BookOut:
     return _book_out(services().catalog.get(book_id))
 
@@ -197,14 +191,14 @@ def get_book(book_id: BookIdPath) -> BookOut:
     "/books/<book_id>/similar",
     summary="Customers who bought this book also bought",
     tags=["recommendations"],
-    responses=ERRORS,
+    responses=responses(Recommendations, 400, 404),
 )
 def similar_books(book_id: BookIdPath, limit: Limit = 10) -> Recommendations:
     picks = services().recommendations.similar_to(book_id, limit)
     return Recommendations(items=[RecommendationOut(book=_book_out(p.book), reason=p.reason) for p in picks])
 
 
-@app.get("/genres", summary="The genres of the catalog", tags=["catalog"])
+@app.get("/genres", summary="The genres of the catalog", tags=["catalog"], responses=responses(Genres))
 def list_genres() -> Genres:
     return Genres(genres=list(GENRES))
 
@@ -212,14 +206,20 @@ def list_genres() -> Genres:
 # ---- customer routes --------------------------------------------------------------------------------
 
 
-@app.get("/me", summary="My profile", tags=["me"], responses=AUTH_ERRORS)
+@app.get("/me", summary="My profile", tags=["me"], security=SIGNED_IN, responses=responses(UserProfile, 400, *AUTH))
 def get_me() -> UserProfile:
     who = caller()
     assert who.username is not None
     return services().profiles.me(who.username, caller_email())
 
 
-@app.patch("/me", summary="Change my name, or take my newly verified e-mail", tags=["me"], responses=AUTH_ERRORS)
+@app.patch(
+    "/me",
+    summary="Change my name, or take my newly verified e-mail",
+    tags=["me"],
+    security=SIGNED_IN,
+    responses=responses(UserProfile, 400, *AUTH, 403, 409, *BODY),
+)
 def patch_me(changes: Annotated[ProfileChanges, Body()]) -> UserProfile:
     who = caller()
     assert who.username is not None
@@ -232,7 +232,13 @@ def patch_me(changes: Annotated[ProfileChanges, Body()]) -> UserProfile:
     )
 
 
-@app.get("/orders", summary="My orders, newest first", tags=["orders"], responses=AUTH_ERRORS)
+@app.get(
+    "/orders",
+    summary="My orders, newest first",
+    tags=["orders"],
+    security=SIGNED_IN,
+    responses=responses(OrderList, 400, *AUTH),
+)
 def list_orders(limit: Limit = 20, cursor: Cursor = None) -> OrderList:
     who = caller()
     assert who.username is not None
@@ -246,7 +252,17 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> OrderList:
     description="Idempotent on the Idempotency-Key header: a retry with the same key returns the same order "
     "and takes the stock once. Totals are computed from the catalog.",
     tags=["orders"],
-    responses={**AUTH_ERRORS, 409: {"description": "Out of stock, or the key was used for another order"}},
+    security=SIGNED_IN,
+    responses=responses(
+        Order,
+        400,
+        *AUTH,
+        404,
+        409,
+        *BODY,
+        status=201,
+        description="The order (placed now, or placed by an earlier request with the same Idempotency-Key)",
+    ),
 )
 def place_order(
     body: Annotated[PlaceOrderBody, Body()],
@@ -263,23 +279,41 @@ def place_order(
     return Response(status_code=201, content_type="application/json", body=order.model_dump_json())
 
 
-@app.get("/orders/<order_id>", summary="One of my orders", tags=["orders"], responses=AUTH_ERRORS)
+@app.get(
+    "/orders/<order_id>",
+    summary="One of my orders",
+    tags=["orders"],
+    security=SIGNED_IN,
+    responses=responses(Order, 400, *AUTH, 404),
+)
 def get_order(order_id: OrderIdPath) -> Order:
     who = caller()
     assert who.username is not None
     return services().orders.get_mine(who.username.lower(), order_id)
 
 
-@app.post("/orders/<order_id>/cancel", summary="Cancel my order (while PLACED)", tags=["orders"], responses=AUTH_ERRORS)
+@app.post(
+    "/orders/<order_id>/cancel",
+    summary="Cancel my order (while PLACED)",
+    tags=["orders"],
+    security=SIGNED_IN,
+    responses=responses(Order, 400, *AUTH, 404, 409),
+)
 def cancel_order(order_id: OrderIdPath) -> Order:
     who = caller()
     assert who.username is not None
     return services().orders.cancel_mine(who.username.lower(), order_id)
 
 
-@app.get("/recommendations", summary="Books picked for me", tags=["recommendations"], responses=AUTH_ERRORS)
+@app.get(
+    "/recommendations",
+    summary="Books picked for me",
+    tags=["recommendations"],
+    security=SIGNED_IN,
+    responses=responses(Recommendations, 400, *AUTH),
+)
 def recommendations(
-    genre: Annotated[str | None, Query(description="Only this genre")] = None, limit: Limit = 10
+    genre: Annotated[Genre | None, Query(description="Only this genre")] = None, limit: Limit = 10
 ) -> Recommendations:
     who = caller()
     picks = services().recommendations.for_customer(who.username, genre, limit)
@@ -289,34 +323,62 @@ def recommendations(
 # ---- staff routes -----------------------------------------------------------------------------------
 
 
-@app.post("/books", summary="Create a book", tags=["staff"], responses=STAFF_ERRORS)
+@app.post(
+    "/books",
+    summary="Create a book",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(BookOut, 400, *STAFF, 409, *BODY, status=201, description="The book, created"),
+)
 def create_book(book: Annotated[NewBook, Body()]) -> Response[str]:
     staff()
     created = services().catalog.create(book)
     return Response(status_code=201, content_type="application/json", body=_book_out(created).model_dump_json())
 
 
-@app.patch("/books/<book_id>", summary="Change a book's details", tags=["staff"], responses=STAFF_ERRORS)
+@app.patch(
+    "/books/<book_id>",
+    summary="Change a book's details",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(BookOut, 400, *STAFF, 404, *BODY),
+)
 def update_book(book_id: BookIdPath, changes: Annotated[BookChanges, Body()]) -> BookOut:
     staff()
     return _book_out(services().catalog.update(book_id, changes))
 
 
-@app.put("/books/<book_id>/stock", summary="Set a book's stock", tags=["staff"], responses=STAFF_ERRORS)
+@app.put(
+    "/books/<book_id>/stock",
+    summary="Set a book's stock",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(BookOut, 400, *STAFF, 404, *BODY),
+)
 def set_stock(book_id: BookIdPath, body: Annotated[StockBody, Body()]) -> BookOut:
     staff()
     return _book_out(services().catalog.set_stock(book_id, body.stock))
 
 
 @app.post(
-    "/books/<book_id>/image-upload", summary="Presigned upload of a cover", tags=["staff"], responses=STAFF_ERRORS
+    "/books/<book_id>/image-upload",
+    summary="Presigned upload of a cover",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(ImageUpload, 400, *STAFF, 404, *BODY),
 )
 def image_upload(book_id: BookIdPath, body: Annotated[ImageUploadBody, Body()]) -> ImageUpload:
     staff()
     return ImageUpload(**services().catalog.image_upload(book_id, body.content_type))
 
 
-@app.get("/staff/orders/<order_id>", summary="Any order", tags=["staff"], responses=STAFF_ERRORS)
+@app.get(
+    "/staff/orders/<order_id>",
+    summary="Any order",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(Order, 400, *STAFF, 404),
+)
 def staff_get_order(order_id: OrderIdPath) -> Order:
     staff()
     return services().orders.get_any(order_id)
@@ -326,14 +388,25 @@ def staff_get_order(order_id: OrderIdPath) -> Order:
     "/staff/orders/<order_id>/status",
     summary="Move an order: PLACED -> SHIPPED -> DELIVERED, or PLACED -> CANCELLED",
     tags=["staff"],
-    responses=STAFF_ERRORS,
+    security=SIGNED_IN,
+    responses=responses(Order, 400, *STAFF, 404, 409, *BODY),
 )
 def move_order(order_id: OrderIdPath, body: Annotated[StatusBody, Body()]) -> Order:
     staff()
     return services().orders.move(order_id, body.status)
 
 
-@app.post("/users", summary="Register a user (Cognito invitation + profile)", tags=["staff"], responses=STAFF_ERRORS)
+@app.post(
+    "/users",
+    summary="Register a user (Cognito invitation + profile)",
+    description="201 when the user is created; 200 when a retry finds the same user already registered.",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses={
+        **responses(Registered, 400, *STAFF, 409, *BODY, status=201, description="Registered now"),
+        **responses(Registered, description="Already registered with this e-mail (a retry)"),
+    },
+)
 def register_user(body: Annotated[NewUserBody, Body()]) -> Response[str]:
     staff()
     created = services().admin.register(
@@ -343,9 +416,17 @@ def register_user(body: Annotated[NewUserBody, Body()]) -> Response[str]:
     return Response(status_code=201 if created else 200, content_type="application/json", body=result.model_dump_json())
 
 
-@app.patch("/users/<username>", summary="Change a user's email or name", tags=["staff"], responses=STAFF_ERRORS)
+@app.patch(
+    "/users/<username>",
+    summary="Change a user's email or name",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(UserProfile, 400, *STAFF, 404, 409, *BODY),
+)
 def edit_user(
-    username: Annotated[str, Path(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH)],
+    username: Annotated[
+        str, Path(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH, pattern=USERNAME_INPUT_PATTERN)
+    ],
     body: Annotated[UserChangeBody, Body()],
 ) -> UserProfile:
     staff()

@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import AssistantUnavailable, caller, claims, create_resolver, serve
+from api.common import SIGNED_IN, AssistantUnavailable, caller, claims, create_resolver, responses, serve
 from bookstore import aws
 from bookstore.env import ChatEnv
 from bookstore.errors import Unauthenticated, ValidationError
@@ -40,7 +40,8 @@ app = create_resolver(ENV.allowed_origin)
 class ChatBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[str, Field(min_length=1, max_length=1024)]
+    # At least one character that is not white space (the route refuses a blank message).
+    text: Annotated[str, Field(min_length=1, max_length=1024, pattern=r"\S")]
 
 
 class ChatButton(BaseModel):
@@ -138,7 +139,13 @@ def _cards(messages: list[dict[str, Any]]) -> list[ChatCard]:
     return cards
 
 
-@app.post("/chat", summary="Say something to the bookstore assistant", tags=["chat"])
+@app.post(
+    "/chat",
+    summary="Say something to the bookstore assistant",
+    tags=["chat"],
+    security=SIGNED_IN,
+    responses=responses(ChatReply, 400, 401, 413, 415, 502),
+)
 def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     who = caller(app)
     assert who.username is not None
@@ -168,6 +175,8 @@ def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     description="Deletes the bot's session of this sign-in (the web front end calls it on sign-out); the next "
     "message starts a fresh conversation. Ending a conversation that does not exist is not an error.",
     tags=["chat"],
+    security=SIGNED_IN,
+    responses=responses(ChatReset, 401, 502),
 )
 def reset() -> ChatReset:
     caller(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -25,8 +26,9 @@ MAX_QUANTITY = 50
 BookId = Annotated[str, Field(pattern=BOOK_ID_PATTERN, description="Book id, e.g. pride-and-prejudice-jane-austen")]
 OrderId = Annotated[str, Field(pattern=ORDER_ID_PATTERN, description="Order id (ULID)")]
 Cents = Annotated[int, Field(ge=0, le=100_000_00, description="Amount in US cents")]
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Author = Annotated[str, Field(min_length=1, max_length=120)]
+# Something to read: at least one character that is not a space.
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Author = Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]
 
 
 class _Model(BaseModel):
@@ -65,7 +67,13 @@ class NewBook(_Model):
 
     @property
     def book_id(self) -> str:
-        return slug(self.title, self.author)
+        """A readable slug of the title and author; a title and author with no letter or digit from A to Z (東京
+        by 夏目, or "!!!") get a stable id from their hash instead."""
+        readable = slug(self.title, self.author)
+        if readable:
+            return readable
+        digest = hashlib.sha256(f"{self.title}\n{self.author}".encode()).hexdigest()[:16]
+        return f"book-{digest}"
 
 
 class BookChanges(_Model):

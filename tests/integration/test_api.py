@@ -121,7 +121,7 @@ def test_search_and_browse_paginate_with_opaque_cursors(api, books) -> None:
     ("query", "fragment"),
     [
         ({}, "Give q to search or genre to browse"),
-        ({"genre": "cooking"}, "Unknown genre 'cooking'"),
+        ({"genre": "cooking"}, "The request is not valid"),  # the genre is an enum of the contract
         ({"q": "the of and"}, "at least one word"),
         ({"genre": "romance", "cursor": "!!notacursor"}, "cursor is not valid"),
         ({"genre": "romance", "limit": "500"}, "The request is not valid"),
