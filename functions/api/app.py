@@ -341,7 +341,7 @@ def create_book(book: Annotated[NewBook, Body()]) -> Response[str]:
     summary="Change a book's details",
     tags=["staff"],
     security=SIGNED_IN,
-    responses=responses(BookOut, 400, *STAFF, 404, *BODY),
+    responses=responses(BookOut, 400, *STAFF, 404, 409, *BODY),  # 409: changed by someone else meanwhile
 )
 def update_book(book_id: BookIdPath, changes: Annotated[BookChanges, Body()]) -> BookOut:
     staff()

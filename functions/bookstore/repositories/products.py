@@ -127,15 +127,21 @@ class ProductRepository(DynamoRepository):
         names = {f"#{k}": k for k in item if k not in {"pk", "sk"}}
         sets = ", ".join(f"#{k} = :{k}" for k in item if k not in {"pk", "sk"})
         values = {f":{k}": v for k, v in item.items() if k not in {"pk", "sk"}}
+        # Unchanged since it was read: the same updated_at, or still none (a book seeded and never edited had
+        # none, and every edit of it was refused as a concurrent change).
+        if current.updated_at:
+            condition, expected = "attribute_exists(pk) AND #updated_at = :expected", {":expected": current.updated_at}
+        else:
+            condition, expected = "attribute_exists(pk) AND attribute_not_exists(#updated_at)", {}
         writes: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self.table,
                     "Key": book_key(current.book_id),
                     "UpdateExpression": f"SET {sets}",
-                    "ConditionExpression": "attribute_exists(pk) AND #updated_at = :expected",
+                    "ConditionExpression": condition,
                     "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": to_item({**values, ":expected": current.updated_at or ""}),
+                    "ExpressionAttributeValues": to_item({**values, **expected}),
                 }
             }
         ]
