@@ -109,12 +109,9 @@ class ProductRepository(DynamoRepository):
             {"Put": {"TableName": self.table, "Item": to_item(posting(book, term, weight))}}
             for term, weight in index_terms(book.title, book.author, book.genre).items()
         ]
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except ClientError as err:
-            if err.response["Error"]["Code"] == "TransactionCanceledException":
-                raise Conflict(f"A book with id {book.book_id} already exists.") from err
-            raise
+        # The shared helper: a concurrent transaction is its own Conflict, not "already exists" (issue 18).
+        if self.transact(items) is not None:  # the only condition: the book item is new
+            raise Conflict(f"A book with id {book.book_id} already exists.")
         return book
 
     def replace(self, current: Book, changed: Book) -> Book:
@@ -152,12 +149,8 @@ class ProductRepository(DynamoRepository):
         writes += [
             {"Put": {"TableName": self.table, "Item": to_item(posting(changed, t, w))}} for t, w in new_terms.items()
         ]
-        try:
-            self.client.transact_write_items(TransactItems=writes)
-        except ClientError as err:
-            if err.response["Error"]["Code"] == "TransactionCanceledException":
-                raise Conflict(f"The book {current.book_id} changed meanwhile; reload it and try again.") from err
-            raise
+        if self.transact(writes) is not None:  # the only condition: the book is as it was read
+            raise Conflict(f"The book {current.book_id} changed meanwhile; reload it and try again.")
         return changed
 
     def set_stock(self, book_id: str, stock: int) -> Book:
