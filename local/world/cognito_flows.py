@@ -51,9 +51,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from local.emulators import REGION
+from local.world.moto_gaps import token_claims
 from local.world.outbox import Kind, Outbox
 
 Trigger = Callable[[dict[str, Any]], Any]
+Forward = Callable[[Mapping[str, Any]], dict[str, Any]]
+"""Passes a request (as amended) on to moto; its answer, or its error raised as a CognitoError."""
 
 CODE_DIGITS = 6
 SIGN_UP_CODE_SECONDS = 24 * 3600
@@ -189,6 +192,11 @@ def delivery(address: str) -> dict[str, str]:
     return {"Destination": masked(address), "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 
 
+def _email_only(params: Mapping[str, Any]) -> None:
+    if params.get("AttributeName") != "email":
+        raise CognitoError("InvalidParameterException", "This pool verifies e-mail addresses only.")
+
+
 class CognitoFlows:
     """The flows of the module docstring for one user pool held by this process's moto backend."""
 
@@ -231,6 +239,13 @@ class CognitoFlows:
             return None
         _, username = self.pool.access_tokens[access_token]
         return self.pool._get_user(username)
+
+    def _token_owner(self, params: Mapping[str, Any]) -> Any:
+        """The user whose access token the request carries; NotAuthorizedException for any other token."""
+        user = self.token_user(params.get("AccessToken"))
+        if user is None:
+            raise CognitoError("NotAuthorizedException", "Invalid Access Token")
+        return user
 
     def find_user(self, name: str | None) -> Any | None:
         """By username (case-insensitively, as the pool is) or by a verified e-mail alias."""
@@ -285,7 +300,7 @@ class CognitoFlows:
         )
         return delivery(address)
 
-    def _check_password(self, password: str | None) -> None:
+    def check_password(self, password: str | None) -> None:
         problem = policy_problem(password or "", self.settings.password_policy)
         if problem:
             raise CognitoError("InvalidPasswordException", problem)
@@ -367,14 +382,12 @@ class CognitoFlows:
 
     # ---- the flows ----------------------------------------------------------------------------------------
 
-    def sign_up(
-        self, params: Mapping[str, Any], forward: Callable[[Mapping[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def sign_up(self, params: Mapping[str, Any], forward: Forward) -> dict[str, Any]:
         client_id, username = params.get("ClientId", ""), params.get("Username", "")
         attributes = list(params.get("UserAttributes") or [])
         self._check_writable(client_id, attributes)
         self._check_new_user(username, attributes)
-        self._check_password(params.get("Password"))
+        self.check_password(params.get("Password"))
         if self.find_user(username) is not None:
             raise CognitoError("UsernameExistsException", "User already exists")
         self.run_pre_sign_up("PreSignUp_SignUp", username, attributes, client_id)
@@ -441,16 +454,14 @@ class CognitoFlows:
         user = self.find_user(params.get("Username"))
         if user is None:
             raise CognitoError("CodeMismatchException", WRONG_CODE)
-        self._check_password(params.get("Password"))
+        self.check_password(params.get("Password"))
         self._check(user.username, "reset", params.get("ConfirmationCode"))
         user.password = params["Password"]
         if user.status == "RESET_REQUIRED":
             user.status = "CONFIRMED"
         return {}
 
-    def admin_create_user(
-        self, params: Mapping[str, Any], forward: Callable[[Mapping[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def admin_create_user(self, params: Mapping[str, Any], forward: Forward) -> dict[str, Any]:
         username = params.get("Username", "")
         action = params.get("MessageAction")
         if action == "RESEND":
@@ -463,7 +474,7 @@ class CognitoFlows:
         if given.get("email_verified") == "true":
             self._check_alias_free(given.get("email"), None)
         password = params.get("TemporaryPassword") or self.temporary_password()
-        self._check_password(password)
+        self.check_password(password)
         self.run_pre_sign_up("PreSignUp_AdminCreateUser", username, attributes, "")
         answer = forward({**params, "TemporaryPassword": password})
         user = self.pool._get_user(username)
@@ -538,12 +549,8 @@ class CognitoFlows:
         }
         return answer
 
-    def update_user_attributes(
-        self, params: Mapping[str, Any], forward: Callable[[Mapping[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
-        user = self.token_user(params.get("AccessToken"))
-        if user is None:
-            raise CognitoError("NotAuthorizedException", "Invalid Access Token")
+    def update_user_attributes(self, params: Mapping[str, Any], forward: Forward) -> dict[str, Any]:
+        user = self._token_owner(params)
         attributes = list(params.get("UserAttributes") or [])
         client_id = self._token_client(params.get("AccessToken", ""))
         if client_id:
@@ -553,9 +560,7 @@ class CognitoFlows:
             forward({**params, "UserAttributes": rest})
         return {"CodeDeliveryDetailsList": details}
 
-    def admin_update_user_attributes(
-        self, params: Mapping[str, Any], forward: Callable[[Mapping[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def admin_update_user_attributes(self, params: Mapping[str, Any], forward: Forward) -> dict[str, Any]:
         user = self.find_user(params.get("Username"))
         if user is None:
             raise CognitoError("UserNotFoundException", "User does not exist.")
@@ -594,11 +599,8 @@ class CognitoFlows:
             return self._pending_email.get(username)
 
     def get_user_attribute_verification_code(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        user = self.token_user(params.get("AccessToken"))
-        if user is None:
-            raise CognitoError("NotAuthorizedException", "Invalid Access Token")
-        if params.get("AttributeName") != "email":
-            raise CognitoError("InvalidParameterException", "This pool verifies e-mail addresses only.")
+        user = self._token_owner(params)
+        _email_only(params)
         address = self.pending_email(user.username) or user.attribute_lookup.get("email", "")
         return {
             "CodeDeliveryDetails": self._send_code(
@@ -607,11 +609,8 @@ class CognitoFlows:
         }
 
     def verify_user_attribute(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        user = self.token_user(params.get("AccessToken"))
-        if user is None:
-            raise CognitoError("NotAuthorizedException", "Invalid Access Token")
-        if params.get("AttributeName") != "email":
-            raise CognitoError("InvalidParameterException", "This pool verifies e-mail addresses only.")
+        user = self._token_owner(params)
+        _email_only(params)
         with self._lock:
             pending = self._pending_email.get(user.username)
         self._check(user.username, "email", params.get("Code"))
@@ -628,20 +627,14 @@ class CognitoFlows:
 
     def associate_software_token(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """A secret of this user's own (moto hands every user one fixed secret)."""
-        user = self.token_user(params.get("AccessToken"))
-        if user is None:
-            raise CognitoError("NotAuthorizedException", "Invalid Access Token")
+        user = self._token_owner(params)
         secret = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
         with self._lock:
             self._totp_secrets[user.username] = secret
         return {"SecretCode": secret}
 
-    def verify_software_token(
-        self, params: Mapping[str, Any], forward: Callable[[Mapping[str, Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
-        user = self.token_user(params.get("AccessToken"))
-        if user is None:
-            raise CognitoError("NotAuthorizedException", "Invalid Access Token")
+    def verify_software_token(self, params: Mapping[str, Any], forward: Forward) -> dict[str, Any]:
+        user = self._token_owner(params)
         with self._lock:
             secret = self._totp_secrets.get(user.username)
         if secret is None:
@@ -663,12 +656,7 @@ class CognitoFlows:
             raise CognitoError("CodeMismatchException", "Invalid code received for user")
 
     def _token_client(self, access_token: str) -> str | None:
-        try:
-            payload = access_token.split(".")[1]
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        except (IndexError, ValueError):
-            return None
-        client = claims.get("client_id")
+        client = token_claims(access_token).get("client_id")
         return client if isinstance(client, str) and self.owns_client(client) else None
 
 

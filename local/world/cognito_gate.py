@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from local.world.cognito_flows import CognitoError, CognitoFlows, policy_problem
+from local.world.cognito_flows import CognitoError, CognitoFlows, Forward
 from local.world.cognito_requests import check_request
 
 log = logging.getLogger("local.world.cognito")
@@ -26,7 +26,6 @@ JSON = "application/x-amz-json-1.1"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-Forward = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 # What the gate answers itself, moto having no such action.
 GATE_ACTIONS = frozenset(
@@ -92,9 +91,7 @@ class CognitoGate:
         if action in PASSWORD_OF and (
             flows.owns_pool(params.get("UserPoolId")) or flows.token_user(params.get("AccessToken"))
         ):
-            problem = policy_problem(params.get(PASSWORD_OF[action]) or "", flows.settings.password_policy)
-            if problem:
-                raise CognitoError("InvalidPasswordException", problem)
+            flows.check_password(params.get(PASSWORD_OF[action]))
             if action == "ChangePassword":
                 return _hide_wrong_previous(forward, params)
             return None
@@ -195,9 +192,7 @@ def _client_action(flows: CognitoFlows, action: str, params: dict[str, Any], for
     if params.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
         flows.check_mfa_answer(params)
     if params.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
-        problem = policy_problem(responses.get("NEW_PASSWORD") or "", flows.settings.password_policy)
-        if problem:
-            raise CognitoError("InvalidPasswordException", problem)
+        flows.check_password(responses.get("NEW_PASSWORD"))
     return None
 
 

@@ -65,7 +65,7 @@ def _client(backend: CognitoIdpBackend, client_id: str) -> tuple[CognitoIdpUserP
     raise UnauthorizedException(f"Invalid client id: {client_id}")
 
 
-def _claims(jwt: str) -> dict[str, Any]:
+def token_claims(jwt: str) -> dict[str, Any]:
     try:
         payload = jwt.split(".")[1]
         claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -94,7 +94,7 @@ def revoke_token(backend: CognitoIdpBackend, token: str, client_id: str, client_
     with _lock:
         owner.refresh_tokens[token] = None  # moto's own mark of a signed-out refresh token
         for generated in (owner.access_tokens, owner.id_tokens):
-            for jwt in [t for t in generated if _claims(t).get("origin_jti") == origin_jti]:
+            for jwt in [t for t in generated if token_claims(t).get("origin_jti") == origin_jti]:
                 generated.pop(jwt, None)
 
 

@@ -15,7 +15,7 @@ from bookstore.errors import Conflict
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.world.catalog import seed_catalog
-from tests.support.api import load_api_modules
+from tests.support.api import api_environment, load_api_modules
 from tests.support.apigw import call
 from tests.support.aws import EVENTS_DIR, LocalAws, load_event
 
@@ -29,17 +29,7 @@ PERSUASION = Book(book_id="persuasion-jane-austen", title="Persuasion", author="
 
 @pytest.fixture
 def api(local_aws: LocalAws) -> ModuleType:
-    load_api_modules(
-        {
-            "USERS_TABLE_NAME": local_aws.tables["UsersTable"],
-            "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
-            "ORDERS_TABLE_NAME": local_aws.tables["OrdersTable"],
-            "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
-            "IDEMPOTENCY_TABLE_NAME": local_aws.tables["IdempotencyTable"],
-            "IMAGES_BUCKET_NAME": local_aws.images_bucket,
-            "USER_POOL_ID": local_aws.user_pool_id,
-        }
-    )
+    load_api_modules(api_environment(local_aws))
     return importlib.reload(importlib.import_module("api.handler"))
 
 

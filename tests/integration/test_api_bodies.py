@@ -18,7 +18,7 @@ from bookstore.catalog_models import Book
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.openapi import DOCUMENT
-from tests.support.api import chat_module, load_api_modules
+from tests.support.api import api_environment, chat_module, load_api_modules
 from tests.support.apigw import api_event
 from tests.support.aws import LocalAws
 
@@ -30,17 +30,7 @@ ORDER_TEXT = json.dumps(ORDER)
 
 @pytest.fixture
 def api(local_aws: LocalAws) -> ModuleType:
-    load_api_modules(
-        {
-            "USERS_TABLE_NAME": local_aws.tables["UsersTable"],
-            "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
-            "ORDERS_TABLE_NAME": local_aws.tables["OrdersTable"],
-            "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
-            "IDEMPOTENCY_TABLE_NAME": local_aws.tables["IdempotencyTable"],
-            "IMAGES_BUCKET_NAME": local_aws.images_bucket,
-            "USER_POOL_ID": local_aws.user_pool_id,
-        }
-    )
+    load_api_modules(api_environment(local_aws))
     ProductRepository(local_aws.tables["ProductsTable"], client=local_aws.dynamodb).create(HOBBIT)
     local_aws.create_cognito_user("carol", "carol@example.com")
     return importlib.reload(importlib.import_module("api.handler"))

@@ -46,7 +46,7 @@ from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.openapi import DOCUMENT
 from stacks.api_stack import ROUTES
-from tests.support.api import load_api_modules
+from tests.support.api import api_environment, load_api_modules
 from tests.support.apigw import api_event
 from tests.support.aws import build_local_aws
 
@@ -148,17 +148,7 @@ def store(dev: Any) -> Iterator[Gateway]:
     carol (customer) and alice (staff)."""
     with mock_aws():
         local_aws = build_local_aws(dev.template("Data"), dev.template("Auth"))
-        _, chat = load_api_modules(
-            {
-                "USERS_TABLE_NAME": local_aws.tables["UsersTable"],
-                "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
-                "ORDERS_TABLE_NAME": local_aws.tables["OrdersTable"],
-                "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
-                "IDEMPOTENCY_TABLE_NAME": local_aws.tables["IdempotencyTable"],
-                "IMAGES_BUCKET_NAME": local_aws.images_bucket,
-                "USER_POOL_ID": local_aws.user_pool_id,
-            }
-        )
+        _, chat = load_api_modules(api_environment(local_aws))
         products = ProductRepository(local_aws.tables["ProductsTable"], client=local_aws.dynamodb)
         for number, genre in enumerate(("fantasy", "romance", "mystery", "horror")):
             products.create(Book(book_id=f"book-{number}", title=f"Book {number}", author="A. Writer", genre=genre,

@@ -6,6 +6,8 @@ import importlib
 import os
 from types import ModuleType
 
+from tests.support.aws import LocalAws
+
 API_ENV = {
     "USERS_TABLE_NAME": "UsersTable",
     "PRODUCTS_TABLE_NAME": "ProductsTable",
@@ -19,6 +21,19 @@ API_ENV = {
     "BOT_ALIAS_ID": "TSTALIASID",
     "BOT_LOCALE_ID": "en_US",
 }
+
+
+def api_environment(local_aws: LocalAws) -> dict[str, str]:
+    """The API functions' resource variables, pointed at this test's moto tables, bucket and pool."""
+    return {
+        "USERS_TABLE_NAME": local_aws.tables["UsersTable"],
+        "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
+        "ORDERS_TABLE_NAME": local_aws.tables["OrdersTable"],
+        "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
+        "IDEMPOTENCY_TABLE_NAME": local_aws.tables["IdempotencyTable"],
+        "IMAGES_BUCKET_NAME": local_aws.images_bucket,
+        "USER_POOL_ID": local_aws.user_pool_id,
+    }
 
 
 def load_api_modules(env: dict[str, str] | None = None) -> tuple[ModuleType, ModuleType]:

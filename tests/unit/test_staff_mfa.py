@@ -22,7 +22,7 @@ from moto import mock_aws
 
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.services.user_admin import STAFF_MFA_NEEDED
-from tests.support.api import load_api_modules
+from tests.support.api import api_environment, load_api_modules
 from tests.support.apigw import call
 from tests.support.aws import LocalAws, build_local_aws
 from tests.support.lex import lex_event
@@ -41,22 +41,10 @@ def local_aws(dev, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAws]:
         yield build_local_aws(dev.template("Data"), dev.template("Auth"))
 
 
-def _environment(local_aws: LocalAws) -> dict[str, str]:
-    return {
-        "USERS_TABLE_NAME": local_aws.tables["UsersTable"],
-        "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
-        "ORDERS_TABLE_NAME": local_aws.tables["OrdersTable"],
-        "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
-        "IDEMPOTENCY_TABLE_NAME": local_aws.tables["IdempotencyTable"],
-        "IMAGES_BUCKET_NAME": local_aws.images_bucket,
-        "USER_POOL_ID": local_aws.user_pool_id,
-    }
-
-
 @pytest.fixture
 def shop_env(local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
     """The functions' environment over moto; monkeypatch restores it after the test."""
-    for name, value in _environment(local_aws).items():
+    for name, value in api_environment(local_aws).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("STAFF_MFA_REQUIRED", raising=False)
     return local_aws
@@ -98,7 +86,7 @@ def _enrol_totp(aws: LocalAws, username: str = "alice") -> None:
 def _api(monkeypatch: pytest.MonkeyPatch, aws: LocalAws, required: str | None) -> ModuleType:
     if required is not None:
         monkeypatch.setenv("STAFF_MFA_REQUIRED", required)
-    load_api_modules(_environment(aws))
+    load_api_modules(api_environment(aws))
     return importlib.reload(importlib.import_module("api.handler"))
 
 
