@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     import boto3
     from moto import mock_aws
 
-    from bookstore.catalog_models import GENRES, Book
+    from bookstore.catalog import GENRES, Book
     from bookstore.repositories.dynamo import to_item
     from bookstore.repositories.products import book_item, posting
     from bookstore.search import index_terms

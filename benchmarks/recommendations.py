@@ -232,7 +232,7 @@ def worker_run(shop: Shop, orders: int) -> dict[str, float]:
     from moto import mock_aws
 
     from bookstore import aws as function_clients
-    from bookstore.catalog_models import Order, OrderLine, StatusChange
+    from bookstore.orders import Order, OrderLine, StatusChange
     from bookstore.repositories.dynamo import to_item
     from bookstore.repositories.orders import _order_item
     from bookstore.repositories.products import book_item

@@ -52,7 +52,7 @@ class AuthStack(Stack):
             memory_size=POST_CONFIRMATION_MEMORY_MB,
         )
 
-        # The app's username rule (functions/bookstore/models.py USERNAME_RE) for every way a user is created.
+        # The app's username rule (functions/bookstore/users.py USERNAME_RE) for every way a user is created.
         # No environment and no grant beyond the construct's logs and X-Ray: it reads nothing but the event.
         self.pre_sign_up = BookstoreFunctionConstruct(
             self,

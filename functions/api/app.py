@@ -12,24 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.common import SIGNED_IN, claims, create_resolver, responses
 from api.common import caller as caller_from
 from bookstore import aws
-from bookstore.catalog_models import (
-    BOOK_ID_PATTERN,
-    GENRES,
-    ORDER_ID_PATTERN,
-    Book,
-    BookChanges,
-    Genre,
-    NewBook,
-    Order,
-    OrderLineRequest,
-    OrderStatus,
-)
+from bookstore.catalog import BOOK_ID_PATTERN, GENRES, Book, BookChanges, Genre, NewBook
 from bookstore.env import ApiEnv
 from bookstore.errors import NotAuthorized, ValidationError
 from bookstore.identity import Caller
-from bookstore.models import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, UserProfile
 from bookstore.observability import tracer
+from bookstore.orders import ORDER_ID_PATTERN, Order, OrderLineRequest, OrderStatus
 from bookstore.services.orders import PlaceOrderRequest
+from bookstore.users import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, UserProfile
 from bookstore.wiring import Services, build_services
 
 ENV = ApiEnv.load()
@@ -150,7 +140,7 @@ class Registered(BaseModel):
 
 # The error statuses of the routes (docs/openapi.json; 429 is added to every route): signed in, staff, a body.
 AUTH, STAFF, BODY = (401,), (401, 403), (413, 415)
-# What check_username_format enforces (bookstore.models.USERNAME_RE after strip() and lower()).
+# What check_username_format enforces (bookstore.users.USERNAME_RE after strip() and lower()).
 USERNAME_INPUT_PATTERN = rf"^\s*[A-Za-z][A-Za-z0-9._-]{{{USERNAME_MIN_LENGTH - 1},{USERNAME_MAX_LENGTH - 1}}}\s*$"
 BookIdPath = Annotated[str, Path(pattern=BOOK_ID_PATTERN, description="Book id")]
 OrderIdPath = Annotated[str, Path(pattern=ORDER_ID_PATTERN, description="Order id")]

@@ -1,6 +1,6 @@
 """Cognito pre-sign-up trigger: a username outside the app's one rule never reaches the user pool.
 
-The rule is bookstore.models.USERNAME_RE (3 to 30 characters: a lowercase letter, then lowercase letters, digits,
+The rule is bookstore.users.USERNAME_RE (3 to 30 characters: a lowercase letter, then lowercase letters, digits,
 '.', '_' or '-'), the one the API, the bot and the sign-up form apply too. Cognito invokes this trigger on
 self-service sign-up (triggerSource PreSignUp_SignUp), on AdminCreateUser (PreSignUp_AdminCreateUser: staff
 registrations and operators) and on a federated user's first sign-in (PreSignUp_ExternalProvider, left through
@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from bookstore.models import USERNAME_RE
 from bookstore.observability import logger, metrics, tracer
+from bookstore.users import USERNAME_RE
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

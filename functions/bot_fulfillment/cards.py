@@ -36,9 +36,10 @@ from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterEr
 from botocore.config import Config
 
 from bookstore import aws
-from bookstore.catalog_models import Book, Order
-from bookstore.lex import LexResponse, Message
+from bookstore.catalog import Book
 from bookstore.observability import logger
+from bookstore.orders import Order
+from bot_fulfillment.lex import LexResponse, Message
 
 TEXT_MAX = 250  # a card's title, subtitle and imageUrl
 BUTTONS_MAX = 5

@@ -8,16 +8,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from bookstore.errors import BookstoreError, NotAuthorized
 from bookstore.identity import Caller
-from bookstore.lex import (
-    Intent,
-    LexEvent,
-    LexResponse,
-    close,
-    confirm_intent,
-    delegate,
-    elicit_intent,
-    elicit_slot,
-)
 from bookstore.observability import logger, metrics, tracer
 from bookstore.services.user_admin import (
     USERNAME_RULE,
@@ -28,6 +18,16 @@ from bookstore.services.user_admin import (
 )
 from bookstore.wiring import Services
 from bot_fulfillment import shopping
+from bot_fulfillment.lex import (
+    Intent,
+    LexEvent,
+    LexResponse,
+    close,
+    confirm_intent,
+    delegate,
+    elicit_intent,
+    elicit_slot,
+)
 
 IntentHandler = Callable[[LexEvent, Caller, Services], LexResponse]
 

@@ -8,10 +8,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bookstore.env import ShopEnv
-from bookstore.lex import LexEvent
 from bookstore.observability import logger, metrics, tracer
 from bookstore.wiring import Services, build_services
 from bot_fulfillment.dialog import handle
+from bot_fulfillment.lex import LexEvent
 
 ENV = ShopEnv.load()
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bookstore.catalog_models import MAX_QUANTITY, Book, Order, OrderLineRequest
+from bookstore.catalog import Book
 from bookstore.errors import BookstoreError, OrderNotFound, ValidationError
 from bookstore.identity import Caller
-from bookstore.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
+from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
 from bookstore.services.orders import PlaceOrderRequest
 from bookstore.wiring import Services
 from bot_fulfillment.cards import book_card, confirm_card, money, ordered_card, with_cards
+from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 
 SIGN_IN = "Please sign in first, so I know whose order this is."
 BOOK_ATTRIBUTE = "orderBookId"

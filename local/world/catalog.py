@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import local  # noqa: F401  (functions/ on sys.path)
-from bookstore.catalog_models import GENRES, Book
+from bookstore.catalog import GENRES, Book
 from bookstore.ids import slug
 from bookstore.repositories.dynamo import to_item
 from bookstore.repositories.products import book_item, book_key, posting

@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from local.emulators.web import ObjectReader
 from local.world.functions import Resolver, UnresolvableValue
 from local.world.provision import resources_of_type

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from bookstore.errors import Conflict
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext

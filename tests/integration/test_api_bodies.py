@@ -14,7 +14,7 @@ import pytest
 from api.common import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from botocore.stub import Stubber
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.openapi import DOCUMENT

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from bookstore.errors import NotAuthorized
-from bookstore.models import UserProfile
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
 from bookstore.services.user_admin import UserAdminService
+from bookstore.users import UserProfile
 from bot_fulfillment import dialog
 from tests.support.aws import EVENTS_DIR, LocalAws, SerializedClient, load_event, services_for
 from tests.support.lex import lex_event
@@ -203,7 +203,7 @@ def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aw
             invocation="FulfillmentCodeHook",
             confirmation="Confirmed",
         )
-        from bookstore.lex import LexEvent
+        from bot_fulfillment.lex import LexEvent
 
         parsed = LexEvent.model_validate(event)
         barrier.wait()
@@ -226,7 +226,7 @@ def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aw
 def test_register_second_write_failure_is_compensated(local_aws, failing) -> None:
     # Given Cognito fails after the profile (and maybe the user) was written
     services = services_for(local_aws, cognito=FailingClient(local_aws.cognito, failing))
-    from bookstore.lex import LexEvent
+    from bot_fulfillment.lex import LexEvent
 
     response = dialog.handle(LexEvent.model_validate(_register()), services).dump()
     # Then the conversation is told, and nothing is left behind
@@ -462,7 +462,7 @@ def test_edit_cognito_failure_restores_the_profile_and_guard(local_aws) -> None:
     _existing_user(local_aws)
     before = _snapshot(local_aws)
     services = services_for(local_aws, cognito=FailingClient(local_aws.cognito, "admin_update_user_attributes"))
-    from bookstore.lex import LexEvent
+    from bot_fulfillment.lex import LexEvent
 
     event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewEmail="new@example.com")
     response = dialog.handle(LexEvent.model_validate(event), services).dump()
@@ -496,7 +496,7 @@ def test_fallback_asks_again_and_counts(invoke, capsys) -> None:
 
 def test_unexpected_failure_closes_politely(local_aws) -> None:
     services = services_for(local_aws, dynamodb=FailingClient(local_aws.dynamodb, "get_item"))
-    from bookstore.lex import LexEvent
+    from bot_fulfillment.lex import LexEvent
 
     response = dialog.handle(LexEvent.model_validate(lex_event("RegisterUser", {"Username": "jdoe"})), services).dump()
     assert response["sessionState"]["intent"]["state"] == "Failed"

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bookstore.catalog_models import Book
-from bookstore.lex import LexEvent
+from bookstore.catalog import Book
 from bookstore.repositories.recommendations import RecommendationRepository
 from bot_fulfillment import dialog
+from bot_fulfillment.lex import LexEvent
 from tests.support.aws import LocalAws, services_for
 from tests.support.lex import lex_event
 
@@ -135,7 +135,7 @@ def test_order_status_of_the_latest_or_a_named_order(services) -> None:
 
 
 def test_order_status_without_an_id_lists_the_recent_orders_newest_first(services) -> None:
-    from bookstore.catalog_models import OrderLineRequest
+    from bookstore.orders import OrderLineRequest
     from bookstore.services.orders import PlaceOrderRequest
 
     placed = [
@@ -230,7 +230,7 @@ def test_place_order_orders_the_title_lex_resolved(services) -> None:
 
 
 def _order(services: Any, username: str, key: str, quantity: int = 1) -> str:
-    from bookstore.catalog_models import OrderLineRequest
+    from bookstore.orders import OrderLineRequest
     from bookstore.services.orders import PlaceOrderRequest
 
     request = PlaceOrderRequest(username=username, idempotency_key=key,
@@ -394,8 +394,8 @@ def test_at_most_five_cards_and_every_message_within_lex_limits(services) -> Non
 
 
 def test_an_answer_never_has_more_than_five_cards_or_ten_messages(services) -> None:
-    from bookstore.lex import close
     from bot_fulfillment.cards import book_card, with_cards
+    from bot_fulfillment.lex import close
 
     event = LexEvent.model_validate(lex_event("FindBook", {}, invocation="FulfillmentCodeHook", **CAROL))
     response = with_cards(close(event, "Fulfilled", *[f"text {n}" for n in range(7)]), [book_card(DRACULA)] * 12)

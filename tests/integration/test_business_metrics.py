@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from local.emulators.context import LocalLambdaContext
 from tests.support.api import chat_module
 from tests.support.apigw import call

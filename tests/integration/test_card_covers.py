@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from bot_fulfillment import cards
 from tests.support.aws import LocalAws
 

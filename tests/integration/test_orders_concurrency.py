@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
-from bookstore.catalog_models import Book, OrderLineRequest
+from bookstore.catalog import Book
 from bookstore.errors import OutOfStock
+from bookstore.orders import OrderLineRequest
 from bookstore.repositories.orders import OrderRepository
 from bookstore.repositories.products import ProductRepository
 from bookstore.services.orders import OrderService, PlaceOrderRequest

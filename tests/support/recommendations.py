@@ -10,7 +10,8 @@ from typing import Any
 
 import boto3
 
-from bookstore.catalog_models import Book, OrderLineRequest
+from bookstore.catalog import Book
+from bookstore.orders import OrderLineRequest
 from bookstore.repositories.recommendations import RecommendationRepository
 from bookstore.services.orders import PlaceOrderRequest
 from local.emulators.context import LocalLambdaContext

@@ -196,7 +196,7 @@ def test_model_hash_changes_with_the_model_and_only_then(raw) -> None:
 
 
 def test_genre_slot_type_matches_the_catalog_genres() -> None:
-    from bookstore.catalog_models import GENRES
+    from bookstore.catalog import GENRES
 
     genre = load_bot_model().slot_type("BookGenre")
     assert genre is not None

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bookstore.lex import LexEvent
+from bot_fulfillment.lex import LexEvent
 from local.emulators.lex.engine import DialogEngine, yes_or_no
 from local.emulators.lex.errors import DependencyFailed, ResourceNotFound, Validation
 from local.emulators.lex.template import TemplateBot, bots_in

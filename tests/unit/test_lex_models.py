@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bookstore.identity import Caller
-from bookstore.lex import LexEvent, close, delegate, elicit_intent, elicit_slot
+from bot_fulfillment.lex import LexEvent, close, delegate, elicit_intent, elicit_slot
 from tests.support.lex import lex_event
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bookstore.lex import LexEvent
+from bot_fulfillment.lex import LexEvent
 from local.emulators.lex.engine import DialogEngine
 from local.emulators.lex.errors import DependencyFailed, Validation
 from local.emulators.lex.service_model import check_shape, metadata, problems, shape

@@ -16,7 +16,7 @@ import pytest
 from aws_cdk import aws_lex as lex
 
 from bookstore.ids import ulid
-from bookstore.models import USERNAME_RE
+from bookstore.users import USERNAME_RE
 from bot import load_bot_model
 from bot.lex_regex import REGEX_VALUE_MAX_LENGTH, compile_regex_filter, regex_accepts, regex_filter_problems
 from bot.loader import parse_bot_model
@@ -143,7 +143,7 @@ def _candidates() -> list[str]:
 
 
 def test_username_regex_is_the_project_username_rule_in_either_case(locale) -> None:
-    """The template's regex (as the runtime serves it) and functions/bookstore/models.py USERNAME_RE accept the
+    """The template's regex (as the runtime serves it) and functions/bookstore/users.py USERNAME_RE accept the
     same names, up to case (the hook lower-cases: the user pool is case-insensitive). Lex's rule wins on length: 30."""
     served = locale.slot_type("UsernameValue")
     assert served is not None

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bookstore.models import UserProfile, normalize_email
+from bookstore.users import UserProfile, normalize_email
 
 
 # At most 30: the longest value Lex stores in a regex-extended AMAZON.AlphaNumeric slot, which is how the bot

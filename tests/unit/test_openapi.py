@@ -107,8 +107,9 @@ def test_routes_with_a_body_document_413_and_415_and_only_json() -> None:
 def test_request_constraints_are_the_codes() -> None:
     from api.app import USERNAME_INPUT_PATTERN
 
-    from bookstore.catalog_models import BOOK_ID_PATTERN, GENRES, MAX_ORDER_LINES, MAX_QUANTITY, ORDER_ID_PATTERN
-    from bookstore.models import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
+    from bookstore.catalog import BOOK_ID_PATTERN, GENRES
+    from bookstore.orders import MAX_ORDER_LINES, MAX_QUANTITY, ORDER_ID_PATTERN
+    from bookstore.users import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
 
     document = _document()
     place = document["paths"]["/orders"]["post"]

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from bookstore.errors import Conflict
 from bookstore.repositories.products import ProductRepository
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookstore.catalog_models import Book, Order, OrderStatus
+from bookstore.catalog import Book
 from bookstore.errors import Conflict, InvalidTransition, OrderNotFound, OutOfStock
+from bookstore.orders import Order, OrderStatus
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 from bookstore.repositories.products import ProductRepository
 

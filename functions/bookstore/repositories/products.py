@@ -11,11 +11,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from bookstore.catalog_models import Book
+from bookstore.catalog import Book
 from bookstore.errors import BookNotFound, Conflict
-from bookstore.models import utc_now
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 from bookstore.search import index_terms
+from bookstore.users import utc_now
 
 META = "META"
 POSTINGS_PER_TERM = 500

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from bookstore.errors import Conflict, EmailAlreadyUsed, UserAlreadyExists
-from bookstore.models import UserProfile, utc_now
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
+from bookstore.users import UserProfile, utc_now
 
 PROFILE_SK = "PROFILE"
 GUARD_SK = "GUARD"

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from aws_lambda_powertools.metrics import MetricUnit
 
 from bookstore.identity import CUSTOMERS_GROUP
-from bookstore.models import UserProfile
 from bookstore.observability import logger, metrics
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
+from bookstore.users import UserProfile
 
 
 @dataclass

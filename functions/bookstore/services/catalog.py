@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from bookstore.catalog_models import GENRES, Book, BookChanges, NewBook, Page, SearchHit
+from bookstore.catalog import GENRES, Book, BookChanges, NewBook, Page, SearchHit
 from bookstore.errors import BookNotFound, ValidationError
 from bookstore.repositories.cursor import decode_cursor, encode_cursor
 from bookstore.repositories.products import ProductRepository

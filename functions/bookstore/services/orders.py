@@ -20,22 +20,15 @@ from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import P
 from pydantic import BaseModel, ConfigDict, Field
 
 from bookstore import aws
-from bookstore.catalog_models import (
-    MAX_ORDER_LINES,
-    Order,
-    OrderLine,
-    OrderLineRequest,
-    OrderStatus,
-    Page,
-    StatusChange,
-)
+from bookstore.catalog import Page
 from bookstore.errors import BookNotFound, Conflict, InvalidTransition, OrderNotFound, ValidationError
 from bookstore.ids import ulid
-from bookstore.models import utc_now
 from bookstore.observability import logger, metrics
+from bookstore.orders import MAX_ORDER_LINES, Order, OrderLine, OrderLineRequest, OrderStatus, StatusChange
 from bookstore.repositories.cursor import decode_cursor, encode_cursor
 from bookstore.repositories.orders import OrderRepository
 from bookstore.repositories.products import ProductRepository
+from bookstore.users import utc_now
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 # Staff moves: PLACED -> SHIPPED -> DELIVERED; CANCELLED only from PLACED (and returns the stock).

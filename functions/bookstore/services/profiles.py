@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bookstore.errors import ValidationError
-from bookstore.models import UserProfile, utc_now
 from bookstore.services.accounts import AccountService
 from bookstore.services.user_admin import UserAdminService, check_email_format
+from bookstore.users import UserProfile, utc_now
 
 
 @dataclass

@@ -19,9 +19,9 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from bookstore.catalog_models import Order
 from bookstore.errors import Conflict, ValidationError
 from bookstore.observability import logger, metrics
+from bookstore.orders import Order
 from bookstore.recommender import (
     Line,
     OrderEvent,

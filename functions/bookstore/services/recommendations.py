@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from bookstore.catalog_models import GENRES, Book
+from bookstore.catalog import GENRES, Book
 from bookstore.errors import BookNotFound, ValidationError
 from bookstore.recommender import History, Pick, rank_for_customer, rank_similar
 from bookstore.repositories.products import ProductRepository

@@ -23,10 +23,10 @@ from bookstore.errors import (
     ValidationError,
 )
 from bookstore.identity import CUSTOMERS_GROUP, STAFF_GROUP
-from bookstore.models import USERNAME_RE, UserProfile, normalize_email, utc_now
 from bookstore.observability import logger, metrics
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.users import UserRepository
+from bookstore.users import USERNAME_RE, UserProfile, normalize_email, utc_now
 
 Attribute = Literal["email", "first name", "last name"]
 ATTRIBUTES: dict[str, Attribute] = {"email": "email", "first name": "first name", "last name": "last name"}

@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
-from bookstore.lex import LexEvent, LexResponse
+from bot_fulfillment.lex import LexEvent, LexResponse
 from local.emulators.lex import session_state as client_state
 from local.emulators.lex.errors import DependencyFailed, LexError, ResourceNotFound, Validation
 from local.emulators.lex.model import BotLocale, Intent

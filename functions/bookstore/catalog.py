@@ -1,41 +1,36 @@
-"""Catalog and order models. Money is integer cents; timestamps are ISO-8601 UTC."""
+"""The catalog: books, genres and pages of results. Money is integer cents; timestamps are ISO-8601 UTC."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bookstore.ids import slug
 
-GENRES: tuple[str, ...] = (
-    "adventure", "children", "classics", "drama", "fantasy", "history", "horror", "mystery", "philosophy",
-    "poetry", "romance", "satire", "science fiction",
-)  # fmt: skip
 Genre = Literal[
     "adventure", "children", "classics", "drama", "fantasy", "history", "horror", "mystery", "philosophy",
     "poetry", "romance", "satire", "science fiction",
 ]  # fmt: skip
-OrderStatus = Literal["PLACED", "SHIPPED", "DELIVERED", "CANCELLED"]
+# The genres, in the order shown; the bot's Genre slot type lists the same (tests/unit/test_bot_model.py).
+GENRES: tuple[str, ...] = get_args(Genre)
 BOOK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,95}$"
-ORDER_ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
-MAX_ORDER_LINES = 20
-MAX_QUANTITY = 50
 
 BookId = Annotated[str, Field(pattern=BOOK_ID_PATTERN, description="Book id, e.g. pride-and-prejudice-jane-austen")]
-OrderId = Annotated[str, Field(pattern=ORDER_ID_PATTERN, description="Order id (ULID)")]
 Cents = Annotated[int, Field(ge=0, le=100_000_00, description="Amount in US cents")]
 # Something to read: at least one character that is not a space.
 Title = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 Author = Annotated[str, Field(min_length=1, max_length=120, pattern=r"\S")]
 
 
-class _Model(BaseModel):
+class Model(BaseModel):
+    """Frozen, and refuses unknown fields."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Book(_Model):
+class Book(Model):
     book_id: BookId
     title: Title
     author: Author
@@ -54,7 +49,7 @@ class Book(_Model):
         return " ".join(value.split())
 
 
-class NewBook(_Model):
+class NewBook(Model):
     """What staff send to create a book; the id is derived from title and author."""
 
     title: Title
@@ -76,43 +71,13 @@ class NewBook(_Model):
         return f"book-{digest}"
 
 
-class BookChanges(_Model):
+class BookChanges(Model):
     title: Title | None = None
     author: Author | None = None
     genre: Genre | None = None
     year: Annotated[int, Field(ge=-3000, le=2100)] | None = None
     price_cents: Cents | None = None
     description: Annotated[str, Field(max_length=2000)] | None = None
-
-
-class OrderLineRequest(_Model):
-    book_id: BookId
-    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
-
-
-class OrderLine(_Model):
-    book_id: BookId
-    title: str
-    quantity: int
-    unit_price_cents: int
-    line_total_cents: int
-
-
-class StatusChange(_Model):
-    status: OrderStatus
-    at: str
-
-
-class Order(_Model):
-    order_id: OrderId
-    username: str
-    lines: list[OrderLine]
-    total_cents: int
-    currency: Literal["USD"] = "USD"
-    status: OrderStatus
-    created_at: str
-    updated_at: str
-    history: list[StatusChange] = []
 
 
 T = TypeVar("T")
@@ -123,6 +88,6 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-class SearchHit(_Model):
+class SearchHit(Model):
     book: Book
     score: float
