@@ -9,19 +9,19 @@ from aws_cdk import Acknowledgment, Aws, CfnOutput, Duration, RemovalPolicy, Sta
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lex as lex
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from stacks.config import StageConfig
 from stacks.constructs.function import BookstoreFunctionConstruct
 from stacks.constructs.recommendations_worker import RecommendationsWorker
+from stacks.constructs.shop_function import ShopFunction
 from stacks.constructs.site_deployment import SiteConfigConstruct
-from stacks.permissions import USER_ADMIN_ACTIONS, grant_table
+from stacks.constructs.waf import ApiWaf
+from stacks.shop_tables import ShopTables
 from stacks.site_policy import site_config
 
 OUTPUT_API_URL = "ApiUrl"
@@ -82,11 +82,7 @@ class ApiStack(Stack):
         id_: str,
         *,
         config: StageConfig,
-        users_table: dynamodb.ITableV2,
-        products_table: dynamodb.ITableV2,
-        orders_table: dynamodb.ITableV2,
-        recommendations_table: dynamodb.ITableV2,
-        idempotency_table: dynamodb.ITableV2,
+        tables: ShopTables,
         images_bucket: s3.IBucket,
         user_pool: cognito.IUserPool,
         user_pool_client: cognito.IUserPoolClient,
@@ -100,50 +96,66 @@ class ApiStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
+        self._config = config
         # The front end's origin (the distribution's domain, or a custom domain in front of it) is the only
         # one CORS allows: in the preflight, in the functions' responses and in the gateway's own errors.
-        origin = config.frontend_origin or frontend_origin
+        self._origin = config.frontend_origin or frontend_origin
 
-        self.api_function = BookstoreFunctionConstruct(
-            self,
-            "ApiFunction",
-            handler="api.handler.lambda_handler",
-            service="api",
-            description="Bookstore REST API: catalog, orders, profile and staff routes",
-            settings=config.function_settings,
-            memory_size=512,
-            environment={
-                "USERS_TABLE_NAME": users_table.table_name,
-                "PRODUCTS_TABLE_NAME": products_table.table_name,
-                "ORDERS_TABLE_NAME": orders_table.table_name,
-                "RECOMMENDATIONS_TABLE_NAME": recommendations_table.table_name,
-                "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
-                "IMAGES_BUCKET_NAME": images_bucket.bucket_name,
-                "USER_POOL_ID": user_pool.user_pool_id,
-                "ALLOWED_ORIGIN": origin,
-                # Staff routes need the caller's TOTP enabled (AdminGetUser, in USER_ADMIN_ACTIONS below).
-                "STAFF_MFA_REQUIRED": "true" if config.staff_mfa_required else "false",
-            },
-        )
-        api_fn = self.api_function.function
-        grant_table(api_fn, users_table, write=True)
-        grant_table(api_fn, idempotency_table, write=True)
-        grant_table(api_fn, products_table, write=True, indexes=("gsi1",))
-        grant_table(api_fn, orders_table, write=True, indexes=("gsi1", "gsi2"))
-        grant_table(api_fn, recommendations_table, write=False)
-        user_pool.grant(api_fn, *USER_ADMIN_ACTIONS)
-
+        self.api_function = self._build_api_function(tables, images_bucket, user_pool)
         # Learns from the orders table's stream what GET /recommendations and /books/{id}/similar read.
         self.recommendations_worker = RecommendationsWorker(
             self,
             "RecommendationsWorker",
             config=config,
-            orders_table=orders_table,
-            products_table=products_table,
-            recommendations_table=recommendations_table,
+            orders_table=tables.orders,
+            products_table=tables.products,
+            recommendations_table=tables.recommendations,
         )
-        # Presigned upload and read of covers, only under books/ (the keys are made per upload).
-        api_fn.add_to_role_policy(
+        self._allow_cover_uploads(images_bucket)
+        self.chat_function = self._build_chat_function(bot_id, bot_alias_id, bot_locale_id, bot_alias_arn)
+        self.bot_alias_policy = self._only_the_chat_talks_to_the_bot(config, bot_alias_arn)
+
+        self.api = self._build_rest_api()
+        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name=f"bookstore-{config.name}"
+        )
+        self._add_routes()
+        self._acknowledge_cloudwatch_role()
+        # Id "Default": the ACL and its association keep their logical ids (WebAcl, WebAclAssociation; see ApiWaf).
+        self.waf = ApiWaf(
+            self,
+            "Default",
+            stage=self.api.deployment_stage,
+            metric_name=f"bookstore-{config.name}-api",
+            rate_limit_per_ip=config.waf_rate_limit,
+        )
+        self.web_acl = self.waf.web_acl
+        self._add_cors_to_gateway_responses()
+
+        self.site_config = self._build_site_config(site_bucket, distribution, user_pool, user_pool_client)
+        output = CfnOutput(self, OUTPUT_API_URL, value=self.api.url, description="Base URL of the REST API")
+        output.override_logical_id(OUTPUT_API_URL)
+
+    def _build_api_function(
+        self, tables: ShopTables, images_bucket: s3.IBucket, user_pool: cognito.IUserPool
+    ) -> ShopFunction:
+        return ShopFunction(
+            self,
+            "ApiFunction",
+            config=self._config,
+            tables=tables,
+            user_pool=user_pool,
+            handler="api.handler.lambda_handler",
+            service="api",
+            description="Bookstore REST API: catalog, orders, profile and staff routes",
+            memory_size=512,
+            data_environment={"IMAGES_BUCKET_NAME": images_bucket.bucket_name},
+            environment={"ALLOWED_ORIGIN": self._origin},
+        )
+
+    def _allow_cover_uploads(self, images_bucket: s3.IBucket) -> None:
+        """Presigned upload and read of covers, only under books/ (the keys are made per upload)."""
+        self.api_function.function.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["s3:PutObject", "s3:GetObject"], resources=[images_bucket.arn_for_objects("books/*")]
             )
@@ -151,38 +163,43 @@ class ApiStack(Stack):
         Validations.of(self.api_function.role).acknowledge(
             Acknowledgment(
                 # cdk-nag names the resource by the Data stack's export of the bucket ARN.
-                id=f"AwsSolutions-IAM5[Resource::{config.stack_name('Data')}:"
+                id=f"AwsSolutions-IAM5[Resource::{self._config.stack_name('Data')}:"
                 "ExportsOutputFnGetAttProductImagesBucket03BDA4C8Arn5AA48756/books/*]",
                 reason="Cover keys are generated per upload (books/<book id>/<uuid>.<ext>), so the grant names "
                 "the books/ prefix, not single objects.",
             )
         )
 
-        self.chat_function = BookstoreFunctionConstruct(
+    def _build_chat_function(
+        self, bot_id: str, bot_alias_id: str, bot_locale_id: str, bot_alias_arn: str
+    ) -> BookstoreFunctionConstruct:
+        chat = BookstoreFunctionConstruct(
             self,
             "ChatFunction",
             handler="api.chat.lambda_handler",
             service="chat",
             description="POST /chat: forwards the signed-in user's text and identity to the bot",
-            settings=config.function_settings,
+            settings=self._config.function_settings,
             timeout=CHAT_TIMEOUT,
             environment={
                 "BOT_ID": bot_id,
                 "BOT_ALIAS_ID": bot_alias_id,
                 "BOT_LOCALE_ID": bot_locale_id,
-                "ALLOWED_ORIGIN": origin,
+                "ALLOWED_ORIGIN": self._origin,
             },
         )
         # Only this role may talk to the bot, so the request attributes the code hook trusts come from here.
-        self.chat_function.role.add_to_policy(
+        chat.role.add_to_policy(
             iam.PolicyStatement(actions=["lex:RecognizeText", "lex:DeleteSession"], resources=[bot_alias_arn])
         )
-        self.bot_alias_policy = self._only_the_chat_talks_to_the_bot(config, bot_alias_arn)
+        return chat
 
+    def _build_rest_api(self) -> apigw.RestApi:
+        config, origin = self._config, self._origin
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy
         )
-        self.api = apigw.RestApi(
+        api = apigw.RestApi(
             self,
             "RestApi",
             rest_api_name=f"bookstore-{config.name}",
@@ -220,7 +237,7 @@ class ApiStack(Stack):
                 max_age=Duration.minutes(10),
             ),
         )
-        Validations.of(self.api).acknowledge(
+        Validations.of(api).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-APIG2",
                 reason="Every body, path and query parameter is validated by the handlers' pydantic models (the "
@@ -229,15 +246,15 @@ class ApiStack(Stack):
                 "error shape.",
             )
         )
-        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
-            self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name=f"bookstore-{config.name}"
-        )
+        return api
+
+    def _add_routes(self) -> None:
         # One resource-policy statement per function for the whole API (`scope_permission_to_method=False`),
         # not two per route: a function's policy is limited to 20 KB and 19 routes x (stage + test invoke)
         # already took 17 KB of it. Request bodies and parameters are validated by the handlers (pydantic),
         # so there is no request validator: one without models validates nothing.
         integrations = {
-            "api": apigw.LambdaIntegration(api_fn, scope_permission_to_method=False),
+            "api": apigw.LambdaIntegration(self.api_function.function, scope_permission_to_method=False),
             "chat": apigw.LambdaIntegration(self.chat_function.function, scope_permission_to_method=False),
         }
         for route in ROUTES:
@@ -254,6 +271,7 @@ class ApiStack(Stack):
             if method.http_method == "OPTIONS":
                 self._acknowledge_public(method, "CORS preflight requests carry no credentials by design")
 
+    def _acknowledge_cloudwatch_role(self) -> None:
         role = self.node.try_find_child("RestApi")
         cloudwatch_role = role.node.try_find_child("CloudWatchRole") if role is not None else None
         if cloudwatch_role is not None:
@@ -265,18 +283,11 @@ class ApiStack(Stack):
                 )
             )
 
-        self.web_acl = self._web_acl(config)
-        wafv2.CfnWebACLAssociation(
-            self,
-            "WebAclAssociation",
-            resource_arn=self.api.deployment_stage.stage_arn,
-            web_acl_arn=self.web_acl.attr_arn,
-        )
-
+    def _add_cors_to_gateway_responses(self) -> None:
         # The gateway's own refusals (401 from the authorizer, 403 unknown route, 429 throttled, 5XX) carry
         # CORS headers too, so the browser shows the front end the error instead of an opaque network failure.
         cors_headers = {
-            "Access-Control-Allow-Origin": f"'{origin}'",
+            "Access-Control-Allow-Origin": f"'{self._origin}'",
             "Access-Control-Allow-Headers": "'Authorization,Content-Type,Idempotency-Key'",
             "Vary": "'Origin'",
         }
@@ -287,8 +298,16 @@ class ApiStack(Stack):
                 response_headers=cors_headers,
             )
 
-        # The runtime config.json of the front end, written into its bucket once the API exists.
-        self.site_config = SiteConfigConstruct(
+    def _build_site_config(
+        self,
+        site_bucket: s3.IBucket,
+        distribution: cloudfront.IDistribution,
+        user_pool: cognito.IUserPool,
+        user_pool_client: cognito.IUserPoolClient,
+    ) -> SiteConfigConstruct:
+        """The runtime config.json of the front end, written into its bucket once the API exists."""
+        config = self._config
+        return SiteConfigConstruct(
             self,
             "SiteConfig",
             site_bucket=site_bucket,
@@ -304,9 +323,6 @@ class ApiStack(Stack):
             # cdk-nag names the site bucket by the Frontend stack's export of its ARN.
             site_bucket_objects=f"{config.stack_name('Frontend')}:ExportsOutputFnGetAttSiteBucket397A1860ArnB404F589/*",
         )
-
-        output = CfnOutput(self, OUTPUT_API_URL, value=self.api.url, description="Base URL of the REST API")
-        output.override_logical_id(OUTPUT_API_URL)
 
     def _only_the_chat_talks_to_the_bot(self, config: StageConfig, bot_alias_arn: str) -> lex.CfnResourcePolicy:
         """The `live` alias's resource policy: its runtime denies every principal but the chat function's role
@@ -339,51 +355,3 @@ class ApiStack(Stack):
     def _acknowledge_public(method: apigw.Method, reason: str) -> None:
         for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
             Validations.of(method).acknowledge(Acknowledgment(id=rule, reason=f"No authorizer: {reason}."))
-
-    def _web_acl(self, config: StageConfig) -> wafv2.CfnWebACL:
-        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-            return wafv2.CfnWebACL.VisibilityConfigProperty(
-                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
-            )
-
-        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
-            return wafv2.CfnWebACL.RuleProperty(
-                name=name,
-                priority=priority,
-                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                        vendor_name="AWS", name=name
-                    )
-                ),
-                visibility_config=visibility(name),
-            )
-
-        rate_limit = wafv2.CfnWebACL.RuleProperty(
-            name="RateLimitPerIp",
-            priority=0,
-            action=wafv2.CfnWebACL.RuleActionProperty(
-                block=wafv2.CfnWebACL.BlockActionProperty(
-                    custom_response=wafv2.CfnWebACL.CustomResponseProperty(response_code=429)
-                )
-            ),
-            statement=wafv2.CfnWebACL.StatementProperty(
-                rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                    limit=config.waf_rate_limit, aggregate_key_type="IP", evaluation_window_sec=300
-                )
-            ),
-            visibility_config=visibility("RateLimitPerIp"),
-        )
-        return wafv2.CfnWebACL(
-            self,
-            "WebAcl",
-            scope="REGIONAL",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=visibility(f"bookstore-{config.name}-api"),
-            rules=[
-                rate_limit,
-                managed("AWSManagedRulesAmazonIpReputationList", 1),
-                managed("AWSManagedRulesCommonRuleSet", 2),
-                managed("AWSManagedRulesKnownBadInputsRuleSet", 3),
-            ],
-        )

@@ -42,60 +42,63 @@ class BookstoreStacks:
 
 
 def build_app(app: App, config: StageConfig) -> BookstoreStacks:
-    env = config.env
     data = DataStack(
         app,
         config.stack_name("Data"),
         config=config,
-        env=env,
-        description=f"{APP_NAME} ({config.name}): DynamoDB tables and the product-images bucket",
-        termination_protection=config.stack_termination_protection,
+        **_stack_props(config, "DynamoDB tables and the product-images bucket"),
     )
     auth = AuthStack(
         app,
         config.stack_name("Auth"),
         config=config,
         users_table=data.users_table,
-        env=env,
-        description=f"{APP_NAME} ({config.name}): Cognito user pool, groups and app client",
-        termination_protection=config.stack_termination_protection,
+        **_stack_props(config, "Cognito user pool, groups and app client"),
     )
-
+    tables = data.shop_tables
     bot = BotStack(
         app,
         config.stack_name("Bot"),
         config=config,
         model=load_bot_model(),
-        users_table=data.users_table,
-        products_table=data.products_table,
-        orders_table=data.orders_table,
-        recommendations_table=data.recommendations_table,
-        idempotency_table=data.idempotency_table,
+        tables=tables,
         user_pool=auth.user_pool,
-        env=env,
-        description=f"{APP_NAME} ({config.name}): Lex V2 bot, its live alias and code hook",
-        termination_protection=config.stack_termination_protection,
+        **_stack_props(config, "Lex V2 bot, its live alias and code hook"),
     )
-
     frontend = FrontendStack(
         app,
         config.stack_name("Frontend"),
         config=config,
         images_bucket=data.images_bucket,  # its covers are served under /books/*
-        env=env,
-        description=f"{APP_NAME} ({config.name}): the web front end on S3 behind CloudFront",
-        termination_protection=config.stack_termination_protection,
+        **_stack_props(config, "the web front end on S3 behind CloudFront"),
     )
+    api = _api_stack(app, config, data, auth, bot, frontend)
+    monitoring = _monitoring_stack(app, config, data, auth, bot, api)
 
-    api = ApiStack(
+    Tags.of(app).add("Project", APP_NAME)
+    Tags.of(app).add("Stage", config.name)
+    # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return BookstoreStacks(data=data, auth=auth, bot=bot, frontend=frontend, api=api, monitoring=monitoring)
+
+
+def _stack_props(config: StageConfig, what: str) -> dict[str, Any]:
+    """What every stack of the stage is given: its environment, a description, termination protection."""
+    return {
+        "env": config.env,
+        "description": f"{APP_NAME} ({config.name}): {what}",
+        "termination_protection": config.stack_termination_protection,
+    }
+
+
+def _api_stack(
+    app: App, config: StageConfig, data: DataStack, auth: AuthStack, bot: BotStack, frontend: FrontendStack
+) -> ApiStack:
+    return ApiStack(
         app,
         config.stack_name("Api"),
         config=config,
-        users_table=data.users_table,
-        products_table=data.products_table,
-        orders_table=data.orders_table,
-        recommendations_table=data.recommendations_table,
-        idempotency_table=data.idempotency_table,
+        tables=data.shop_tables,
         images_bucket=data.images_bucket,
         user_pool=auth.user_pool,
         user_pool_client=auth.web_client,
@@ -106,13 +109,15 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
         bot_alias_id=bot.alias.attr_bot_alias_id,
         bot_alias_arn=bot.alias.attr_arn,
         bot_locale_id=bot.model.locale,
-        env=env,
-        description=f"{APP_NAME} ({config.name}): REST API, authorizer, WAF, API, chat and recommendations functions",
-        termination_protection=config.stack_termination_protection,
+        **_stack_props(config, "REST API, authorizer, WAF, API, chat and recommendations functions"),
     )
 
+
+def _monitoring_stack(
+    app: App, config: StageConfig, data: DataStack, auth: AuthStack, bot: BotStack, api: ApiStack
+) -> MonitoringStack:
     worker = api.recommendations_worker
-    monitoring = MonitoringStack(
+    return MonitoringStack(
         app,
         config.stack_name("Monitoring"),
         config=config,
@@ -129,24 +134,10 @@ def build_app(app: App, config: StageConfig) -> BookstoreStacks:
                 ("RecommendationsWorker", worker.worker),
             )
         ],
-        tables=[
-            ("Users", data.users_table),
-            ("Products", data.products_table),
-            ("Orders", data.orders_table),
-            ("Recommendations", data.recommendations_table),
-            ("Idempotency", data.idempotency_table),
-        ],
+        tables=data.shop_tables.by_name(),
         dead_letter_queue=worker.dead_letter_queue,
         bot_id=bot.bot.attr_id,
         bot_alias_id=bot.alias.attr_bot_alias_id,
         bot_locale_id=bot.model.locale,
-        env=env,
-        description=f"{APP_NAME} ({config.name}): dashboard, alarms and the alarm topic",
-        termination_protection=config.stack_termination_protection,
+        **_stack_props(config, "dashboard, alarms and the alarm topic"),
     )
-
-    Tags.of(app).add("Project", APP_NAME)
-    Tags.of(app).add("Stage", config.name)
-    # An unacknowledged finding fails synth; acknowledgments sit on the resources themselves.
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return BookstoreStacks(data=data, auth=auth, bot=bot, frontend=frontend, api=api, monitoring=monitoring)

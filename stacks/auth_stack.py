@@ -39,7 +39,18 @@ class AuthStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
+        self._config = config
 
+        self._build_triggers(users_table)
+        self.user_pool = self._build_user_pool()
+        self._acknowledge_user_pool()
+        self._build_groups()
+        self.web_client = self._build_web_client()
+        self._add_outputs()
+        self._grant_post_confirmation(users_table)
+
+    def _build_triggers(self, users_table: dynamodb.ITableV2) -> None:
+        config = self._config
         self.post_confirmation = BookstoreFunctionConstruct(
             self,
             "PostConfirmation",
@@ -65,7 +76,9 @@ class AuthStack(Stack):
             memory_size=PRE_SIGN_UP_MEMORY_MB,
         )
 
-        self.user_pool = cognito.UserPool(
+    def _build_user_pool(self) -> cognito.UserPool:
+        config = self._config
+        return cognito.UserPool(
             self,
             "UserPool",
             sign_in_aliases=cognito.SignInAliases(username=True, email=True),
@@ -121,6 +134,9 @@ class AuthStack(Stack):
                 pre_sign_up=self.pre_sign_up.function, post_confirmation=self.post_confirmation.function
             ),
         )
+
+    def _acknowledge_user_pool(self) -> None:
+        config = self._config
         Validations.of(self.user_pool).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-COG2",
@@ -138,6 +154,7 @@ class AuthStack(Stack):
                 )
             )
 
+    def _build_groups(self) -> None:
         self.staff_group = cognito.UserPoolGroup(
             self,
             "StaffGroup",
@@ -155,8 +172,9 @@ class AuthStack(Stack):
             precedence=10,
         )
 
+    def _build_web_client(self) -> cognito.UserPoolClient:
         # Public client for the web front end and the CLI: no secret, SRP and user-password auth.
-        self.web_client = self.user_pool.add_client(
+        return self.user_pool.add_client(
             "WebClient",
             generate_secret=False,
             auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
@@ -179,6 +197,7 @@ class AuthStack(Stack):
             refresh_token_validity=Duration.days(30),
         )
 
+    def _add_outputs(self) -> None:
         # Read by operators (the first staff member, docs/operations.md#first-deployment) and scripts.
         for key, value in (
             ("UserPoolId", self.user_pool.user_pool_id),
@@ -186,6 +205,7 @@ class AuthStack(Stack):
         ):
             CfnOutput(self, key, value=value).override_logical_id(key)
 
+    def _grant_post_confirmation(self, users_table: dynamodb.ITableV2) -> None:
         grant_table(self.post_confirmation.function, users_table, write=True)
         # A separate policy, not the role's default one: the pool references the function, so a grant
         # that references the pool from the function's own policy would be a circular dependency.

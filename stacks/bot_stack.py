@@ -8,7 +8,6 @@ from typing import Any
 
 from aws_cdk import ArnFormat, CfnDeletionPolicy, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lex as lex
@@ -18,8 +17,9 @@ from constructs import Construct
 from bot.schema import BotModel
 from stacks.bot_definition import bot_locale
 from stacks.config import StageConfig
-from stacks.constructs.function import BookstoreFunctionConstruct
-from stacks.permissions import USER_ADMIN_ACTIONS, any_in_account, grant_table
+from stacks.constructs.shop_function import ShopFunction
+from stacks.permissions import any_in_account
+from stacks.shop_tables import ShopTables
 from stacks.site_policy import site_url_parameter
 
 LIVE_ALIAS_NAME = "live"
@@ -77,47 +77,47 @@ class BotStack(Stack):
         *,
         config: StageConfig,
         model: BotModel,
-        users_table: dynamodb.ITableV2,
-        products_table: dynamodb.ITableV2,
-        orders_table: dynamodb.ITableV2,
-        recommendations_table: dynamodb.ITableV2,
-        idempotency_table: dynamodb.ITableV2,
+        tables: ShopTables,
         user_pool: cognito.IUserPool,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
         self.model = model
+        self._config = config
 
-        self.fulfillment = BookstoreFunctionConstruct(
+        self.fulfillment = self._build_code_hook(tables, user_pool)
+        self._build_conversation_logs()
+        self.bot_role = self._build_bot_role()
+        self.bot = self._build_bot()
+        self.version = self._build_version()
+        self.alias = self._build_live_alias()
+
+        # The bot id changes when the bot is replaced, the alias id when the alias is: the Api and Monitoring
+        # stacks read them with Fn::GetStackOutput, not an export that would refuse the change while imported.
+        for volatile in (self.bot, self.alias):
+            CrossStackReferences.of(volatile).produce(ReferenceStrength.WEAK)
+        self._let_lex_invoke_the_code_hook()
+        self._add_outputs()
+
+    def _build_code_hook(self, tables: ShopTables, user_pool: cognito.IUserPool) -> ShopFunction:
+        config = self._config
+        hook = ShopFunction(
             self,
             "Fulfillment",
+            config=config,
+            tables=tables,
+            user_pool=user_pool,
             handler="bot_fulfillment.handler.lambda_handler",
             service="bot",
             description="Lex V2 code hook of the bookstore bot: validates slots and fulfils every intent",
-            settings=config.function_settings,
             environment={
-                "USERS_TABLE_NAME": users_table.table_name,
-                "PRODUCTS_TABLE_NAME": products_table.table_name,
-                "ORDERS_TABLE_NAME": orders_table.table_name,
-                "RECOMMENDATIONS_TABLE_NAME": recommendations_table.table_name,
-                "IDEMPOTENCY_TABLE_NAME": idempotency_table.table_name,
-                "USER_POOL_ID": user_pool.user_pool_id,
                 # The cards' covers are at <site url>/books/...: the Frontend stack (deployed after this one)
                 # writes that URL to this parameter, the hook reads it at run time (docs/decisions.md).
                 "SITE_URL_PARAMETER": site_url_parameter(config.name),
-                # Staff intents need the caller's TOTP enabled (AdminGetUser, in USER_ADMIN_ACTIONS below).
-                "STAFF_MFA_REQUIRED": "true" if config.staff_mfa_required else "false",
             },
             timeout=FULFILLMENT_TIMEOUT,
         )
-        hook = self.fulfillment.function
-        grant_table(hook, users_table, write=True)
-        grant_table(hook, products_table, write=True, indexes=("gsi1",))  # orders take stock
-        grant_table(hook, orders_table, write=True, indexes=("gsi1", "gsi2"))
-        grant_table(hook, idempotency_table, write=True)
-        grant_table(hook, recommendations_table, write=False)
-        user_pool.grant(self.fulfillment.function, *USER_ADMIN_ACTIONS)
-        hook.add_to_role_policy(
+        hook.function.add_to_role_policy(
             iam.PolicyStatement(
                 sid="ReadSiteUrl",
                 actions=["ssm:GetParameter"],
@@ -131,7 +131,10 @@ class BotStack(Stack):
                 ],
             )
         )
+        return hook
 
+    def _build_conversation_logs(self) -> None:
+        config = self._config
         # Conversation logs hold what users type (names, emails): encrypted with our own key.
         self.logs_key = kms.Key(
             self,
@@ -152,18 +155,23 @@ class BotStack(Stack):
             encryption_key=self.logs_key,
             removal_policy=config.removal_policy,
         )
-        self.bot_role = iam.Role(
+
+    def _build_bot_role(self) -> iam.Role:
+        role = iam.Role(
             self,
             "BotRole",
             assumed_by=iam.ServicePrincipal("lexv2.amazonaws.com"),
             description="Runtime role of the bookstore bot: writes its text conversation logs",
         )
-        self.conversation_logs.grant_write(self.bot_role)
+        self.conversation_logs.grant_write(role)
+        return role
 
-        self.bot = lex.CfnBot(
+    def _build_bot(self) -> lex.CfnBot:
+        model = self.model
+        bot = lex.CfnBot(
             self,
             "Bot",
-            name=f"{model.name}-{config.name}",
+            name=f"{model.name}-{self._config.name}",
             description=model.description[:200] or None,
             role_arn=self.bot_role.role_arn,
             # Typed Any in the bindings: it must be the raw CloudFormation (PascalCase) shape.
@@ -179,8 +187,10 @@ class BotStack(Stack):
         # The bot validates its log destination on create: the role's policy must exist first.
         role_policy = self.bot_role.node.try_find_child("DefaultPolicy")
         if role_policy is not None:
-            self.bot.node.add_dependency(role_policy)
+            bot.node.add_dependency(role_policy)
+        return bot
 
+    def _build_version(self) -> lex.CfnBotVersion:
         # A new version only when what a version snapshots changes: the rendered locale (intents, slots, slot
         # types, prompts) and the bot-level settings a version carries (idle session TTL, data privacy, role).
         # The bot's name, description and test alias are not part of it, so changing them keeps the version,
@@ -188,24 +198,26 @@ class BotStack(Stack):
         # update's cleanup: the previous numbers stay available for a rollback
         # (docs/operations.md#roll-back-the-bot) until pruned (a bot keeps at most 100 numbered versions).
         self.version_hash = version_hash(self, self.bot)
-        self.version = lex.CfnBotVersion(
+        version = lex.CfnBotVersion(
             self,
             f"BotVersion{self.version_hash[:12]}",
             bot_id=self.bot.attr_id,
             description=f"bot {self.version_hash[:12]}",
             bot_version_locale_specification=[
                 lex.CfnBotVersion.BotVersionLocaleSpecificationProperty(
-                    locale_id=model.locale,
+                    locale_id=self.model.locale,
                     bot_version_locale_details=lex.CfnBotVersion.BotVersionLocaleDetailsProperty(
                         source_bot_version="DRAFT"
                     ),
                 )
             ],
         )
-        self.version.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
-        self.version.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN
+        version.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+        version.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN
+        return version
 
-        self.alias = lex.CfnBotAlias(
+    def _build_live_alias(self) -> lex.CfnBotAlias:
+        return lex.CfnBotAlias(
             self,
             "LiveAlias",
             bot_id=self.bot.attr_id,
@@ -216,11 +228,7 @@ class BotStack(Stack):
             conversation_log_settings=self._conversation_log_settings(lex.CfnBotAlias, f"{LIVE_ALIAS_NAME}/"),
         )
 
-        # The bot id changes when the bot is replaced, the alias id when the alias is: the Api and Monitoring
-        # stacks read them with Fn::GetStackOutput, not an export that would refuse the change while imported.
-        for volatile in (self.bot, self.alias):
-            CrossStackReferences.of(volatile).produce(ReferenceStrength.WEAK)
-
+    def _let_lex_invoke_the_code_hook(self) -> None:
         # Lex may invoke the code hook only on behalf of this bot's aliases (TSTALIASID and live).
         self.fulfillment.function.add_permission(
             "LexV2Invoke",
@@ -234,10 +242,11 @@ class BotStack(Stack):
             ),
         )
 
+    def _add_outputs(self) -> None:
         for key, value, description in (
             (OUTPUT_BOT_ID, self.bot.attr_id, "Lex V2 bot id"),
             (OUTPUT_BOT_ALIAS_ID, self.alias.attr_bot_alias_id, "Id of the live alias"),
-            (OUTPUT_BOT_LOCALE_ID, model.locale, "Bot locale"),
+            (OUTPUT_BOT_LOCALE_ID, self.model.locale, "Bot locale"),
         ):
             output = CfnOutput(self, key, value=value, description=description)
             output.override_logical_id(key)

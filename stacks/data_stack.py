@@ -13,6 +13,7 @@ from constructs import Construct
 from stacks.config import StageConfig
 from stacks.constructs.buckets import content_bucket, log_bucket
 from stacks.constructs.lint import ignore_redundant_role_dependency_of_auto_delete_provider
+from stacks.shop_tables import ShopTables
 from stacks.site_policy import COVERS_PREFIX
 
 PK = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
@@ -50,6 +51,19 @@ class DataStack(Stack):
         super().__init__(scope, id_, **kwargs)
         self._config = config
 
+        self._build_tables()
+        # What the shop's functions (the bot's code hook, the REST API's function) are given.
+        self.shop_tables = ShopTables(
+            users=self.users_table,
+            products=self.products_table,
+            orders=self.orders_table,
+            recommendations=self.recommendations_table,
+            idempotency=self.idempotency_table,
+        )
+        self._build_buckets()
+        self._add_outputs()
+
+    def _build_tables(self) -> None:
         # Profiles and the uniqueness guards (USER#<username>, EMAIL#<email>).
         self.users_table = self._table("UsersTable", sort_key=SK)
         # Books, their genre index and the keyword index used by search (no Scan).
@@ -74,6 +88,8 @@ class DataStack(Stack):
             time_to_live_attribute="expiration",
         )
 
+    def _build_buckets(self) -> None:
+        config = self._config
         self.access_logs_bucket = log_bucket(
             self,
             "AccessLogsBucket",
@@ -93,6 +109,7 @@ class DataStack(Stack):
         self.images_bucket.add_to_resource_policy(covers_read_statement(self, self.images_bucket))
         ignore_redundant_role_dependency_of_auto_delete_provider(self)
 
+    def _add_outputs(self) -> None:
         # Read by `python -m local.seed --stage <stage>` and operators.
         for key, value in (
             ("UsersTableName", self.users_table.table_name),

@@ -64,7 +64,24 @@ class FrontendStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id_, **kwargs)
+        self._config = config
 
+        self._build_buckets()
+        self.headers_policy = self._build_security_headers(images_bucket)
+        self.distribution = self._build_distribution()
+        self._serve_covers(images_bucket)
+        self._acknowledge_distribution()
+        # A replaced distribution has a new domain and id: the Api stack reads them with Fn::GetStackOutput, not
+        # an export that CloudFormation would refuse to change while the Api stack imports it.
+        CrossStackReferences.of(self.distribution).produce(ReferenceStrength.WEAK)
+        self.origin = f"https://{self.distribution.distribution_domain_name}"
+
+        self._deploy_site()
+        self.site_url = self._build_site_url_parameter()
+        self._add_outputs()
+
+    def _build_buckets(self) -> None:
+        config = self._config
         # CloudFront standard logs are delivered with ACLs, so they need a bucket that allows them
         # (the shared access-log bucket enforces bucket-owner ownership and cannot take them).
         self.cdn_logs_bucket = log_bucket(
@@ -88,8 +105,10 @@ class FrontendStack(Stack):
             lifecycle_rule_id="ExpireOldSiteVersions",
         )
 
+    def _build_security_headers(self, images_bucket: s3.IBucket) -> cloudfront.ResponseHeadersPolicy:
+        config = self._config
         connect, images = stage_endpoints(self.region, images_bucket.bucket_name)
-        self.headers_policy = cloudfront.ResponseHeadersPolicy(
+        return cloudfront.ResponseHeadersPolicy(
             self,
             "SecurityHeaders",
             comment=f"Bookstore {config.name}: security headers for the web front end",
@@ -123,7 +142,9 @@ class FrontendStack(Stack):
             ),
         )
 
-        self.distribution = cloudfront.Distribution(
+    def _build_distribution(self) -> cloudfront.Distribution:
+        config = self._config
+        return cloudfront.Distribution(
             self,
             "Distribution",
             comment=f"Bookstore {config.name} web front end",
@@ -156,7 +177,8 @@ class FrontendStack(Stack):
             log_bucket=self.cdn_logs_bucket,
             log_file_prefix="cloudfront/",
         )
-        self._serve_covers(images_bucket)
+
+    def _acknowledge_distribution(self) -> None:
         for rule, reason in (
             (
                 "AwsSolutions-CFR1",
@@ -170,7 +192,7 @@ class FrontendStack(Stack):
             ),
         ):
             Validations.of(self.distribution).acknowledge(Acknowledgment(id=rule, reason=reason))
-        if config.certificate_arn is None:
+        if self._config.certificate_arn is None:
             rule, reason = (
                 "AwsSolutions-CFR4",
                 "With the default *.cloudfront.net certificate CloudFront fixes the viewer security policy at "
@@ -179,11 +201,7 @@ class FrontendStack(Stack):
             )
             Validations.of(self.distribution).acknowledge(Acknowledgment(id=rule, reason=reason))
 
-        # A replaced distribution has a new domain and id: the Api stack reads them with Fn::GetStackOutput, not
-        # an export that CloudFormation would refuse to change while the Api stack imports it.
-        CrossStackReferences.of(self.distribution).produce(ReferenceStrength.WEAK)
-        self.origin = f"https://{self.distribution.distribution_domain_name}"
-
+    def _deploy_site(self) -> None:
         # The static files; config.json is excluded so this deployment never prunes the one the API stack writes.
         self.site_deployment = s3deploy.BucketDeployment(
             self,
@@ -201,10 +219,12 @@ class FrontendStack(Stack):
         bucket_id = self.get_logical_id(cast(CfnElement, self.site_bucket.node.default_child))
         acknowledge_deployment_provider(self, site_bucket_objects=f"<{bucket_id}.Arn>/*")
 
+    def _build_site_url_parameter(self) -> ssm.StringParameter:
+        config = self._config
         # The site's public URL (the custom domain's when one serves it: the web chat then shows covers from its own
         # origin, which its Content-Security-Policy allows), read at run time by the bot's code hook: the Bot stack
         # deploys before this one and needs no reference to it (docs/decisions.md).
-        self.site_url = ssm.StringParameter(
+        return ssm.StringParameter(
             self,
             "SiteUrlParameter",
             parameter_name=site_url_parameter(config.name),
@@ -213,6 +233,7 @@ class FrontendStack(Stack):
             tier=ssm.ParameterTier.STANDARD,
         )
 
+    def _add_outputs(self) -> None:
         CfnOutput(self, OUTPUT_SITE_URL, value=self.origin, description="The web front end").override_logical_id(
             OUTPUT_SITE_URL
         )

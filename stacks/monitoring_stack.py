@@ -114,6 +114,19 @@ class MonitoringStack(Stack):
         CrossStackReferences.of(self).consume(ReferenceStrength.WEAK)
         prefix = config.stack_name("")[:-1]  # Bookstore-<stage>
 
+        self.alarm_topic = self._build_alarm_topic(config, prefix)
+        facade = self._build_facade(prefix)
+        self._monitor_api(facade, api, api_stage)
+        self._monitor_functions(facade, functions)
+        self._monitor_tables(facade, tables)
+        self._monitor_dead_letter_queue(facade, dead_letter_queue)
+        self._monitor_bot(facade, bot_id, bot_alias_id, bot_locale_id)
+        self._monitor_business(facade, config)
+
+        CfnOutput(self, OUTPUT_ALARM_TOPIC, value=self.alarm_topic.topic_arn)
+        CfnOutput(self, OUTPUT_DASHBOARD, value=f"{prefix}")
+
+    def _build_alarm_topic(self, config: StageConfig, prefix: str) -> sns.Topic:
         key = kms.Key(
             self,
             "AlarmTopicKey",
@@ -130,17 +143,15 @@ class MonitoringStack(Stack):
                 conditions={"StringEquals": {"aws:SourceAccount": self.account}},
             )
         )
-        self.alarm_topic = sns.Topic(
-            self, "AlarmTopic", display_name=f"{prefix} alarms", master_key=key, enforce_ssl=True
-        )
+        topic = sns.Topic(self, "AlarmTopic", display_name=f"{prefix} alarms", master_key=key, enforce_ssl=True)
         # enforce_ssl gives the topic a policy of its own, which replaces SNS's default one: CloudWatch (a service
         # principal) may publish only if that policy says so, for this account's alarms.
-        self.alarm_topic.add_to_resource_policy(
+        topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowCloudWatchAlarmsOfThisAccount",
                 principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
                 actions=["sns:Publish"],
-                resources=[self.alarm_topic.topic_arn],
+                resources=[topic.topic_arn],
                 conditions={
                     "ArnLike": {"aws:SourceArn": any_in_account(self, "cloudwatch", "alarm")},
                     "StringEquals": {"aws:SourceAccount": self.account},
@@ -148,8 +159,10 @@ class MonitoringStack(Stack):
             )
         )
         if config.alarm_email:
-            self.alarm_topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        return topic
 
+    def _build_facade(self, prefix: str) -> MonitoringFacade:
         self.dashboards = DefaultDashboardFactory(
             self,
             "Dashboards",
@@ -158,7 +171,7 @@ class MonitoringStack(Stack):
             create_summary_dashboard=False,
             create_alarm_dashboard=False,
         )
-        facade = MonitoringFacade(
+        return MonitoringFacade(
             self,
             "Monitoring",
             alarm_factory_defaults=AlarmFactoryDefaults(
@@ -170,6 +183,8 @@ class MonitoringStack(Stack):
             dashboard_factory=self.dashboards,
         )
 
+    @staticmethod
+    def _monitor_api(facade: MonitoringFacade, api: apigw.IRestApi, api_stage: str) -> None:
         facade.monitor_api_gateway(
             api=api,
             api_stage=api_stage,
@@ -182,6 +197,9 @@ class MonitoringStack(Stack):
                 "Warning": LatencyThreshold(max_latency=API_P99_LATENCY, runbook_link=_runbook("alarm-api-p99-latency"))
             },
         )
+
+    @staticmethod
+    def _monitor_functions(facade: MonitoringFacade, functions: Sequence[MonitoredFunction]) -> None:
         for monitored in functions:
             p99_limit = Duration.millis(int(monitored.timeout.to_milliseconds() * FUNCTION_P99_SHARE_OF_TIMEOUT))
             extra: dict[str, Any] = {}
@@ -212,6 +230,9 @@ class MonitoringStack(Stack):
                 },
                 **extra,
             )
+
+    @staticmethod
+    def _monitor_tables(facade: MonitoringFacade, tables: Sequence[tuple[str, dynamodb.ITableV2]]) -> None:
         for name, table in tables:
             facade.monitor_dynamo_table(
                 table=table,
@@ -233,6 +254,9 @@ class MonitoringStack(Stack):
                     )
                 },
             )
+
+    @staticmethod
+    def _monitor_dead_letter_queue(facade: MonitoringFacade, dead_letter_queue: sqs.IQueue) -> None:
         facade.monitor_sqs_queue(
             queue=dead_letter_queue,
             human_readable_name="Recommendations worker dead-letter queue",
@@ -246,13 +270,8 @@ class MonitoringStack(Stack):
                 )
             },
         )
-        self._bot(facade, bot_id, bot_alias_id, bot_locale_id)
-        self._business(facade, config)
 
-        CfnOutput(self, OUTPUT_ALARM_TOPIC, value=self.alarm_topic.topic_arn)
-        CfnOutput(self, OUTPUT_DASHBOARD, value=f"{prefix}")
-
-    def _bot(self, facade: MonitoringFacade, bot_id: str, alias_id: str, locale_id: str) -> None:
+    def _monitor_bot(self, facade: MonitoringFacade, bot_id: str, alias_id: str, locale_id: str) -> None:
         dimensions = {"BotId": bot_id, "BotAliasId": alias_id, "LocaleId": locale_id, "Operation": "RecognizeText"}
 
         def lex(name: str, statistic: str) -> cloudwatch.Metric:
@@ -305,9 +324,9 @@ class MonitoringStack(Stack):
             ],
         )
 
-    def _business(self, facade: MonitoringFacade, config: StageConfig) -> None:
-        orders = summed("Orders placed", business_metric("OrdersPlaced", "api"), business_metric("OrdersPlaced", "bot"))
+    def _monitor_business(self, facade: MonitoringFacade, config: StageConfig) -> None:
         groups = [
+            self._orders_placed(config),
             CustomMetricGroup(
                 title="Users registered",
                 metrics=[
@@ -334,39 +353,42 @@ class MonitoringStack(Stack):
                 ],
             ),
         ]
-        if config.is_production:
-            quiet = Duration.hours(QUIET_HOURS_WITHOUT_ORDERS)
-            groups.insert(
-                0,
-                CustomMetricGroup(
-                    title="Orders placed",
-                    metrics=[
-                        CustomMetricWithAlarm(
-                            metric=summed(
-                                "Orders placed",
-                                business_metric("OrdersPlaced", "api"),
-                                business_metric("OrdersPlaced", "bot"),
-                                period=quiet,
-                            ),
-                            alarm_friendly_name="NoOrders",
-                            add_alarm={
-                                "Critical": CustomThreshold(
-                                    threshold=1,
-                                    comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-                                    dedupe_string="NoOrders",
-                                    evaluation_periods=1,  # one 6-hour window without an order
-                                    datapoints_to_alarm=1,
-                                    treat_missing_data_override=cloudwatch.TreatMissingData.BREACHING,
-                                    # Before launch (`-c launched=true`) a quiet shop is normal: the alarm
-                                    # shows on the dashboard and pages nobody (docs/operations.md).
-                                    actions_enabled=config.launched,
-                                    runbook_link=_runbook("alarm-no-orders"),
-                                )
-                            },
-                        )
-                    ],
-                ),
-            )
-        else:
-            groups.insert(0, CustomMetricGroup(title="Orders placed", metrics=[orders]))
         facade.monitor_custom(human_readable_name="Business", alarm_friendly_name="Business", metric_groups=groups)
+
+    @staticmethod
+    def _orders_placed(config: StageConfig) -> CustomMetricGroup:
+        """Orders placed by the API and the bot; in prod, with an alarm when a whole window has none."""
+        if not config.is_production:
+            orders = summed(
+                "Orders placed", business_metric("OrdersPlaced", "api"), business_metric("OrdersPlaced", "bot")
+            )
+            return CustomMetricGroup(title="Orders placed", metrics=[orders])
+        quiet = Duration.hours(QUIET_HOURS_WITHOUT_ORDERS)
+        return CustomMetricGroup(
+            title="Orders placed",
+            metrics=[
+                CustomMetricWithAlarm(
+                    metric=summed(
+                        "Orders placed",
+                        business_metric("OrdersPlaced", "api"),
+                        business_metric("OrdersPlaced", "bot"),
+                        period=quiet,
+                    ),
+                    alarm_friendly_name="NoOrders",
+                    add_alarm={
+                        "Critical": CustomThreshold(
+                            threshold=1,
+                            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+                            dedupe_string="NoOrders",
+                            evaluation_periods=1,  # one 6-hour window without an order
+                            datapoints_to_alarm=1,
+                            treat_missing_data_override=cloudwatch.TreatMissingData.BREACHING,
+                            # Before launch (`-c launched=true`) a quiet shop is normal: the alarm
+                            # shows on the dashboard and pages nobody (docs/operations.md).
+                            actions_enabled=config.launched,
+                            runbook_link=_runbook("alarm-no-orders"),
+                        )
+                    },
+                )
+            ],
+        )

@@ -61,7 +61,6 @@ class BookstoreFunctionConstruct(Construct):
         memory_size: int = 256,
     ) -> None:
         super().__init__(scope, id_)
-        stack = Stack.of(self)
         self.timeout = timeout or Duration.seconds(10)
 
         self.log_group = logs.LogGroup(
@@ -77,9 +76,28 @@ class BookstoreFunctionConstruct(Construct):
             description=f"Execution role of the {service} function",
         )
         self.log_group.grant_write(self.role)
+        self.function = self._build_function(
+            handler=handler,
+            service=service,
+            description=description,
+            settings=settings,
+            environment=environment,
+            memory_size=memory_size,
+        )
+        self._acknowledge_findings()
 
+    def _build_function(
+        self,
+        *,
+        handler: str,
+        service: str,
+        description: str,
+        settings: FunctionSettings,
+        environment: Mapping[str, str] | None,
+        memory_size: int,
+    ) -> lambda_.Function:
         layer = lambda_.LayerVersion.from_layer_version_arn(
-            self, "PowertoolsLayer", powertools_layer_arn(stack, settings.powertools_version)
+            self, "PowertoolsLayer", powertools_layer_arn(Stack.of(self), settings.powertools_version)
         )
         env = {
             "POWERTOOLS_SERVICE_NAME": service,
@@ -87,7 +105,7 @@ class BookstoreFunctionConstruct(Construct):
             "POWERTOOLS_LOG_LEVEL": settings.log_level,
             **(environment or {}),
         }
-        self.function = lambda_.Function(
+        function = lambda_.Function(
             self,
             "Function",
             runtime=RUNTIME,
@@ -108,10 +126,12 @@ class BookstoreFunctionConstruct(Construct):
             log_group=self.log_group,
             role=self.role,
         )
-        cfn_function = self.function.node.default_child
+        cfn_function = function.node.default_child
         assert isinstance(cfn_function, lambda_.CfnFunction)
         ignore_cfn_lint_rule(cfn_function, REDUNDANT_ROLE_DEPENDENCY)
+        return function
 
+    def _acknowledge_findings(self) -> None:
         Validations.of(self.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::*]",

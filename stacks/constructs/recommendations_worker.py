@@ -61,7 +61,16 @@ class RecommendationsWorker(Construct):
         # Fn::GetStackOutput, so the Data stack can make that change while this stack uses the stream.
         stream_arn = Stack.consume_reference(orders_table.table_stream_arn, ReferenceStrength.WEAK)
 
-        self.worker = BookstoreFunctionConstruct(
+        self.worker = self._build_worker(config, products_table, recommendations_table)
+        list_streams = self._grant_tables_and_stream(stream_arn, products_table, recommendations_table)
+        self.dead_letter_queue = self._build_dead_letter_queue()
+        self.mapping = self._build_mapping(stream_arn, list_streams)
+        self._add_outputs()
+
+    def _build_worker(
+        self, config: StageConfig, products_table: dynamodb.ITableV2, recommendations_table: dynamodb.ITableV2
+    ) -> BookstoreFunctionConstruct:
+        return BookstoreFunctionConstruct(
             self,
             "Handler",
             handler="recommendations.handler.lambda_handler",
@@ -75,6 +84,10 @@ class RecommendationsWorker(Construct):
             timeout=Duration.seconds(120),
             memory_size=512,
         )
+
+    def _grant_tables_and_stream(
+        self, stream_arn: str, products_table: dynamodb.ITableV2, recommendations_table: dynamodb.ITableV2
+    ) -> iam.Policy:
         function = self.worker.function
         grant_table(function, recommendations_table, write=True)
         grant_table(function, products_table, write=False)
@@ -99,28 +112,32 @@ class RecommendationsWorker(Construct):
                 "granted on the orders table's stream only.",
             )
         )
+        return list_streams
 
+    def _build_dead_letter_queue(self) -> sqs.Queue:
         # Where the positions of records that still fail after the retries go (the records stay readable in
         # the stream for 24 hours; docs/operations.md says how to replay them or rebuild).
-        self.dead_letter_queue = sqs.Queue(
+        queue = sqs.Queue(
             self,
             "DeadLetterQueue",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
-        Validations.of(self.dead_letter_queue).acknowledge(
+        Validations.of(queue).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-SQS3",
                 reason="This queue is itself the failure destination of the worker's stream mapping; nothing "
                 "consumes it automatically, so a dead-letter queue behind it would never receive anything.",
             )
         )
+        return queue
 
-        self.mapping = lambda_.EventSourceMapping(
+    def _build_mapping(self, stream_arn: str, list_streams: iam.Policy) -> lambda_.EventSourceMapping:
+        mapping = lambda_.EventSourceMapping(
             self,
             "OrdersStream",
-            target=function,
+            target=self.worker.function,
             event_source_arn=stream_arn,
             starting_position=lambda_.StartingPosition.TRIM_HORIZON,
             batch_size=BATCH_SIZE,
@@ -135,9 +152,11 @@ class RecommendationsWorker(Construct):
         )
         # The mapping validates its permissions on create. It names the function, which already waits for the
         # role's default policy; the ListStreams policy stands apart, so wait for it too.
-        self.mapping.node.add_dependency(list_streams)
+        mapping.node.add_dependency(list_streams)
+        return mapping
 
+    def _add_outputs(self) -> None:
         stack = Stack.of(self)
-        CfnOutput(stack, OUTPUT_WORKER_FUNCTION, value=function.function_name)
+        CfnOutput(stack, OUTPUT_WORKER_FUNCTION, value=self.worker.function.function_name)
         CfnOutput(stack, OUTPUT_EVENT_SOURCE_MAPPING, value=self.mapping.event_source_mapping_id)
         CfnOutput(stack, OUTPUT_DEAD_LETTER_QUEUE, value=self.dead_letter_queue.queue_url)

@@ -160,11 +160,7 @@ def test_a_changed_model_cuts_a_new_version(tmp_path) -> None:
             "B",
             config=config,
             model=parse_bot_model(data, base=DEFAULT_MODEL_PATH.parent),
-            users_table=data_stack.users_table,
-            products_table=data_stack.products_table,
-            orders_table=data_stack.orders_table,
-            recommendations_table=data_stack.recommendations_table,
-            idempotency_table=data_stack.idempotency_table,
+            tables=data_stack.shop_tables,
             user_pool=auth.user_pool,
         )
         ids.append(bot.version.node.id)
