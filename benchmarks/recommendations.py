@@ -36,9 +36,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import local  # noqa: F401  (functions/ on sys.path)
-from bookstore.recommender import RECENT_PURCHASES, TOP_N, SimilarEntry, rank_for_customer, replay
+from bookstore.recommendations.learning import replay
+from bookstore.recommendations.model import RECENT_PURCHASES, TOP_N, SimilarEntry
+from bookstore.recommendations.reading import rank_for_customer
+from bookstore.recommendations.rebuild import OrderRecord, order_events, rebuild
 from local.cli import ProgressBar
-from local.recommendations import OrderRecord, order_events, rebuild
+from local.recommendations import writer
 from local.world.catalog import load_catalog
 
 K = 10
@@ -373,7 +376,11 @@ def rebuild_run(shop: Shop, latency: float) -> dict[str, float]:
     memory = MemoryDynamoDB(items, products, latency)
     tables = {"OrdersTable": "orders", "ProductsTable": "products", "RecommendationsTable": "recommendations"}
     started = time.perf_counter()
-    report = rebuild(memory, tables, progress=lambda label, total, unit: ProgressBar(label, total, unit, io.StringIO()))
+
+    def quiet(label: str, total: int, unit: str) -> ProgressBar:
+        return ProgressBar(label, total, unit, io.StringIO())
+
+    report = rebuild(memory, tables, writer(memory), progress=quiet)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,

@@ -1,4 +1,4 @@
-"""Recommendations worker: learns from the orders table's stream (see bookstore.services.recommendation_engine).
+"""Recommendations worker: learns from the orders table's stream (see bookstore.recommendations.engine).
 
 Each record is applied exactly once; a record that fails is reported back as a partial batch failure, so the
 event source mapping retries from it (bisecting the batch, bounded retries and record age) and finally sends
@@ -16,9 +16,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bookstore.env import RecommendationsWorkerEnv
 from bookstore.observability import logger, metrics, tracer
+from bookstore.recommendations.engine import RecommendationEngine
+from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.products import ProductRepository
-from bookstore.repositories.recommendations import RecommendationRepository
-from bookstore.services.recommendation_engine import Batch, RecommendationEngine
 
 ENV = RecommendationsWorkerEnv.load()
 ENGINE = RecommendationEngine(
@@ -27,21 +27,15 @@ ENGINE = RecommendationEngine(
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def _handle(batch: Batch) -> Any:
-    def handle_record(record: DynamoDBRecord) -> None:
-        batch.record(record.raw_event)
-
-    return handle_record
-
-
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     records: list[dict[str, Any]] = event.get("Records") or []
     batch = ENGINE.batch()
-    batch.prefetch(records)
-    with processor(records, _handle(batch), context):
+    batch.prefetch(DynamoDBRecord(record) for record in records)
+    # The processor hands each record to batch.record as a DynamoDBRecord; one that raises fails alone.
+    with processor(records, batch.record, context):
         processor.process()
     # Only after the counts: refresh the lists of every book the batch touched (idempotent; a failure here
     # fails the invocation and the whole batch is retried, its records then being no-ops).

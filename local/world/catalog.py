@@ -13,9 +13,9 @@ from typing import Any
 import local  # noqa: F401  (functions/ on sys.path)
 from bookstore.catalog import GENRES, Book
 from bookstore.ids import slug
+from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.dynamo import to_item
 from bookstore.repositories.products import book_item, book_key, posting
-from bookstore.repositories.recommendations import RecommendationRepository
 from bookstore.search import index_terms
 from local.world.targets import TargetError, batch_write
 

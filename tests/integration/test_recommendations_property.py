@@ -1,18 +1,15 @@
 """The worker never drops an order: over random sequences of orders, cancellations and re-orders of the same
 books by the same customers, every stream record is learned (no batch item fails, nothing for the dead-letter
-queue), and the incremental model equals `rebuild`'s model of the orders table."""
+queue), and the incremental model equals the rebuild's model of the orders table."""
 
 from __future__ import annotations
 
-import io
 import random
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from local.cli import ProgressBar
-from local.recommendations import rebuild
 from tests.support.recommendations import Shop
 
 CUSTOMERS = ("ann", "bob", "cid")
@@ -42,10 +39,6 @@ def semantic(table: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, st
             continue  # an emptied similar list reads as no list (the genre's bestsellers are shown instead)
         result[key] = kept
     return result
-
-
-def quiet(label: str, total: int, unit: str) -> ProgressBar:
-    return ProgressBar(label, total, unit, stream=io.StringIO())
 
 
 def numbers(item: Any) -> list[str]:
@@ -80,7 +73,7 @@ def test_random_orders_cancels_and_reorders_are_all_learned_and_equal_a_rebuild(
     )
     for pk, sk in list(learned):
         shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
-    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    shop.rebuild()
     assert semantic(shop.table()) == semantic(learned)
 
 

@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from local.cli import CliError, ProgressBar
-from local.recommendations import PausedWorker, rebuild
+from local.recommendations import PausedWorker
 from tests.support.recommendations import Shop
 
 
@@ -33,7 +33,7 @@ def test_a_rebuild_reproduces_the_worker_s_model_and_the_stream_then_changes_not
     for pk, sk in list(shop.table()):  # lose everything derived
         shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
 
-    report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    report = shop.rebuild(progress=quiet)
 
     assert (report.orders, report.cancelled, report.customers) == (6, 1, 4)
     rebuilt = semantic(shop.table())
@@ -58,19 +58,16 @@ def test_a_rebuild_deletes_what_no_order_supports_and_keeps_featured_books(shop:
     shop.repo.put_featured(["book-f", "book-e", "book-a"])
     shop.order("ann", "a", "b")
     shop.aws.dynamodb.put_item(TableName=shop.repo.table, Item={"pk": {"S": "BOOK#gone"}, "sk": {"S": "STATS"}})
-    report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    report = shop.rebuild(progress=quiet)
     assert report.deleted == 1
     assert ("BOOK#gone", "STATS") not in shop.table()
     # Sold books first (b's sale came in the same order, so the tie keeps id order), then the featured ones.
     assert shop.repo.bestsellers() == ["book-a", "book-b", "book-f", "book-e"]
 
 
-def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop, monkeypatch) -> None:
-    import local.recommendations
-
-    monkeypatch.setattr(local.recommendations, "WRITE_THREADS", 1)  # the interruption lands at a known point
+def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop) -> None:
     shop.order_history()
-    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    shop.rebuild()
     complete = semantic(shop.table())
     for pk, sk in list(shop.table()):
         shop.aws.dynamodb.delete_item(TableName=shop.repo.table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
@@ -90,9 +87,9 @@ def test_an_interrupted_rebuild_is_finished_by_running_it_again(shop: Shop, monk
             return self.client.batch_write_item
 
     with pytest.raises(KeyboardInterrupt):
-        rebuild(Interrupting(shop.aws.dynamodb), shop.aws.tables, progress=quiet)
+        shop.rebuild(Interrupting(shop.aws.dynamodb), threads=1)  # one thread: the interruption lands at a known point
     assert 0 < len(shop.table()) < len(complete)
-    rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    shop.rebuild()
     assert semantic(shop.table()) == complete
 
 
@@ -120,7 +117,7 @@ def test_an_unreadable_order_is_reported_and_the_others_are_rebuilt(shop: Shop, 
     shop.order("ann", "a", "b")
     broken = {"pk": {"S": "CUSTOMER#zed"}, "sk": {"S": "ORDER#01BROKEN"}, "status": {"S": "PLACED"}}
     shop.aws.dynamodb.put_item(TableName=shop.aws.tables["OrdersTable"], Item=broken)
-    report = rebuild(shop.aws.dynamodb, shop.aws.tables, progress=quiet)
+    report = shop.rebuild(progress=quiet)
     assert report.unreadable == ["CUSTOMER#zed/ORDER#01BROKEN"]
     assert (report.orders, shop.row("a").n) == (1, 1)
     with pytest.raises(CliError, match=r"cannot reach http://127\.0\.0\.1:9"):

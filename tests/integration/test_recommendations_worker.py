@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from bookstore.recommender import Line, OrderEvent, Purchase, replay
+from bookstore.identity import SignedIn
+from bookstore.recommendations.learning import OrderEvent, replay
+from bookstore.recommendations.model import Line, Purchase
 from tests.support.aws import LocalAws, services_for
 from tests.support.recommendations import Shop
 
@@ -164,7 +166,7 @@ def _learned_shop(shop: Shop) -> None:
 def test_a_customer_gets_similar_books_first_with_their_reason_in_three_reads(shop: Shop, counted) -> None:
     _learned_shop(shop)
     service, client = counted
-    picks = service.for_customer("eve", limit=5)
+    picks = service.for_customer(SignedIn("eve"), limit=5)
     assert client.calls == ["get_item", "batch_get_item", "batch_get_item"]
     assert [(p.book.book_id, p.reason) for p in picks[:2]] == [
         ("book-b", "because you bought Book A"),  # 2/sqrt(3*2) * 2/4 = 0.41
@@ -177,7 +179,7 @@ def test_a_customer_gets_similar_books_first_with_their_reason_in_three_reads(sh
 def test_a_genre_keeps_the_similar_books_of_that_genre_then_its_bestsellers(shop: Shop, counted) -> None:
     _learned_shop(shop)
     service, client = counted
-    picks = service.for_customer("eve", genre="horror", limit=5)
+    picks = service.for_customer(SignedIn("eve"), genre="horror", limit=5)
     assert len(client.calls) == 3
     assert [(p.book.book_id, p.reason) for p in picks] == [
         ("book-c", "because you bought Book A"),
@@ -189,13 +191,13 @@ def test_what_a_customer_bought_is_never_recommended(shop: Shop, counted) -> Non
     _learned_shop(shop)
     service, _ = counted
     bought = {"book-a", "book-b", "book-c"}
-    assert not bought & {p.book.book_id for p in service.for_customer("bob", limit=50)}
+    assert not bought & {p.book.book_id for p in service.for_customer(SignedIn("bob"), limit=50)}
 
 
 def test_a_new_customer_and_a_stranger_get_bestsellers(shop: Shop, counted) -> None:
     _learned_shop(shop)
     service, client = counted
-    new = service.for_customer("zoe", limit=2)
+    new = service.for_customer(SignedIn("zoe"), limit=2)
     assert client.calls == ["get_item", "batch_get_item", "batch_get_item"]
     # a sold 3; b and c sold 2 each, c more recently (time decay ranks it first).
     assert [(p.book.book_id, p.reason) for p in new] == [("book-a", "a bestseller"), ("book-c", "a bestseller")]
@@ -230,11 +232,11 @@ def test_sold_out_books_are_skipped_and_bad_input_is_refused(shop: Shop, counted
     _learned_shop(shop)
     shop.services.catalog.set_stock("book-b", 0)
     service, client = counted
-    assert "book-b" not in {p.book.book_id for p in service.for_customer("eve")}
+    assert "book-b" not in {p.book.book_id for p in service.for_customer(SignedIn("eve"))}
     with pytest.raises(BookNotFound):
         service.similar_to("no-such-book")
     with pytest.raises(ValidationError, match="Unknown genre"):
-        service.for_customer("eve", genre="cookbooks")
+        service.for_customer(SignedIn("eve"), genre="cookbooks")
     with pytest.raises(ValidationError, match="limit"):
         service.similar_to("book-a", limit=0)
     assert set(client.calls) <= {"get_item", "batch_get_item"}  # reads only, whatever the input

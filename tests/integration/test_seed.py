@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.products import ProductRepository
-from bookstore.repositories.recommendations import RecommendationRepository
 from local.cli import CliError
 from local.world.catalog import SeedError, load_catalog, seed_catalog
 from tests.support.aws import LocalAws

@@ -1,5 +1,5 @@
 """A small shop over moto for the recommendation tests: books, orders placed through the real service, the
-orders table's real stream, and the worker's real handler."""
+orders table's real stream, the worker's real handler, and the rebuild as the command runs it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from typing import Any
 import boto3
 
 from bookstore.catalog import Book
+from bookstore.identity import SignedIn
 from bookstore.orders import OrderLineRequest
-from bookstore.repositories.recommendations import RecommendationRepository
+from bookstore.recommendations.rebuild import ProgressFactory, RebuildReport, rebuild, silent
+from bookstore.recommendations.store import RecommendationRepository
 from bookstore.services.orders import PlaceOrderRequest
 from local.emulators.context import LocalLambdaContext
 from local.emulators.streams import StreamReader, deliver
+from local.recommendations import WRITE_THREADS, writer
 from tests.support.aws import LocalAws, services_for
 
 BOOKS = [
@@ -43,10 +46,10 @@ class Shop:
         self._keys += 1
         lines = [OrderLineRequest(book_id=f"book-{c}", quantity=1) for c in letters]
         request = PlaceOrderRequest(username=username, idempotency_key=f"key-{self._keys:05}", lines=lines)
-        return self.services.orders.place(request).order_id
+        return self.services.orders.place(request, None).order_id
 
     def cancel(self, username: str, order_id: str) -> None:
-        self.services.orders.cancel_mine(username, order_id)
+        self.services.orders.cancel_mine(SignedIn(username), order_id)
 
     def records(self) -> list[dict[str, Any]]:
         return self.reader.read(limit=1000)
@@ -69,6 +72,13 @@ class Shop:
         self.cancel(*placed[1])
         self.learn()
         return placed
+
+    def rebuild(
+        self, dynamodb: Any = None, *, threads: int = WRITE_THREADS, progress: ProgressFactory = silent
+    ) -> RebuildReport:
+        """The model rebuilt from the orders table, written as `python -m local.recommendations rebuild` does."""
+        client = dynamodb or self.aws.dynamodb
+        return rebuild(client, self.aws.tables, writer(client, threads), progress=progress)
 
     def table(self) -> dict[tuple[str, str], dict[str, Any]]:
         items = self.aws.items("RecommendationsTable")

@@ -7,27 +7,23 @@ from decimal import Decimal
 
 import pytest
 
-from bookstore.recommender import (
+from bookstore.recommendations.learning import Applied, OrderEvent, apply_event, replay
+from bookstore.recommendations.model import (
     HISTORY_ORDERS,
     WINDOW_BOOKS,
-    Applied,
     CountDelta,
     History,
     Line,
-    OrderEvent,
     Purchase,
     SimilarEntry,
-    apply_event,
     contribution_delta,
     merge_ranking,
-    rank_for_customer,
-    rank_similar,
-    replay,
     sales_weight,
     similarity,
     top_similar,
     window_pairs,
 )
+from bookstore.recommendations.reading import rank_for_customer, rank_similar
 
 
 def purchase(order_id: str, at: str, *books: str, quantity: int = 1) -> Purchase:

@@ -1,6 +1,6 @@
 """Item-to-item collaborative filtering over co-purchases (Linden, Smith and York, 2003), as pure functions.
 
-The worker (functions/recommendations), the rebuild command (local.recommendations) and the benchmark all use
+The worker (functions/recommendations, through engine.py), the rebuild (rebuild.py) and the benchmark all use
 these functions, so an incrementally maintained model and a rebuilt one agree. Definitions:
 
 - A customer's *history*: their active (not cancelled) orders, the newest HISTORY_ORDERS of them.
@@ -22,12 +22,11 @@ events that ends in the same history gives the same counts, and a rebuild is the
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import combinations
-from typing import Literal
 
 WINDOW_BOOKS = 20
 WINDOW_DAYS = 180
@@ -173,6 +172,15 @@ def similarity(co: int, n_a: int, n_b: int, shrinkage: float = SHRINKAGE) -> flo
     return co / math.sqrt(n_a * n_b) * co / (co + shrinkage)
 
 
+@dataclass(frozen=True)
+class SimilarEntry:
+    """One book of another book's stored similar list, with its genre (so the read path can filter by genre)."""
+
+    book_id: str
+    score: float
+    genre: str | None
+
+
 def top_similar(
     book_id: str, n_a: int, row: Mapping[str, int], n: Mapping[str, int], limit: int = TOP_N
 ) -> list[tuple[str, float]]:
@@ -196,187 +204,3 @@ def merge_ranking(
     scores.update(updates)
     ranked = sorted(((b, s) for b, s in scores.items() if s > 0), key=lambda item: (-item[1], item[0]))
     return ranked[:size]
-
-
-# ---- events ---------------------------------------------------------------------------------------------
-
-Action = Literal["add", "remove"]
-AppliedState = Literal["added", "removed"]
-
-
-@dataclass(frozen=True)
-class OrderEvent:
-    action: Action
-    username: str
-    purchase: Purchase
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What the model did with an order: counted ("added", with the sales it added) or not/no longer."""
-
-    state: AppliedState
-    sales: dict[str, Decimal]
-
-
-@dataclass
-class Outcome:
-    history: History
-    applied: Applied
-    counts: CountDelta
-    sales: dict[str, Decimal]
-    changed: bool
-
-
-def apply_event(history: History, applied: Applied | None, event: OrderEvent, *, counts: bool = True) -> Outcome:
-    """The effect of one order event given what was applied before; replays and duplicates change nothing.
-
-    add: counted once. remove: subtracts exactly what the add added; a remove that arrives first (the add
-    failed or is late) marks the order removed, so a late add is ignored. Without `counts`, the count deltas
-    are left empty (a rebuild sums the final histories instead).
-    """
-    delta = contribution_delta if counts else _no_delta
-    if event.action == "add":
-        if applied is not None:
-            return Outcome(history, applied, CountDelta(), {}, changed=False)
-        after = history.with_order(event.purchase)
-        sales = order_sales(event.purchase)
-        return Outcome(after, Applied("added", sales), delta(history, after), sales, changed=True)
-    if applied is not None and applied.state == "removed":
-        return Outcome(history, applied, CountDelta(), {}, changed=False)
-    if applied is None:
-        return Outcome(history, Applied("removed", {}), CountDelta(), {}, changed=True)
-    after = history.without_order(event.purchase.order_id)
-    negated = {book: -weight for book, weight in applied.sales.items()}
-    return Outcome(after, Applied("removed", {}), delta(history, after), negated, changed=True)
-
-
-def _no_delta(before: History, after: History) -> CountDelta:
-    return CountDelta()
-
-
-# ---- the full model, for rebuilds and benchmarks --------------------------------------------------------
-
-
-@dataclass
-class BookStats:
-    n: int = 0
-    sales: Decimal = Decimal(0)
-    co: dict[str, int] = field(default_factory=dict)
-    genre: str | None = None
-    title: str = ""
-
-
-@dataclass
-class FullModel:
-    """Every count, computed at once from the final histories (what the deltas add up to)."""
-
-    histories: dict[str, History]
-    applied: dict[str, Applied]
-    books: dict[str, BookStats]
-
-    def similar(self, book_id: str, limit: int = TOP_N) -> list[tuple[str, float]]:
-        stats = self.books.get(book_id)
-        if stats is None:
-            return []
-        n = {b: s.n for b, s in self.books.items()}
-        return top_similar(book_id, stats.n, stats.co, n, limit)
-
-    def bestsellers(self, genre: str | None = None) -> list[tuple[str, float]]:
-        return merge_ranking([], {b: float(s.sales) for b, s in self.books.items() if genre in (None, s.genre)})
-
-
-def replay(events: Iterable[tuple[str, OrderEvent]]) -> FullModel:
-    """Apply events (sorted by their key, e.g. time) through apply_event, then sum the final histories."""
-    histories: dict[str, History] = {}
-    applied: dict[str, Applied] = {}
-    books: dict[str, BookStats] = {}
-    for _, event in sorted(events, key=lambda item: item[0]):
-        order_id = event.purchase.order_id
-        outcome = apply_event(histories.get(event.username, History()), applied.get(order_id), event, counts=False)
-        if not outcome.changed:
-            continue
-        histories[event.username] = outcome.history
-        applied[order_id] = outcome.applied
-        for line in event.purchase.lines:
-            stats = books.setdefault(line.book_id, BookStats())
-            stats.genre, stats.title = line.genre or stats.genre, line.title or stats.title
-        for book, weight in outcome.sales.items():
-            books[book].sales += weight
-    for history in histories.values():
-        window = history.window()
-        for book in window:
-            books.setdefault(book, BookStats()).n += 1
-        for a, b in window_pairs(window):
-            books[a].co[b] = books[a].co.get(b, 0) + 1
-            books[b].co[a] = books[b].co.get(a, 0) + 1
-    return FullModel(histories, applied, books)
-
-
-# ---- the read path's ranking ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SimilarEntry:
-    book_id: str
-    score: float
-    genre: str | None
-
-
-@dataclass(frozen=True)
-class Pick:
-    book_id: str
-    reason: str
-
-
-def rank_for_customer(
-    history: History | None,
-    similar: Mapping[str, Sequence[SimilarEntry]],
-    genre_lists: Mapping[str, Sequence[str]],
-    overall: Sequence[str],
-    *,
-    genre: str | None = None,
-    limit: int = 10,
-    recent_purchases: int = RECENT_PURCHASES,
-) -> list[Pick]:
-    """Merge the similar lists of the recent purchases, drop what was bought, backfill with bestsellers of the
-    favourite genres (or of the asked genre), then overall bestsellers (unless a genre was asked)."""
-    history = history or History()
-    bought = history.bought()
-    recent = history.recent(recent_purchases)
-    scores: dict[str, float] = {}
-    because: dict[str, tuple[float, str]] = {}
-    for line in recent:
-        for entry in similar.get(line.book_id, ()):
-            if entry.book_id in bought or (genre is not None and entry.genre != genre):
-                continue
-            scores[entry.book_id] = scores.get(entry.book_id, 0.0) + entry.score
-            if entry.score > because.get(entry.book_id, (0.0, ""))[0]:
-                because[entry.book_id] = (entry.score, line.title)
-    ranked = sorted(scores, key=lambda b: (-scores[b], b))
-    picks: dict[str, str] = {b: f"because you bought {because[b][1]}" for b in ranked}
-    genres = [genre] if genre else history.favourite_genres()
-    for name in genres:
-        reason = f"a bestseller in {name}" + ("" if genre else ", a genre you like")
-        for book_id in genre_lists.get(name, ()):
-            if book_id not in bought:
-                picks.setdefault(book_id, reason)
-    if genre is None:
-        for book_id in overall:
-            if book_id not in bought:
-                picks.setdefault(book_id, "a bestseller")
-    return [Pick(b, r) for b, r in list(picks.items())[: limit * 2]]  # room for books that are sold out
-
-
-def rank_similar(
-    book_id: str, title: str, similar: Sequence[SimilarEntry], genre_list: Sequence[str], genre: str, *, limit: int = 10
-) -> list[Pick]:
-    """Books bought with `book_id`, then bestsellers of its genre."""
-    picks: dict[str, str] = {}
-    for entry in similar:
-        if entry.book_id != book_id:
-            picks.setdefault(entry.book_id, f"often bought with {title}")
-    for other in genre_list:
-        if other != book_id:
-            picks.setdefault(other, f"a bestseller in {genre}")
-    return [Pick(b, r) for b, r in list(picks.items())[: limit * 2]]

@@ -1,7 +1,7 @@
 """The write side of recommendations: learn from order events, then refresh the derived lists.
 
 Per order event (exactly once): read the customer's history and the order's applied record, compute the
-event's effect (bookstore.recommender.apply_event) and write it in one transaction conditional on both being
+event's effect (learning.apply_event) and write it in one transaction conditional on both being
 unchanged; a concurrent change retries from the read. Replays and duplicates read an applied record and change
 nothing.
 
@@ -13,65 +13,23 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from bookstore.errors import Conflict, ValidationError
 from bookstore.observability import logger, metrics
-from bookstore.orders import Order
-from bookstore.recommender import (
-    Line,
-    OrderEvent,
-    Purchase,
-    SimilarEntry,
-    apply_event,
-    merge_ranking,
-    top_similar,
-)
-from bookstore.repositories.dynamo import from_item
+from bookstore.recommendations.codecs import BookRow
+from bookstore.recommendations.learning import OrderEvent, apply_event
+from bookstore.recommendations.model import Line, Purchase, SimilarEntry, merge_ranking, top_similar
+from bookstore.recommendations.store import RecommendationRepository
+from bookstore.recommendations.stream import order_change
 from bookstore.repositories.products import ProductRepository
-from bookstore.repositories.recommendations import BookRow, RecommendationRepository
 
 COMMIT_ATTEMPTS = 6
-
-
-def event_action(record: Mapping[str, Any]) -> tuple[str, Order] | None:
-    """("add" | "remove", order) for a DynamoDB stream record of the orders table, or None when the record
-    does not change what the model counts (another item type, a move to SHIPPED or DELIVERED).
-
-    Raises ValidationError for a record that is not a well-formed order event (a poison record)."""
-    name = record.get("eventName")
-    body = record.get("dynamodb")
-    if name not in ("INSERT", "MODIFY", "REMOVE") or not isinstance(body, Mapping):
-        raise ValidationError(f"Not a DynamoDB stream record (eventName={name!r})")
-    keys = body.get("Keys") or {}
-    sort_key = (keys.get("sk") or {}).get("S", "")
-    if not sort_key.startswith("ORDER#"):
-        return None
-    old = _order(body.get("OldImage")) if name != "INSERT" else None
-    new = _order(body.get("NewImage")) if name != "REMOVE" else None
-    if name == "INSERT" and new is not None and new.status != "CANCELLED":
-        return "add", new
-    if name == "MODIFY" and old is not None and new is not None:
-        if old.status != "CANCELLED" and new.status == "CANCELLED":
-            return "remove", new
-        return None
-    if name == "REMOVE" and old is not None and old.status != "CANCELLED":
-        return "remove", old
-    return None
-
-
-def _order(image: Any) -> Order | None:
-    if image is None:
-        raise ValidationError("The stream record lacks the order image (the stream must be NEW_AND_OLD_IMAGES)")
-    try:
-        data = from_item(image)
-        return Order.model_validate({k: v for k, v in data.items() if k in Order.model_fields})
-    except Exception as err:  # a malformed image in any way is a poison record
-        raise ValidationError(f"The stream record's order image is invalid: {err}") from err
 
 
 @dataclass
@@ -88,12 +46,12 @@ class Batch:
     unlearned: int = 0  # orders taken out (cancelled, deleted)
     _meta: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
-    def prefetch(self, records: Sequence[Mapping[str, Any]]) -> None:
+    def prefetch(self, records: Iterable[DynamoDBRecord]) -> None:
         """Genres of every book in the batch, in one read (records that do not parse are left to fail later)."""
         wanted: set[str] = set()
         for record in records:
             try:
-                found = event_action(record)
+                found = order_change(record)
             except ValidationError:
                 continue
             if found:
@@ -108,8 +66,9 @@ class Batch:
                 book = books.get(book_id)
                 self._meta[book_id] = (book.title, book.genre) if book else ("", None)
 
-    def record(self, record: Mapping[str, Any]) -> None:
-        found = event_action(record)
+    def record(self, record: DynamoDBRecord) -> None:
+        """Learn from one stream record (the BatchProcessor's record handler: raising fails this record only)."""
+        found = order_change(record)
         if found is None:
             self.skipped += 1
             return
