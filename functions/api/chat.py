@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.common import SIGNED_IN, AssistantUnavailable, caller, claims, create_resolver, responses, serve
+from api.common import SIGNED_IN, AssistantUnavailable, claims, create_resolver, responses, serve, signed_in
 from bookstore import aws
 from bookstore.env import ChatEnv
 from bookstore.errors import Unauthenticated, ValidationError
@@ -147,8 +147,7 @@ def _cards(messages: list[dict[str, Any]]) -> list[ChatCard]:
     responses=responses(ChatReply, 400, 401, 413, 415, 502),
 )
 def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
-    who = caller(app)
-    assert who.username is not None
+    who = signed_in(app)
     if not body.text.strip():
         raise ValidationError("Say something: the message is empty.")
     session = _caller_session()
@@ -179,7 +178,7 @@ def chat(body: Annotated[ChatBody, Body()]) -> ChatReply:
     responses=responses(ChatReset, 401, 502),
 )
 def reset() -> ChatReset:
-    caller(app)
+    signed_in(app)
     session = _caller_session()
     _call("delete_session", sessionId=session)
     return ChatReset(session_id=session, reset=True)

@@ -8,9 +8,10 @@ import binascii
 import json
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -18,11 +19,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, SecurityScheme
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from bookstore.errors import BookstoreError, Conflict, NotAuthorized, NotFound, Unauthenticated, ValidationError
-from bookstore.identity import Caller
+from bookstore.identity import Caller, SignedIn
 from bookstore.observability import logger, tracer
 
 MAX_BODY_BYTES = 16 * 1024
@@ -337,15 +339,19 @@ def is_public(method: str, path: str) -> bool:
     return method == "OPTIONS" or any(method == m and pattern.match(path) for m, pattern in PUBLIC_ROUTES)
 
 
-def claims(app: APIGatewayRestResolver) -> dict[str, Any]:
-    context = app.current_event.request_context
+def claims(router: BaseRouter) -> dict[str, Any]:
+    """The claims API Gateway's Cognito authorizer verified, of the request `router` (a resolver or a Router
+    included in one) is answering."""
+    event = cast(APIGatewayProxyEvent, router.current_event)  # both functions use the REST resolver
+    context = event.request_context
     found = context.authorizer.claims if context and context.authorizer else None
     return dict(found or {})
 
 
-def caller(app: APIGatewayRestResolver) -> Caller:
-    """The signed-in user, from the claims API Gateway's Cognito authorizer verified."""
-    who = Caller.from_claims(claims(app))
-    if who.username is None:
+def signed_in(router: BaseRouter) -> SignedIn:
+    """The signed-in user, from the claims API Gateway's Cognito authorizer verified; 401 without one."""
+    who = Caller.from_claims(claims(router)).signed_in()
+    if who is None:
         raise Unauthenticated("Sign in first: this route needs a valid Cognito token.")
+    tracer.put_annotation("caller_is_staff", who.is_staff)
     return who

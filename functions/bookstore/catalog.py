@@ -7,6 +7,7 @@ from typing import Annotated, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bookstore.errors import ValidationError
 from bookstore.ids import slug
 
 Genre = Literal[
@@ -81,6 +82,15 @@ class BookChanges(Model):
 
 
 T = TypeVar("T")
+# Items in one page of any listing (books, orders, recommendations): the API's `limit`, the services and the bot.
+MAX_PAGE_SIZE = 50
+
+
+def page_size(limit: int) -> int:
+    """`limit` if it is a page size every listing accepts; else a ValidationError (400)."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    return limit
 
 
 class Page(BaseModel, Generic[T]):

@@ -17,6 +17,31 @@ CUSTOMERS_GROUP = "customers"
 
 
 @dataclass(frozen=True)
+class SignedIn:
+    """A caller who is signed in: the username normalized once, as the pool keys it (stripped, lowercase; the
+    pool is case-insensitive and the pre-sign-up trigger allows lowercase names only), and their groups.
+
+    Services take this instead of a bare `str | None`, so no handler asserts or lowercases a username."""
+
+    username: str
+    groups: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        normalized = self.username.strip().lower()
+        if not normalized:
+            raise ValueError("a signed-in caller has a username")
+        object.__setattr__(self, "username", normalized)
+
+    @property
+    def is_staff(self) -> bool:
+        return STAFF_GROUP in self.groups
+
+    def as_request_attributes(self) -> dict[str, str]:
+        """What the chat route sends Lex, for the code hook's Caller.from_request_attributes."""
+        return {USERNAME_ATTRIBUTE: self.username, GROUPS_ATTRIBUTE: ",".join(sorted(self.groups))}
+
+
+@dataclass(frozen=True)
 class Caller:
     username: str | None
     groups: frozenset[str]
@@ -28,6 +53,10 @@ class Caller:
     @property
     def is_anonymous(self) -> bool:
         return self.username is None
+
+    def signed_in(self) -> SignedIn | None:
+        """The caller as a SignedIn, or None when anonymous."""
+        return SignedIn(self.username, self.groups) if self.username else None
 
     @classmethod
     def from_request_attributes(cls, attributes: Mapping[str, str] | None) -> Caller:
@@ -49,9 +78,3 @@ class Caller:
             text = str(raw).strip().strip("[]")
             groups = frozenset(g for g in (p.strip() for p in text.replace(",", " ").split()) if g)
         return cls(username=username, groups=groups)
-
-    def as_request_attributes(self) -> dict[str, str]:
-        attributes = {GROUPS_ATTRIBUTE: ",".join(sorted(self.groups))}
-        if self.username:
-            attributes[USERNAME_ATTRIBUTE] = self.username
-        return attributes

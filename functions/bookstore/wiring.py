@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookstore.env import ShopEnv
+from bookstore.recommendations.reading import RecommendationService
+from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.directory import CognitoDirectory
 from bookstore.repositories.orders import OrderRepository
 from bookstore.repositories.products import ProductRepository
-from bookstore.repositories.recommendations import RecommendationRepository
 from bookstore.repositories.users import UserRepository
 from bookstore.services.accounts import AccountService
 from bookstore.services.catalog import CatalogService
 from bookstore.services.orders import OrderService
 from bookstore.services.profiles import ProfileService
-from bookstore.services.recommendations import RecommendationService
 from bookstore.services.user_admin import UserAdminService
 
 
@@ -28,19 +28,31 @@ class Services:
     admin: UserAdminService
 
 
-def build_services(env: ShopEnv, *, images_bucket: str | None = None, s3: Any = None) -> Services:
-    users = UserRepository(env.users_table_name)
-    directory = CognitoDirectory(env.user_pool_id)
-    products = ProductRepository(env.products_table_name)
+def build_services(
+    env: ShopEnv,
+    *,
+    dynamodb: Any = None,
+    cognito: Any = None,
+    s3: Any = None,
+    images_bucket: str | None = None,
+) -> Services:
+    """The services over the tables and pool `env` names. Clients default to the function's cached ones
+    (bookstore.aws); tests pass theirs (moto, or wrapped to inject failures)."""
+    users = UserRepository(env.users_table_name, client=dynamodb)
+    directory = CognitoDirectory(env.user_pool_id, client=cognito)
+    products = ProductRepository(env.products_table_name, client=dynamodb)
     admin = UserAdminService(users=users, directory=directory)
     return Services(
         catalog=CatalogService(products, images_bucket=images_bucket, s3=s3),
         orders=OrderService(
-            orders=OrderRepository(env.orders_table_name, env.products_table_name),
+            orders=OrderRepository(env.orders_table_name, products, client=dynamodb),
             products=products,
             idempotency_table=env.idempotency_table_name,
+            idempotency_client=dynamodb,
         ),
         profiles=ProfileService(admin=admin, accounts=AccountService(users=users, directory=directory)),
-        recommendations=RecommendationService(RecommendationRepository(env.recommendations_table_name), products),
+        recommendations=RecommendationService(
+            RecommendationRepository(env.recommendations_table_name, client=dynamodb), products
+        ),
         admin=admin,
     )

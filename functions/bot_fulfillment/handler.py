@@ -25,6 +25,4 @@ def services() -> Services:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    shop = services()
-    shop.orders.lambda_context = context
-    return handle(LexEvent.model_validate(event), shop).dump()
+    return handle(LexEvent.model_validate(event), services(), context).dump()

@@ -425,7 +425,7 @@ def test_me_takes_only_an_email_the_caller_has_verified(api, local_aws) -> None:
 
 
 def test_recommendations_read_bestsellers_and_skip_sold_out_books(api, books, local_aws) -> None:
-    from bookstore.repositories.recommendations import RecommendationRepository
+    from bookstore.recommendations.store import RecommendationRepository
 
     repository = RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb)
     repository.put_featured([PERSUASION.book_id, EMMA.book_id, HOBBIT.book_id])
@@ -436,7 +436,7 @@ def test_recommendations_read_bestsellers_and_skip_sold_out_books(api, books, lo
 
 
 def test_similar_books_is_public_and_404s_for_an_unknown_book(api, books, local_aws) -> None:
-    from bookstore.repositories.recommendations import RecommendationRepository
+    from bookstore.recommendations.store import RecommendationRepository
 
     repository = RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb)
     repository.put_featured([PERSUASION.book_id, EMMA.book_id], genre=EMMA.genre)

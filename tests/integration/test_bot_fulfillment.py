@@ -207,7 +207,7 @@ def test_two_registrations_racing_for_one_email_create_exactly_one_user(local_aw
 
         parsed = LexEvent.model_validate(event)
         barrier.wait()
-        outcomes[username] = dialog.handle(parsed, services).dump()["sessionState"]["intent"]["state"]
+        outcomes[username] = dialog.handle(parsed, services, None).dump()["sessionState"]["intent"]["state"]
 
     threads = [threading.Thread(target=register, args=(name,)) for name in ("racer1", "racer2")]
     for thread in threads:
@@ -228,7 +228,7 @@ def test_register_second_write_failure_is_compensated(local_aws, failing) -> Non
     services = services_for(local_aws, cognito=FailingClient(local_aws.cognito, failing))
     from bot_fulfillment.lex import LexEvent
 
-    response = dialog.handle(LexEvent.model_validate(_register()), services).dump()
+    response = dialog.handle(LexEvent.model_validate(_register()), services, None).dump()
     # Then the conversation is told, and nothing is left behind
     assert response["sessionState"]["intent"]["state"] == "Failed"
     assert "nothing was changed" in _message(response)
@@ -465,7 +465,7 @@ def test_edit_cognito_failure_restores_the_profile_and_guard(local_aws) -> None:
     from bot_fulfillment.lex import LexEvent
 
     event = _edit("FulfillmentCodeHook", Username="jdoe", Attribute="email", NewEmail="new@example.com")
-    response = dialog.handle(LexEvent.model_validate(event), services).dump()
+    response = dialog.handle(LexEvent.model_validate(event), services, None).dump()
     assert response["sessionState"]["intent"]["state"] == "Failed"
     after_items, after_users = _snapshot(local_aws)
     strip = [{k: v for k, v in i.items() if k != "updated_at"} for i in after_items]
@@ -498,7 +498,9 @@ def test_unexpected_failure_closes_politely(local_aws) -> None:
     services = services_for(local_aws, dynamodb=FailingClient(local_aws.dynamodb, "get_item"))
     from bot_fulfillment.lex import LexEvent
 
-    response = dialog.handle(LexEvent.model_validate(lex_event("RegisterUser", {"Username": "jdoe"})), services).dump()
+    response = dialog.handle(
+        LexEvent.model_validate(lex_event("RegisterUser", {"Username": "jdoe"})), services, None
+    ).dump()
     assert response["sessionState"]["intent"]["state"] == "Failed"
     assert "something went wrong" in _message(response)
 

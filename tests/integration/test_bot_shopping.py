@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bookstore.catalog import Book
-from bookstore.repositories.recommendations import RecommendationRepository
+from bookstore.identity import SignedIn
+from bookstore.recommendations.store import RecommendationRepository
 from bot_fulfillment import dialog
 from bot_fulfillment.lex import LexEvent
 from tests.support.aws import LocalAws, services_for
@@ -29,7 +30,7 @@ def services(local_aws: LocalAws) -> Any:
 
 
 def turn(services: Any, intent: str, slots: dict[str, str | None] | None = None, **kwargs: Any) -> dict[str, Any]:
-    return dialog.handle(LexEvent.model_validate(lex_event(intent, slots, **kwargs)), services).dump()
+    return dialog.handle(LexEvent.model_validate(lex_event(intent, slots, **kwargs)), services, None).dump()
 
 
 def message(response: dict[str, Any]) -> str:
@@ -84,11 +85,11 @@ def test_place_order_confirms_with_the_price_then_orders(services) -> None:
 def test_retried_order_fulfillment_places_one_order(services) -> None:
     event = lex_event("PlaceOrder", {"Title": "Dracula", "Quantity": "1"}, invocation="FulfillmentCodeHook",
                       confirmation="Confirmed", **CAROL)  # fmt: skip
-    first = dialog.handle(LexEvent.model_validate(event), services).dump()
-    second = dialog.handle(LexEvent.model_validate(event), services).dump()
+    first = dialog.handle(LexEvent.model_validate(event), services, None).dump()
+    second = dialog.handle(LexEvent.model_validate(event), services, None).dump()
     assert message(first) == message(second)
     assert services.catalog.get(DRACULA.book_id).stock == 4
-    assert len(services.orders.list_mine("carol").items) == 1
+    assert len(services.orders.list_mine(SignedIn("carol")).items) == 1
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,7 @@ def test_orders_need_a_signed_in_caller(services) -> None:
 def _ordered(services: Any, quantity: int = 1) -> str:
     turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": str(quantity)}, invocation="FulfillmentCodeHook",
          confirmation="Confirmed", transcript=f"yes {quantity}", **CAROL)  # fmt: skip
-    return str(services.orders.latest("carol").order_id)
+    return str(services.orders.latest(SignedIn("carol")).order_id)
 
 
 def test_order_status_of_the_latest_or_a_named_order(services) -> None:
@@ -144,7 +145,8 @@ def test_order_status_without_an_id_lists_the_recent_orders_newest_first(service
                 username="carol",
                 idempotency_key=f"recent-orders-{number}",
                 lines=[OrderLineRequest(book_id="dracula-bram-stoker", quantity=1)],
-            )
+            ),
+            None,
         ).order_id
         for number in range(4)
     ]
@@ -194,7 +196,7 @@ def resolved_turn(services: Any, intent: str, typed: dict[str, tuple[str, list[s
     for slot, (said, resolved) in typed.items():
         value = {"originalValue": said, "interpretedValue": said, "resolvedValues": resolved}
         event["sessionState"]["intent"]["slots"][slot]["value"] = value
-    return dialog.handle(LexEvent.model_validate(event), services).dump()
+    return dialog.handle(LexEvent.model_validate(event), services, None).dump()
 
 
 def test_find_book_searches_the_title_lex_resolved_not_the_typo(services) -> None:
@@ -235,7 +237,7 @@ def _order(services: Any, username: str, key: str, quantity: int = 1) -> str:
 
     request = PlaceOrderRequest(username=username, idempotency_key=key,
                                 lines=[OrderLineRequest(book_id=DRACULA.book_id, quantity=quantity)])  # fmt: skip
-    return services.orders.place(request).order_id
+    return services.orders.place(request, None).order_id
 
 
 def test_cancel_without_an_id_proposes_the_latest_placed_order_with_its_id_filled(services) -> None:
@@ -267,8 +269,8 @@ def test_cancel_without_an_id_skips_orders_that_can_no_longer_be_cancelled(servi
     done = turn(services, "CancelOrder", {"OrderId": placed}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
-    assert services.orders.get_mine("carol", placed).status == "CANCELLED"
-    assert services.orders.get_mine("carol", shipped).status == "SHIPPED"
+    assert services.orders.get_mine(SignedIn("carol"), placed).status == "CANCELLED"
+    assert services.orders.get_mine(SignedIn("carol"), shipped).status == "SHIPPED"
 
 
 def test_cancel_without_an_id_says_clearly_when_nothing_can_be_cancelled(services) -> None:
@@ -280,7 +282,7 @@ def test_cancel_without_an_id_says_clearly_when_nothing_can_be_cancelled(service
     services.orders.move(delivered, "SHIPPED")
     services.orders.move(delivered, "DELIVERED")
     cancelled = _order(services, "carol", "cancel-none-2")
-    services.orders.cancel_mine("carol", cancelled)
+    services.orders.cancel_mine(SignedIn("carol"), cancelled)
     response = turn(services, "CancelOrder", {}, **CAROL)
     assert state(response) == ("Close", "Failed")
     assert message(response) == (
@@ -296,10 +298,10 @@ def test_cancel_without_an_id_only_ever_proposes_the_callers_own_orders(services
     assert state(mallory) == ("Close", "Failed")
     assert message(mallory) == "You have no orders, so there is nothing to cancel."
     # Naming carol's order does not help either.
-    carols = services.orders.latest("carol").order_id
+    carols = services.orders.latest(SignedIn("carol")).order_id
     named = turn(services, "CancelOrder", {"OrderId": carols}, username="mallory", groups="customers")
     assert named["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "OrderId"}
-    assert services.orders.get_mine("carol", carols).status == "PLACED"
+    assert services.orders.get_mine(SignedIn("carol"), carols).status == "PLACED"
 
 
 # ---- Response cards (issue 15, item 6) ---------------------------------------------------------------------
@@ -486,7 +488,7 @@ def test_placing_an_order_shows_the_book_to_confirm_and_then_the_order(services)
     ]
     done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CAROL)  # fmt: skip
-    order_id = services.orders.latest("carol").order_id
+    order_id = services.orders.latest(SignedIn("carol")).order_id
     assert cards(done) == [
         {
             "title": "Dracula",

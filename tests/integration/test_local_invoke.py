@@ -52,6 +52,15 @@ def test_every_event_file_names_its_function(templates) -> None:
         assert spec.handler.endswith(".lambda_handler"), event_file
 
 
+def test_every_function_of_the_templates_has_a_sample_event(templates) -> None:
+    """A new function needs a sample event in events/ (and its line in events/functions.json): `make invoke` and
+    the test below then run it (docs/contributing.md#add-a-function)."""
+    covered = {find_function(templates, function_for(event_file)).logical_id for event_file in EVENT_FILES}
+    assert len(functions(templates)) >= 6  # the shop's own functions, found in the templates
+    missing = sorted(f"{spec.path} ({spec.handler})" for spec in functions(templates) if spec.logical_id not in covered)
+    assert not missing, f"functions without a sample event in events/: {missing}"
+
+
 @pytest.mark.parametrize("event_file", EVENT_FILES)
 def test_event_runs_through_local_invoke(event_file: str, templates, stack: Any) -> None:
     spec = find_function(templates, function_for(event_file))

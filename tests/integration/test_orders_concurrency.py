@@ -9,6 +9,7 @@ import pytest
 
 from bookstore.catalog import Book
 from bookstore.errors import OutOfStock
+from bookstore.identity import SignedIn
 from bookstore.orders import OrderLineRequest
 from bookstore.repositories.orders import OrderRepository
 from bookstore.repositories.products import ProductRepository
@@ -26,7 +27,7 @@ def service(local_aws: LocalAws) -> OrderService:
     products = ProductRepository(local_aws.tables["ProductsTable"], client=dynamodb)
     products.create(BOOK)
     return OrderService(
-        orders=OrderRepository(local_aws.tables["OrdersTable"], local_aws.tables["ProductsTable"], client=dynamodb),
+        orders=OrderRepository(local_aws.tables["OrdersTable"], products, client=dynamodb),
         products=products,
         idempotency_table=local_aws.tables["IdempotencyTable"],
         idempotency_client=dynamodb,
@@ -46,7 +47,7 @@ def test_fifty_concurrent_orders_for_ten_books_sell_exactly_ten(service, local_a
         )
         barrier.wait()
         try:
-            service.place(request)
+            service.place(request, None)
             outcome = "placed"
         except OutOfStock:
             outcome = "out-of-stock"
@@ -70,8 +71,8 @@ def test_concurrent_retries_of_one_order_take_the_stock_once(service) -> None:
     request = PlaceOrderRequest(
         username="carol", idempotency_key="same-key-0001", lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=2)]
     )
-    first = service.place(request)
-    again = [service.place(request) for _ in range(3)]
+    first = service.place(request, None)
+    again = [service.place(request, None) for _ in range(3)]
     assert {o.order_id for o in again} == {first.order_id}
     book = service.products.get(BOOK.book_id)
     assert book is not None
@@ -82,9 +83,9 @@ def test_cancelling_returns_stock_exactly_once_even_when_repeated(service) -> No
     request = PlaceOrderRequest(
         username="carol", idempotency_key="cancel-key-01", lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=4)]
     )
-    order = service.place(request)
+    order = service.place(request, None)
     for _ in range(3):
-        service.cancel_mine("carol", order.order_id)
+        service.cancel_mine(SignedIn("carol"), order.order_id)
     book = service.products.get(BOOK.book_id)
     assert book is not None
     assert book.stock == 10

@@ -6,7 +6,7 @@ import importlib
 import os
 from types import ModuleType
 
-from tests.support.aws import LocalAws
+from tests.support.aws import LocalAws, shop_environment
 
 API_ENV = {
     "USERS_TABLE_NAME": "UsersTable",
@@ -25,20 +25,18 @@ API_ENV = {
 
 def api_environment(local_aws: LocalAws) -> dict[str, str]:
     """The API functions' resource variables, pointed at this test's moto tables, bucket and pool."""
-    return {
-        "USERS_TABLE_NAME": local_aws.tables["UsersTable"],
-        "PRODUCTS_TABLE_NAME": local_aws.tables["ProductsTable"],
-        "ORDERS_TABLE_NAME": local_aws.tables["OrdersTable"],
-        "RECOMMENDATIONS_TABLE_NAME": local_aws.tables["RecommendationsTable"],
-        "IDEMPOTENCY_TABLE_NAME": local_aws.tables["IdempotencyTable"],
-        "IMAGES_BUCKET_NAME": local_aws.images_bucket,
-        "USER_POOL_ID": local_aws.user_pool_id,
-    }
+    return {**shop_environment(local_aws), "IMAGES_BUCKET_NAME": local_aws.images_bucket}
+
+
+# The REST function's modules that read the environment or hold routes, in the order a cold start imports them:
+# reloading them re-reads the environment and makes fresh routers for a fresh resolver.
+REST_MODULES = ("api.shop", "api.routes.catalog", "api.routes.me", "api.routes.orders", "api.routes.staff", "api.app")
 
 
 def load_api_modules(env: dict[str, str] | None = None) -> tuple[ModuleType, ModuleType]:
     os.environ.update({**API_ENV, **(env or {})})
-    app = importlib.reload(importlib.import_module("api.app"))
+    for name in REST_MODULES:
+        app = importlib.reload(importlib.import_module(name))
     chat = importlib.reload(importlib.import_module("api.chat"))
     return app, chat
 

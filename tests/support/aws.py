@@ -76,37 +76,23 @@ def load_event(relative: str, **overrides: Any) -> dict[str, Any]:
     return event
 
 
+def shop_environment(aws: LocalAws) -> dict[str, str]:
+    """The shop functions' resource variables (stacks/shop_tables.py ShopTables.environment() and USER_POOL_ID),
+    pointed at this test's moto tables and pool: the one copy the test fixtures use."""
+    return {
+        "USERS_TABLE_NAME": aws.tables["UsersTable"],
+        "PRODUCTS_TABLE_NAME": aws.tables["ProductsTable"],
+        "ORDERS_TABLE_NAME": aws.tables["OrdersTable"],
+        "RECOMMENDATIONS_TABLE_NAME": aws.tables["RecommendationsTable"],
+        "IDEMPOTENCY_TABLE_NAME": aws.tables["IdempotencyTable"],
+        "USER_POOL_ID": aws.user_pool_id,
+    }
+
+
 def services_for(aws: LocalAws, *, cognito: Any = None, dynamodb: Any = None) -> Any:
     """The bot's and API's services over moto, with clients that tests may wrap (failures, serialization)."""
-    from bookstore.repositories.directory import CognitoDirectory
-    from bookstore.repositories.orders import OrderRepository
-    from bookstore.repositories.products import ProductRepository
-    from bookstore.repositories.recommendations import RecommendationRepository
-    from bookstore.repositories.users import UserRepository
-    from bookstore.services.accounts import AccountService
-    from bookstore.services.catalog import CatalogService
-    from bookstore.services.orders import OrderService
-    from bookstore.services.profiles import ProfileService
-    from bookstore.services.recommendations import RecommendationService
-    from bookstore.services.user_admin import UserAdminService
-    from bookstore.wiring import Services
+    from bookstore.env import ShopEnv
+    from bookstore.wiring import build_services
 
-    dynamodb = dynamodb or aws.dynamodb
-    users = UserRepository(aws.tables["UsersTable"], client=dynamodb)
-    directory = CognitoDirectory(aws.user_pool_id, client=cognito or aws.cognito)
-    products = ProductRepository(aws.tables["ProductsTable"], client=dynamodb)
-    admin = UserAdminService(users=users, directory=directory)
-    return Services(
-        catalog=CatalogService(products),
-        orders=OrderService(
-            orders=OrderRepository(aws.tables["OrdersTable"], aws.tables["ProductsTable"], client=dynamodb),
-            products=products,
-            idempotency_table=aws.tables["IdempotencyTable"],
-            idempotency_client=dynamodb,
-        ),
-        profiles=ProfileService(admin=admin, accounts=AccountService(users=users, directory=directory)),
-        recommendations=RecommendationService(
-            RecommendationRepository(aws.tables["RecommendationsTable"], client=dynamodb), products
-        ),
-        admin=admin,
-    )
+    env = ShopEnv.load(shop_environment(aws))
+    return build_services(env, dynamodb=dynamodb or aws.dynamodb, cognito=cognito or aws.cognito)

@@ -105,7 +105,7 @@ def test_routes_with_a_body_document_413_and_415_and_only_json() -> None:
 
 
 def test_request_constraints_are_the_codes() -> None:
-    from api.app import USERNAME_INPUT_PATTERN
+    from api.schemas import USERNAME_INPUT_PATTERN
 
     from bookstore.catalog import BOOK_ID_PATTERN, GENRES
     from bookstore.orders import MAX_ORDER_LINES, MAX_QUANTITY, ORDER_ID_PATTERN
@@ -150,12 +150,12 @@ def test_request_constraints_are_the_codes() -> None:
 
 
 def test_username_pattern_admits_exactly_what_the_code_admits() -> None:
+    from api.schemas import USERNAME_INPUT_PATTERN
+
     from bookstore.errors import ValidationError
     from bookstore.services.user_admin import check_username_format
-    from tests.support.api import load_api_modules
 
-    app, _ = load_api_modules()
-    pattern = re.compile(app.USERNAME_INPUT_PATTERN)
+    pattern = re.compile(USERNAME_INPUT_PATTERN)
     for raw in ("jdoe", " JDoe ", "a.b_c-d", "j", "1abc", "jd oe", "jdoe!", "x" * 30, "x" * 31, "\tjdoe\n", "Ab"):
         try:
             check_username_format(raw)

@@ -41,15 +41,15 @@ def _to_order(item: dict[str, Any]) -> Order:
 
 
 class OrderRepository(DynamoRepository):
-    def __init__(self, table_name: str, products_table: str, client: Any | None = None) -> None:
+    """The orders table. Placing and cancelling also write the products table's stock, in the same transaction:
+    `products` makes those transaction items (on the same DynamoDB client, which TransactWriteItems needs)."""
+
+    def __init__(self, table_name: str, products: ProductRepository, client: Any | None = None) -> None:
         super().__init__(table_name, client)
-        self.products_table = products_table
+        self.products = products
 
     def place(self, order: Order, books: dict[str, Book]) -> Order:
-        items = [
-            ProductRepository.reserve_stock(self.products_table, books[line.book_id], line.quantity)
-            for line in order.lines
-        ]
+        items = [self.products.reserve_stock(books[line.book_id], line.quantity) for line in order.lines]
         items.append(
             {
                 "Put": {
@@ -114,9 +114,7 @@ class OrderRepository(DynamoRepository):
         }
         items: list[dict[str, Any]] = [update]
         if return_stock:
-            items += [
-                ProductRepository.return_stock(self.products_table, line.book_id, line.quantity) for line in order.lines
-            ]
+            items += [self.products.return_stock(line.book_id, line.quantity) for line in order.lines]
         codes = self.transact(items)
         if codes:
             current = self.get(order.order_id)

@@ -183,12 +183,11 @@ class ProductRepository(DynamoRepository):
                 raise BookNotFound(f"There is no book {book_id}.") from err
             raise
 
-    @staticmethod
-    def reserve_stock(table: str, book: Book, quantity: int) -> dict[str, Any]:
+    def reserve_stock(self, book: Book, quantity: int) -> dict[str, Any]:
         """Transaction item: take `quantity` from stock, only if that much is there and the price is unchanged."""
         return {
             "Update": {
-                "TableName": table,
+                "TableName": self.table,
                 "Key": book_key(book.book_id),
                 "UpdateExpression": "SET stock = stock - :q",
                 "ConditionExpression": "attribute_exists(pk) AND stock >= :q AND price_cents = :p",
@@ -196,11 +195,11 @@ class ProductRepository(DynamoRepository):
             }
         }
 
-    @staticmethod
-    def return_stock(table: str, book_id: str, quantity: int) -> dict[str, Any]:
+    def return_stock(self, book_id: str, quantity: int) -> dict[str, Any]:
+        """Transaction item: put `quantity` back in stock (a cancelled order)."""
         return {
             "Update": {
-                "TableName": table,
+                "TableName": self.table,
                 "Key": book_key(book_id),
                 "UpdateExpression": "SET stock = stock + :q",
                 "ConditionExpression": "attribute_exists(pk)",

@@ -6,22 +6,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from bookstore.catalog import GENRES, Book, BookChanges, NewBook, Page, SearchHit
+from bookstore.catalog import GENRES, Book, BookChanges, NewBook, Page, SearchHit, page_size
 from bookstore.errors import BookNotFound, ValidationError
+from bookstore.ports import ProductStore
 from bookstore.repositories.cursor import decode_cursor, encode_cursor
-from bookstore.repositories.products import ProductRepository
 from bookstore.search import MAX_QUERY_TOKENS, tokens
 
-MAX_PAGE = 50
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 URL_TTL_SECONDS = 900
-
-
-def _limit(limit: int) -> int:
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}")
-    return limit
 
 
 TITLE_CANDIDATES = 10  # search hits find_by_title looks through for the exact title
@@ -29,7 +22,7 @@ TITLE_CANDIDATES = 10  # search hits find_by_title looks through for the exact t
 
 @dataclass
 class CatalogService:
-    products: ProductRepository
+    products: ProductStore
     images_bucket: str | None = None
     s3: Any = None
 
@@ -42,7 +35,7 @@ class CatalogService:
     def browse(self, genre: str, limit: int = 20, cursor: str | None = None) -> Page[Book]:
         if genre not in GENRES:
             raise ValidationError(f"Unknown genre {genre!r}. Genres: {', '.join(GENRES)}.")
-        books, last = self.products.by_genre(genre, _limit(limit), decode_cursor(cursor))
+        books, last = self.products.by_genre(genre, page_size(limit), decode_cursor(cursor))
         return Page[Book](items=books, next_cursor=encode_cursor(last))
 
     def search(self, query: str, limit: int = 20, cursor: str | None = None) -> Page[SearchHit]:
@@ -50,7 +43,7 @@ class CatalogService:
         terms = tokens(query)[:MAX_QUERY_TOKENS]
         if not terms:
             raise ValidationError("Search for at least one word of a title, an author or a genre.")
-        limit = _limit(limit)
+        limit = page_size(limit)
         offset = int((decode_cursor(cursor) or {}).get("offset", 0))
         scores: dict[str, float] = {}
         matched: dict[str, int] = {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
+    BasePersistenceLayer,
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
@@ -17,17 +18,18 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from bookstore import aws
-from bookstore.catalog import Page
+from bookstore.catalog import Page, page_size
 from bookstore.errors import BookNotFound, Conflict, InvalidTransition, OrderNotFound, ValidationError
+from bookstore.identity import SignedIn
 from bookstore.ids import ulid
 from bookstore.observability import logger, metrics
 from bookstore.orders import MAX_ORDER_LINES, Order, OrderLine, OrderLineRequest, OrderStatus, StatusChange
+from bookstore.ports import BookLookup, OrderStore
 from bookstore.repositories.cursor import decode_cursor, encode_cursor
-from bookstore.repositories.orders import OrderRepository
-from bookstore.repositories.products import ProductRepository
 from bookstore.users import utc_now
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
@@ -38,37 +40,45 @@ TRANSITIONS: dict[str, set[str]] = {"PLACED": {"SHIPPED", "CANCELLED"}, "SHIPPED
 class PlaceOrderRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    username: str
+    username: str  # SignedIn.username: normalized
     idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
 
 
+def _idempotency_config() -> IdempotencyConfig:
+    """One order per (customer, key); the same key with other lines is refused; records kept 24 hours."""
+    return IdempotencyConfig(
+        event_key_jmespath="[username, idempotency_key]",
+        payload_validation_jmespath="lines",
+        raise_on_no_idempotency_key=True,
+        expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
+    )
+
+
 @dataclass
 class OrderService:
-    orders: OrderRepository
-    products: ProductRepository
+    orders: OrderStore
+    products: BookLookup
     idempotency_table: str
     idempotency_client: Any = None
-    # The current invocation's Lambda context, for callers that cannot pass it to place() (the bot's hook).
-    lambda_context: Any = None
+    # The idempotency records' store. None (every deployed function): Powertools' DynamoDB layer over
+    # `idempotency_table`, built once (_persistence). Unit tests pass an in-memory BasePersistenceLayer here, so
+    # place() runs Powertools' real idempotency logic (keys, payload validation, in-progress) without DynamoDB.
+    persistence: BasePersistenceLayer | None = None
 
-    def place(self, request: PlaceOrderRequest, context: Any = None) -> Order:
+    def place(self, request: PlaceOrderRequest, context: LambdaContext | None) -> Order:
         """Place an order once per (customer, idempotency key): a retry returns the first result.
 
         The same key with different lines is a Conflict, as is a retry while the first is still running.
+        `context` is the current invocation's (the API route and the bot's code hook pass theirs): an
+        in-progress record then expires with the invocation instead of blocking retries for an hour. None
+        outside Lambda (scripts, tests).
         """
         if len({line.book_id for line in request.lines}) != len(request.lines):
             raise ValidationError("Each book may appear once in an order; set its quantity instead.")
-        config = IdempotencyConfig(
-            event_key_jmespath="[username, idempotency_key]",
-            payload_validation_jmespath="lines",
-            raise_on_no_idempotency_key=True,
-            expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
-        )
-        context = context if context is not None else self.lambda_context
+        config = _idempotency_config()
         if context is not None:
             config.register_lambda_context(context)  # an in-progress record expires with the invocation
-
         place_once = idempotent_function(
             self._place,
             data_keyword_argument="request",
@@ -85,11 +95,17 @@ class OrderService:
         return result
 
     @cached_property
-    def _persistence(self) -> DynamoDBPersistenceLayer:
+    def _persistence(self) -> BasePersistenceLayer:
         # Once per cold start, on the function's cached client: not a new layer and client per order.
-        return DynamoDBPersistenceLayer(
+        layer = self.persistence or DynamoDBPersistenceLayer(
             table_name=self.idempotency_table, boto3_client=self.idempotency_client or aws.client("dynamodb")
         )
+        # Configured here, once (cached_property holds a lock while it builds, on Python 3.11): Powertools marks a
+        # layer configured before it compiles its key expressions, so threads sharing a layer that its first
+        # calls configure could use it half-built ('NoneType' object has no attribute 'search'). Later configure()
+        # calls from idempotent_function return at once; the per-call config still carries the Lambda context.
+        layer.configure(_idempotency_config(), function_name="_place")
+        return layer
 
     def _place(self, request: PlaceOrderRequest) -> Order:
         books = self.products.get_many([line.book_id for line in request.lines])
@@ -124,23 +140,21 @@ class OrderService:
         logger.info("Order placed", extra={"order_id": order.order_id, "total_cents": order.total_cents})
         return order
 
-    def list_mine(self, username: str, limit: int = 20, cursor: str | None = None) -> Page[Order]:
-        if not 1 <= limit <= 50:
-            raise ValidationError("limit must be between 1 and 50")
-        orders, last = self.orders.list_for(username, limit, decode_cursor(cursor))
+    def list_mine(self, who: SignedIn, limit: int = 20, cursor: str | None = None) -> Page[Order]:
+        orders, last = self.orders.list_for(who.username, page_size(limit), decode_cursor(cursor))
         return Page[Order](items=orders, next_cursor=encode_cursor(last))
 
-    def latest(self, username: str) -> Order | None:
-        orders, _ = self.orders.list_for(username, 1, None)
+    def latest(self, who: SignedIn) -> Order | None:
+        orders, _ = self.orders.list_for(who.username, 1, None)
         return orders[0] if orders else None
 
-    def latest_cancellable(self, username: str, look_back: int = 50) -> Order | None:
+    def latest_cancellable(self, who: SignedIn, look_back: int = 50) -> Order | None:
         """The newest of the customer's `look_back` latest orders that can still be cancelled (PLACED), or None.
         Orders leave PLACED when they ship, so an older one still PLACED is rare: the look-back bounds the reads."""
         start: dict[str, Any] | None = None
         seen = 0
         while seen < look_back:
-            orders, start = self.orders.list_for(username, min(20, look_back - seen), start)
+            orders, start = self.orders.list_for(who.username, min(20, look_back - seen), start)
             found = next((order for order in orders if order.status == "PLACED"), None)
             if found is not None:
                 return found
@@ -149,10 +163,10 @@ class OrderService:
                 return None
         return None
 
-    def get_mine(self, username: str, order_id: str) -> Order:
+    def get_mine(self, who: SignedIn, order_id: str) -> Order:
         order = self.orders.get(order_id)
         # Someone else's order is reported exactly like a missing one: nothing leaks.
-        if order is None or order.username != username:
+        if order is None or order.username != who.username:
             raise OrderNotFound(f"You have no order {order_id}.")
         return order
 
@@ -162,8 +176,8 @@ class OrderService:
             raise OrderNotFound(f"There is no order {order_id}.")
         return order
 
-    def cancel_mine(self, username: str, order_id: str) -> Order:
-        order = self.get_mine(username, order_id)
+    def cancel_mine(self, who: SignedIn, order_id: str) -> Order:
+        order = self.get_mine(who, order_id)
         if order.status == "CANCELLED":
             return order  # cancelling twice is not an error
         if order.status != "PLACED":

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bookstore.errors import ValidationError
+from bookstore.errors import Conflict, ValidationError
+from bookstore.identity import SignedIn
 from bookstore.services.accounts import AccountService
 from bookstore.services.user_admin import UserAdminService, check_email_format
 from bookstore.users import UserProfile, utc_now
@@ -15,20 +16,21 @@ class ProfileService:
     admin: UserAdminService
     accounts: AccountService
 
-    def me(self, username: str, email: str | None) -> UserProfile:
+    def me(self, who: SignedIn, email: str | None) -> UserProfile:
         """The caller's profile; created from their verified token if the sign-up trigger never made it."""
-        profile = self.admin.users.get(username.lower())
+        profile = self.admin.users.get(who.username)
         if profile is None:
             if not email:
                 raise ValidationError("Your profile is missing and your token carries no email to rebuild it.")
-            self.accounts.on_sign_up_confirmed(username=username, email=email)
-            profile = self.admin.users.get(username.lower())
-            assert profile is not None
+            self.accounts.on_sign_up_confirmed(username=who.username, email=email)
+            profile = self.admin.users.get(who.username)
+            if profile is None:  # deleted again between the two reads
+                raise Conflict("Your profile changed while it was being rebuilt; please try again.")
         return profile
 
     def update_me(
         self,
-        username: str,
+        who: SignedIn,
         email: str | None,
         *,
         given_name: str | None,
@@ -37,7 +39,7 @@ class ProfileService:
     ) -> UserProfile:
         if given_name is None and family_name is None and new_email is None:
             raise ValidationError("Nothing to change: send given_name, family_name and/or email.")
-        profile = self.me(username, email)
+        profile = self.me(who, email)
         if new_email is not None:
             profile = self._take_verified_email(profile, new_email)
         if given_name is not None:

@@ -22,10 +22,9 @@ from bookstore.errors import (
     UserNotFound,
     ValidationError,
 )
-from bookstore.identity import CUSTOMERS_GROUP, STAFF_GROUP
+from bookstore.identity import CUSTOMERS_GROUP, STAFF_GROUP, SignedIn
 from bookstore.observability import logger, metrics
-from bookstore.repositories.directory import CognitoDirectory
-from bookstore.repositories.users import UserRepository
+from bookstore.ports import UserDirectory, UserStore
 from bookstore.users import USERNAME_RE, UserProfile, normalize_email, utc_now
 
 Attribute = Literal["email", "first name", "last name"]
@@ -90,13 +89,13 @@ def _staff_mfa_required() -> bool:
 
 @dataclass
 class UserAdminService:
-    users: UserRepository
-    directory: CognitoDirectory
+    users: UserStore
+    directory: UserDirectory
     # STAFF_MFA_REQUIRED of the function's environment when not given (read once, where the function builds its
     # services at a cold start).
     staff_mfa_required: bool = field(default_factory=_staff_mfa_required)
 
-    def require_staff_second_factor(self, username: str | None) -> None:
+    def require_staff_second_factor(self, who: SignedIn) -> None:
         """Where staff MFA is required, refuse a staff action unless the caller's Cognito user has TOTP enabled.
 
         The pool's MFA is OPTIONAL, and Cognito requires MFA at every sign-in of a user who has activated a factor
@@ -108,10 +107,10 @@ class UserAdminService:
         """
         if not self.staff_mfa_required:
             return
-        if username is not None and self.directory.mfa_enabled(username):
+        if self.directory.mfa_enabled(who.username):
             return
         metrics.add_metric(name="StaffActionsWithoutMfa", unit=MetricUnit.Count, value=1)
-        logger.info("Staff action refused: no TOTP MFA", extra={"caller": username or "anonymous"})
+        logger.info("Staff action refused: no TOTP MFA", extra={"caller": who.username})
         raise NotAuthorized(STAFF_MFA_NEEDED)
 
     # Checks used while the conversation collects values (dialog code hook) and again at fulfillment.

@@ -1,0 +1,228 @@
+"""The order intents: PlaceOrder, OrderStatus, CancelOrder, through the same OrderService as the REST API, so the
+rules (stock, idempotent orders, ownership) are the same whichever way a customer orders."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bookstore.catalog import Book
+from bookstore.errors import BookNotFound, BookstoreError, OrderNotFound, ValidationError
+from bookstore.identity import Caller, SignedIn
+from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
+from bookstore.services.orders import PlaceOrderRequest
+from bookstore.wiring import Services
+from bot_fulfillment.cards import confirm_card, money, ordered_card, with_cards
+from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
+from bot_fulfillment.catalog import resolved
+
+SIGN_IN = "Please sign in first, so I know whose order this is."
+BOOK_ATTRIBUTE = "orderBookId"  # the book found for the order in progress (_book_titled)
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
+
+
+def _summary(order: Order) -> str:
+    lines = ", ".join(f"{line.quantity} x {line.title}" for line in order.lines)
+    return f"{lines}, {money(order.total_cents)}"
+
+
+def _placed(order: Order) -> str:
+    try:
+        when = datetime.fromisoformat(order.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return order.created_at
+    return f"{when.day} {when:%b %Y} at {when:%H:%M} UTC"
+
+
+def _quantity(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return -1
+    return int(value) if value.is_integer() else -1
+
+
+def _book_titled(services: Services, event: LexEvent, intent: Intent) -> tuple[str | None, Book | None]:
+    """The title asked for (as Lex resolved it) and the catalog's book of that title, if any.
+
+    Once a turn has found the book, its id is kept in the session (BOOK_ATTRIBUTE) and the Title slot holds the
+    book's exact title: later turns of the same order read that book with one GetItem instead of searching the
+    title again, as long as the Title slot still names it (the customer may change their mind)."""
+    title = resolved(intent, "Title")
+    if title is None:
+        return None, None
+    chosen = event.session_state.session_attributes.get(BOOK_ATTRIBUTE)
+    if chosen:
+        try:
+            book: Book | None = services.catalog.get(chosen)
+        except (BookNotFound, ValidationError):
+            book = None
+        if book is not None and book.title.casefold() == title.casefold():
+            return title, book
+    book = services.catalog.find_by_title(title)
+    said = intent.value("Title")
+    if book is None and said is not None and said != title:
+        book = services.catalog.find_by_title(said)
+    return title, book
+
+
+def place_order(event: LexEvent, caller: Caller, services: Services, *, context: LambdaContext | None) -> LexResponse:
+    who = caller.signed_in()
+    if who is None:
+        return close(event, "Failed", SIGN_IN)
+    book, quantity, checked = _checked_order(event, services)
+    if isinstance(checked, LexResponse):
+        return checked
+    intent = checked
+    if event.invocation_source == "DialogCodeHook":
+        if book is not None and quantity is not None and intent.confirmation_state in (None, "None"):
+            total = money(book.price_cents * quantity)
+            question = f"{quantity} x {book.title} by {book.author} comes to {total}. Shall I place the order?"
+            return with_cards(confirm_intent(event, question, intent), [confirm_card(book, quantity)])
+        return delegate(event, intent)
+    if intent.confirmation_state == "Denied":
+        return close(event, "Failed", "Okay, I did not place the order.")
+    if book is None or quantity is None:
+        return elicit_slot(event, "Title" if book is None else "Quantity", "Which book, and how many copies?")
+    return _place(event, who, services, OrderLineRequest(book_id=book.book_id, quantity=quantity), book, context)
+
+
+def _checked_order(event: LexEvent, services: Services) -> tuple[Book | None, int | None, Intent | LexResponse]:
+    """The book and quantity asked for so far, and the intent with them normalized (the catalog's exact title,
+    the quantity as digits); or, instead of the intent, the answer that asks again or says why not."""
+    intent = event.intent
+    title, book = _book_titled(services, event, intent)
+    quantity = _quantity(intent.value("Quantity"))
+    if title is not None:
+        if book is None:
+            return (
+                book,
+                quantity,
+                elicit_slot(event, "Title", f'I couldn\'t find a book called "{title}". Which book would you like?'),
+            )
+        if book.stock == 0:
+            return book, quantity, close(event, "Failed", f"Sorry, {book.title} is sold out right now.")
+        intent = intent.with_slot("Title", book.title)
+        event.session_state.session_attributes[BOOK_ATTRIBUTE] = book.book_id
+    if quantity is not None:
+        if not 1 <= quantity <= MAX_QUANTITY:
+            ask = f"Please give a number of copies from 1 to {MAX_QUANTITY}."
+            return book, quantity, elicit_slot(event, "Quantity", ask)
+        if book is not None and quantity > book.stock:
+            ask = f"We have {book.stock} copies of {book.title}. How many would you like?"
+            return book, quantity, elicit_slot(event, "Quantity", ask)
+        intent = intent.with_slot("Quantity", str(quantity))
+    return book, quantity, intent
+
+
+def _place(
+    event: LexEvent,
+    who: SignedIn,
+    services: Services,
+    line: OrderLineRequest,
+    book: Book,
+    context: LambdaContext | None,
+) -> LexResponse:
+    # A retried fulfillment of the same turn carries the same request id: the same order comes back.
+    turn = event.session_state.originating_request_id or event.input_transcript
+    key = _KEY_UNSAFE.sub("-", f"lex:{event.session_id}:{turn}")[:128]
+    request = PlaceOrderRequest(username=who.username, idempotency_key=key.ljust(8, "-"), lines=[line])
+    order = services.orders.place(request, context)
+    done = close(
+        event,
+        "Fulfilled",
+        f"Done! Order {order.order_id}: {_summary(order)}. Ask me 'where is my order' to follow it.",
+    )
+    return with_cards(done, [ordered_card(book, order)])
+
+
+RECENT_ORDERS = 3
+
+
+def order_status(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
+    who = caller.signed_in()
+    if who is None:
+        return close(event, "Failed", SIGN_IN)
+    order_id = event.intent.value("OrderId")
+    if order_id:
+        order = services.orders.get_mine(who, order_id.upper())
+        return close(event, "Fulfilled", f"Your order {order.order_id} ({_summary(order)}) is {order.status}.")
+    # "where is my order" / "where are my orders": the recent ones, newest first.
+    recent = services.orders.list_mine(who, limit=RECENT_ORDERS).items
+    if not recent:
+        return close(event, "Fulfilled", "You have no orders yet.")
+    if len(recent) == 1:
+        return close(
+            event, "Fulfilled", f"Your order {recent[0].order_id} ({_summary(recent[0])}) is {recent[0].status}."
+        )
+    listed = "; ".join(f"{o.order_id} ({_summary(o)}) is {o.status}" for o in recent)
+    return close(event, "Fulfilled", f"Your latest orders: {listed}. Ask about one by its id for more.")
+
+
+_NOT_CANCELLABLE = {
+    "CANCELLED": "is already cancelled",
+    "SHIPPED": "has shipped and can no longer be cancelled",
+    "DELIVERED": "was delivered and can no longer be cancelled",
+}
+
+
+def _propose_latest_cancellable(event: LexEvent, who: SignedIn, services: Services) -> LexResponse:
+    """No order id ("cancel my last order"): propose the newest order that can still be cancelled (PLACED),
+    as a confirmation with the OrderId filled; or say clearly why there is nothing to cancel, and close."""
+    latest = services.orders.latest(who)
+    if latest is None:
+        return close(event, "Failed", "You have no orders, so there is nothing to cancel.")
+    candidate = latest if latest.status == "PLACED" else services.orders.latest_cancellable(who)
+    if candidate is None:
+        return close(
+            event,
+            "Failed",
+            "You have no order that can still be cancelled (an order can be cancelled until it ships). "
+            f"Your latest order {latest.order_id} ({_summary(latest)}) {_NOT_CANCELLABLE[latest.status]}.",
+        )
+    note = "" if candidate is latest else f"Your latest order {latest.order_id} {_NOT_CANCELLABLE[latest.status]}. "
+    intent = event.intent.with_slot("OrderId", candidate.order_id)
+    question = f"{note}Cancel your order {candidate.order_id} ({_summary(candidate)}, placed {_placed(candidate)})?"
+    return confirm_intent(event, question, intent)
+
+
+def cancel_order(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
+    who = caller.signed_in()
+    if who is None:
+        return close(event, "Failed", SIGN_IN)
+    order_id = event.intent.value("OrderId")
+    if order_id is None:
+        if event.invocation_source == "DialogCodeHook":
+            return _propose_latest_cancellable(event, who, services)
+        return elicit_slot(event, "OrderId", "Which order do you want to cancel? Tell me its id.")
+    try:
+        order = services.orders.get_mine(who, order_id.upper())
+    except OrderNotFound:
+        return elicit_slot(event, "OrderId", f"I can't find order {order_id} among your orders. Which order?")
+    intent = event.intent.with_slot("OrderId", order.order_id)
+    if event.invocation_source == "DialogCodeHook":
+        return _confirm_cancel(event, intent, order)
+    if intent.confirmation_state == "Denied":
+        return close(event, "Failed", "Okay, the order stays as it is.")
+    try:
+        cancelled = services.orders.cancel_mine(who, order.order_id)
+    except BookstoreError as err:
+        return close(event, "Failed", err.message)
+    copies = sum(line.quantity for line in cancelled.lines)
+    message = f"Order {cancelled.order_id} is cancelled; {copies} book(s) went back on the shelf."
+    return close(event, "Fulfilled", message)
+
+
+def _confirm_cancel(event: LexEvent, intent: Intent, order: Order) -> LexResponse:
+    if order.status == "CANCELLED":
+        return close(event, "Fulfilled", f"Order {order.order_id} is already cancelled.")
+    if order.status != "PLACED":
+        return close(event, "Failed", f"Order {order.order_id} is {order.status} and can no longer be cancelled.")
+    if intent.confirmation_state in (None, "None"):
+        question = f"Cancel your order {order.order_id} ({_summary(order)}, placed {_placed(order)})?"
+        return confirm_intent(event, question, intent)
+    return delegate(event, intent)
