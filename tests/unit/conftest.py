@@ -53,3 +53,25 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture
+def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test runs on in-memory fakes only: creating any boto3/botocore client fails it, and so does a socket
+    (blocked by _no_network; checked here so a change there cannot silently let these tests reach the network)."""
+    import socket
+    import warnings
+
+    import botocore.session
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a unit test on fakes created an AWS client")
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", refuse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pytest_socket warns about every blocked attempt, this one included
+        try:
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+        except Exception:  # pytest_socket's SocketBlockedError
+            return
+    raise AssertionError("sockets are not blocked in this unit test")
