@@ -39,7 +39,8 @@ def _percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, refused (exit 2) when it asks for too small a catalog or too few queries or runs."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=200, help="searches (and half as many browses) per run")
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.books < 100 or args.queries < 10 or args.runs < 1:
         parser.error("--books >= 100, --queries >= 10, --runs >= 1")
+    return args
 
+
+def _fake_aws_environment() -> None:
+    """Fake credentials for moto, and Powertools quiet (no tracing, no metrics, warnings only)."""
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "bench",
@@ -61,97 +66,101 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.filterwarnings("ignore")
-    import boto3
-    from moto import mock_aws
 
+
+def _load_books(
+    dynamodb: Any, products: str, count: int, rng: random.Random, words: list[str], surnames: list[str]
+) -> None:
+    """Writes `count` synthetic books and their search postings to the products table, in batches."""
     from bookstore.catalog import GENRES, Book
     from bookstore.repositories.dynamo import to_item
     from bookstore.repositories.products import book_item, posting
     from bookstore.search import index_terms
-    from local.emulators.context import LocalLambdaContext
-    from local.world import assembly
-    from local.world.provision import create_tables
     from local.world.targets import batch_write
+
+    started = time.perf_counter()
+    batch: list[dict[str, Any]] = []
+    for number in range(count):
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 4))).title()
+        book = Book(book_id=f"book-{number:06d}", title=title, author=f"Author {rng.choice(surnames).title()}",
+                    genre=rng.choice(GENRES), year=rng.randint(1800, 1929), price_cents=rng.randint(299, 2999),
+                    stock=rng.randint(0, 50))  # fmt: skip
+        batch.append(book_item(book))
+        batch += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
+        if len(batch) >= 2500:
+            batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
+            batch = []
+        if (number + 1) % 10_000 == 0:
+            print(f"  loaded {number + 1}/{count} books", file=sys.stderr)
+    batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
+    print(f"Loaded {count} books in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+class _DynamoCalls:
+    """The DynamoDB calls of the current request (operation, items read) and the time spent in them, recorded
+    through botocore's before-call / after-call events of the default session."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.aws_time: list[float] = []
+        self._started: list[float] = []
+
+    def register(self, events: Any) -> None:
+        events.register("before-call.dynamodb", self._before)
+        events.register("after-call.dynamodb", self._after)
+
+    def clear(self) -> None:
+        self.calls.clear()
+        self.aws_time.clear()
+
+    def _before(self, **_: Any) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, event_name: str, parsed: dict[str, Any], **_: Any) -> None:
+        self.aws_time.append(time.perf_counter() - self._started.pop())
+        operation = event_name.rsplit(".", 1)[-1]
+        items = len(parsed.get("Items", [])) + len(parsed.get("Item", {}) and [1])
+        items += sum(len(v) for v in parsed.get("Responses", {}).values())
+        self.calls.append((operation, items))
+
+
+def _request(handler: Any, recorded: _DynamoCalls, query: dict[str, str]) -> tuple[float, int, int, float]:
+    """One GET /books through the API handler: (latency, DynamoDB calls, items read, the handler's own time)."""
+    from local.emulators.context import LocalLambdaContext
     from tests.support.apigw import api_event
 
-    templates = assembly.load("dev", say=lambda message: print(message, file=sys.stderr)).by_component()
-    rng = random.Random(20261122)  # noqa: S311 (reproducible synthetic data, not security)
-    words = _vocabulary(rng, WORDS, (4, 9))
-    surnames = _vocabulary(rng, AUTHORS, (5, 10))
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        tables = create_tables(templates["Data"], dynamodb)
-        products = tables["ProductsTable"]
-        started = time.perf_counter()
-        batch: list[dict[str, Any]] = []
-        for number in range(args.books):
-            title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 4))).title()
-            book = Book(book_id=f"book-{number:06d}", title=title, author=f"Author {rng.choice(surnames).title()}",
-                        genre=rng.choice(GENRES), year=rng.randint(1800, 1929), price_cents=rng.randint(299, 2999),
-                        stock=rng.randint(0, 50))  # fmt: skip
-            batch.append(book_item(book))
-            batch += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
-            if len(batch) >= 2500:
-                batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
-                batch = []
-            if (number + 1) % 10_000 == 0:
-                print(f"  loaded {number + 1}/{args.books} books", file=sys.stderr)
-        batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
-        print(f"Loaded {args.books} books in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    recorded.clear()
+    t0 = time.perf_counter()
+    response = handler.lambda_handler(api_event("GET", "/books", query=query), LocalLambdaContext())
+    elapsed = time.perf_counter() - t0
+    assert response["statusCode"] == 200, response
+    # The handler's own time: everything but the (moto) DynamoDB calls.
+    calls = recorded.calls
+    return elapsed, len(calls), sum(i for _, i in calls), elapsed - sum(recorded.aws_time)
 
-        os.environ.update({"PRODUCTS_TABLE_NAME": products, "USERS_TABLE_NAME": tables["UsersTable"],
-                           "ORDERS_TABLE_NAME": tables["OrdersTable"],
-                           "RECOMMENDATIONS_TABLE_NAME": tables["RecommendationsTable"],
-                           "IDEMPOTENCY_TABLE_NAME": tables["IdempotencyTable"], "USER_POOL_ID": "none"})  # fmt: skip
-        handler = importlib.import_module("api.handler")
-        calls: list[tuple[str, int]] = []
-        aws_time: list[float] = []
-        call_started: list[float] = []
 
-        def before(**_: Any) -> None:
-            call_started.append(time.perf_counter())
+def _random_query(kind: str, rng: random.Random, words: list[str]) -> dict[str, str]:
+    """A search (1-3 words of the vocabulary) or a browse (a random genre), 20 results."""
+    from bookstore.catalog import GENRES
 
-        def after(event_name: str, parsed: dict[str, Any], **_: Any) -> None:
-            aws_time.append(time.perf_counter() - call_started.pop())
-            operation = event_name.rsplit(".", 1)[-1]
-            items = len(parsed.get("Items", [])) + len(parsed.get("Item", {}) and [1])
-            items += sum(len(v) for v in parsed.get("Responses", {}).values())
-            calls.append((operation, items))
+    if kind == "search":
+        return {"q": " ".join(rng.choice(words) for _ in range(rng.randint(1, 3))), "limit": "20"}
+    return {"genre": rng.choice(GENRES), "limit": "20"}
 
-        events = boto3._get_default_session().events
-        events.register("before-call.dynamodb", before)
-        events.register("after-call.dynamodb", after)
 
-        def request(query: dict[str, str]) -> tuple[float, int, int, float]:
-            calls.clear()
-            aws_time.clear()
-            t0 = time.perf_counter()
-            response = handler.lambda_handler(api_event("GET", "/books", query=query), LocalLambdaContext())
-            elapsed = time.perf_counter() - t0
-            assert response["statusCode"] == 200, response
-            # The handler's own time: everything but the (moto) DynamoDB calls.
-            return elapsed, len(calls), sum(i for _, i in calls), elapsed - sum(aws_time)
+def _summary(samples: list[tuple[float, int, int, float]]) -> tuple[float, ...]:
+    """One run of one kind: p50 and p99 latency, mean calls, mean items read, the handler's own p50 and p99."""
+    latencies = [s[0] for s in samples]
+    own = [s[3] for s in samples]
+    return (
+        _percentile(latencies, 0.5), _percentile(latencies, 0.99),
+        statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples),
+        _percentile(own, 0.5), _percentile(own, 0.99),
+    )  # fmt: skip
 
-        results: dict[str, list[tuple[float, ...]]] = {"search": [], "browse": []}
-        for _ in range(args.runs):
-            for kind, count in (("search", args.queries), ("browse", args.queries // 2)):
-                samples = []
-                for _ in range(count):
-                    if kind == "search":
-                        q = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
-                        samples.append(request({"q": q, "limit": "20"}))
-                    else:
-                        samples.append(request({"genre": rng.choice(GENRES), "limit": "20"}))
-                latencies = [s[0] for s in samples]
-                own = [s[3] for s in samples]
-                results[kind].append((
-                    _percentile(latencies, 0.5), _percentile(latencies, 0.99),
-                    statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples),
-                    _percentile(own, 0.5), _percentile(own, 0.99),
-                ))  # fmt: skip
-                if any(op == "Scan" for op, _ in calls):
-                    raise SystemExit("a Scan was issued")
 
+def _print_table(args: argparse.Namespace, results: dict[str, list[tuple[float, ...]]]) -> None:
+    """The Markdown table of medians over the runs, per kind of request."""
     over = f"median of {args.runs} runs"
     print(f"{args.books} books, {args.queries} searches and {args.queries // 2} browses per run, {over}")
     print("| request | DynamoDB calls | items read | p50 (moto) | p99 (moto) | handler p50 | handler p99 |")
@@ -162,6 +171,44 @@ def main(argv: list[str] | None = None) -> int:
             f"| {kind} | {calls_mean:.1f} | {items_mean:.0f} | {p50 * 1000:.0f} ms | {p99 * 1000:.0f} ms "
             f"| {own50 * 1000:.1f} ms | {own99 * 1000:.1f} ms |"
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    _fake_aws_environment()
+    import boto3
+    from moto import mock_aws
+
+    from local.world import assembly
+    from local.world.provision import create_tables
+
+    templates = assembly.load("dev", say=lambda message: print(message, file=sys.stderr)).by_component()
+    rng = random.Random(20261122)  # noqa: S311 (reproducible synthetic data, not security)
+    words = _vocabulary(rng, WORDS, (4, 9))
+    surnames = _vocabulary(rng, AUTHORS, (5, 10))
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        tables = create_tables(templates["Data"], dynamodb)
+        products = tables["ProductsTable"]
+        _load_books(dynamodb, products, args.books, rng, words, surnames)
+
+        os.environ.update({"PRODUCTS_TABLE_NAME": products, "USERS_TABLE_NAME": tables["UsersTable"],
+                           "ORDERS_TABLE_NAME": tables["OrdersTable"],
+                           "RECOMMENDATIONS_TABLE_NAME": tables["RecommendationsTable"],
+                           "IDEMPOTENCY_TABLE_NAME": tables["IdempotencyTable"], "USER_POOL_ID": "none"})  # fmt: skip
+        handler = importlib.import_module("api.handler")
+        recorded = _DynamoCalls()
+        recorded.register(boto3._get_default_session().events)
+
+        results: dict[str, list[tuple[float, ...]]] = {"search": [], "browse": []}
+        for _ in range(args.runs):
+            for kind, count in (("search", args.queries), ("browse", args.queries // 2)):
+                samples = [_request(handler, recorded, _random_query(kind, rng, words)) for _ in range(count)]
+                results[kind].append(_summary(samples))
+                if any(op == "Scan" for op, _ in recorded.calls):
+                    raise SystemExit("a Scan was issued")
+
+    _print_table(args, results)
     return 0
 
 

@@ -192,7 +192,8 @@ def why(module: str, env: dict[str, str], runs: int, top: int = 30) -> None:
         print(f"  {ms:7.1f} ms  {name}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, refused (exit 2) when it asks for fewer than one round."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="rounds; each times every variant once (default 7)")
     parser.add_argument("--target", type=float, default=1.5, help="highest acceptable handler / boto3 ratio")
@@ -206,33 +207,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    env = child_env(args.functions.resolve())
-    if args.why:
-        run(f"import {args.why}", env)  # writes any missing bytecode first
-        why(args.why, env, min(args.runs, 5))
-        return 0
+    return args
 
+
+def _variants(env: dict[str, str], compare: Path | None) -> list[tuple[str, str, dict[str, str]]]:
+    """What is measured, baseline first: every handler (also from the --compare asset root), then the
+    references."""
     # (label, code, environment); "label" is what the table shows.
     variants = [(BASELINE, f"import {BASELINE}", env)]
     variants += [(module, f"import {module}", env) for module in HANDLERS]
-    if args.compare:
-        other = child_env(args.compare.resolve())
-        variants += [(f"{module} ({args.compare})", f"import {module}", other) for module in HANDLERS]
+    if compare:
+        other = child_env(compare.resolve())
+        variants += [(f"{module} ({compare})", f"import {module}", other) for module in HANDLERS]
     variants += [(name, code, env) for name, code in REFERENCES.items()]
-    for _label, code, variant_env in variants:  # untimed: writes the .pyc files, fails early on a broken import
-        run(code, variant_env)
-    if args.instructions:
-        count_instructions(variants)
-        return 0
+    return variants
 
+
+def _time_rounds(
+    variants: list[tuple[str, str, dict[str, str]]], env: dict[str, str], runs: int
+) -> tuple[list[float], dict[str, list[tuple[float, float]]]]:
+    """Interpreter start-up per round, and (wall, CPU) samples per label: each round times the baseline right
+    before each other variant."""
     startup: list[float] = []
     samples: dict[str, list[tuple[float, float]]] = {label: [] for label, _code, _env in variants}
-    for round_ in range(args.runs):
+    for round_ in range(runs):
         startup.append(time_startup(env))
         for label, code, variant_env in variants[1:]:
             samples[BASELINE].append(time_code(variants[0][1], env))
             samples[label].append(time_code(code, variant_env))
-        print(f"  round {round_ + 1}/{args.runs} done", file=sys.stderr)
+        print(f"  round {round_ + 1}/{runs} done", file=sys.stderr)
+    return startup, samples
+
+
+def _report(args: argparse.Namespace, startup: list[float], samples: dict[str, list[tuple[float, float]]]) -> list[str]:
+    """Prints the table of medians and ratios to the baseline; returns the handlers above --target (wall)."""
 
     def medians(label: str) -> tuple[float, float]:
         return statistics.median(s[0] for s in samples[label]), statistics.median(s[1] for s in samples[label])
@@ -251,6 +259,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {wall * 1000:.0f} | {wall / base_wall:.2f}x | {cpu * 1000:.0f} | {cpu / base_cpu:.2f}x |")
     print(f"\nInterpreter start-up (`python -c pass`, not included above): {statistics.median(startup) * 1000:.0f} ms")
     print(f"Target: every handler at most {args.target:.2f}x (wall). Above it: {', '.join(failed) or 'none'}.")
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    env = child_env(args.functions.resolve())
+    if args.why:
+        run(f"import {args.why}", env)  # writes any missing bytecode first
+        why(args.why, env, min(args.runs, 5))
+        return 0
+
+    variants = _variants(env, args.compare)
+    for _label, code, variant_env in variants:  # untimed: writes the .pyc files, fails early on a broken import
+        run(code, variant_env)
+    if args.instructions:
+        count_instructions(variants)
+        return 0
+
+    startup, samples = _time_rounds(variants, env, args.runs)
+    failed = _report(args, startup, samples)
     return 1 if args.check and failed else 0
 
 

@@ -40,44 +40,65 @@ def regex_filter_problems(pattern: str) -> list[str]:
         problems.append(f"is {len(pattern)} characters long; Lex accepts 1 to {REGEX_MAX_LENGTH}")
     position = 0
     while position < len(pattern):
-        char = pattern[position]
-        if char == "\\":
-            escape = _UNICODE_ESCAPE.match(pattern, position)
-            if escape is None:
-                problems.append(
-                    f"position {position}: {pattern[position : position + 2]!r} is not supported; the only escape "
-                    "Lex accepts is a Unicode character written \\uXXXX (four hex digits)"
-                )
-                position += 2
-                continue
-            position = escape.end()
-            continue
-        if char == "{":
-            repeater = _BOUNDED_REPEATER.match(pattern, position)
-            if repeater is None:
-                problems.append(f"position {position}: '{{' must start a repeater {{n}} or {{n,m}}")
-            elif repeater.group(2) and not repeater.group(3):
-                problems.append(f"position {position}: {repeater.group(0)} repeats without an upper bound")
-            elif repeater.group(3) and int(repeater.group(3)) < int(repeater.group(1)):
-                problems.append(f"position {position}: {repeater.group(0)} has its bounds the wrong way round")
-            position = repeater.end() if repeater else position + 1
-            continue
-        if char in "*+":
-            problems.append(f"position {position}: {char!r} is an infinite repeater, not supported by Lex")
-        elif char == ".":
-            problems.append(f"position {position}: the wild card '.' is not supported by Lex (write \\u002E)")
-        elif not ((char.isascii() and char.isalnum()) or char in _OPERATORS):
-            problems.append(
-                f"position {position}: {char!r} is not a character Lex supports in a regular expression "
-                "(A-Z, a-z, 0-9, \\uXXXX)"
-            )
-        position += 1
+        problem, position = _token_problem(pattern, position)
+        if problem is not None:
+            problems.append(problem)
     if not problems:
         try:
             re.compile(pattern)
         except re.error as err:
             problems.append(f"is not a valid regular expression: {err}")
     return problems
+
+
+def _token_problem(pattern: str, position: int) -> tuple[str | None, int]:
+    """Whether Lex refuses the token at `position` (an escape, a `{...}` repeater or one character), and where
+    the next token starts."""
+    char = pattern[position]
+    if char == "\\":
+        return _escape_problem(pattern, position)
+    if char == "{":
+        return _repeater_problem(pattern, position)
+    return _character_problem(char, position), position + 1
+
+
+def _escape_problem(pattern: str, position: int) -> tuple[str | None, int]:
+    """A backslash is accepted only as `\\uXXXX`; any other escape is refused and skipped with its character."""
+    escape = _UNICODE_ESCAPE.match(pattern, position)
+    if escape is None:
+        problem = (
+            f"position {position}: {pattern[position : position + 2]!r} is not supported; the only escape "
+            "Lex accepts is a Unicode character written \\uXXXX (four hex digits)"
+        )
+        return problem, position + 2
+    return None, escape.end()
+
+
+def _repeater_problem(pattern: str, position: int) -> tuple[str | None, int]:
+    """A `{` must start a bounded repeater `{n}` or `{n,m}` with n <= m; a malformed one skips only the `{`."""
+    repeater = _BOUNDED_REPEATER.match(pattern, position)
+    if repeater is None:
+        return f"position {position}: '{{' must start a repeater {{n}} or {{n,m}}", position + 1
+    if repeater.group(2) and not repeater.group(3):
+        return f"position {position}: {repeater.group(0)} repeats without an upper bound", repeater.end()
+    if repeater.group(3) and int(repeater.group(3)) < int(repeater.group(1)):
+        return f"position {position}: {repeater.group(0)} has its bounds the wrong way round", repeater.end()
+    return None, repeater.end()
+
+
+def _character_problem(char: str, position: int) -> str | None:
+    """Any other character: refused if it is an infinite repeater, the wild card, or neither an ASCII letter or
+    digit nor one of the accepted operators."""
+    if char in "*+":
+        return f"position {position}: {char!r} is an infinite repeater, not supported by Lex"
+    if char == ".":
+        return f"position {position}: the wild card '.' is not supported by Lex (write \\u002E)"
+    if not ((char.isascii() and char.isalnum()) or char in _OPERATORS):
+        return (
+            f"position {position}: {char!r} is not a character Lex supports in a regular expression "
+            "(A-Z, a-z, 0-9, \\uXXXX)"
+        )
+    return None
 
 
 def compile_regex_filter(pattern: str) -> re.Pattern[str]:

@@ -112,6 +112,43 @@ def render_message(message: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _read_turn(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
+    """The user's next line, stripped: None when the conversation ends (end of input or a quit word), "" for a
+    blank line. Prompts on a terminal; otherwise echoes the line, so a piped session reads as a conversation."""
+    if interactive:
+        print("you> ", end="", file=stdout, flush=True)
+    line = stdin.readline()
+    if not line:
+        print("", file=stdout)
+        return None
+    text = line.strip()
+    if not text:
+        return ""
+    if text.lower() in QUIT_WORDS:
+        return None
+    if not interactive:
+        print(f"you> {text}", file=stdout)
+    return text
+
+
+def _report_error(err: Exception) -> bool:
+    """Prints the bot call's error; whether it ends the conversation (a missing bot, no credentials, no access:
+    every later turn would fail the same way)."""
+    friendly = friendly_error(err)
+    print(f"error: {friendly}", file=sys.stderr)
+    return "not found" in str(friendly) or "credentials" in str(friendly) or "access denied" in str(friendly)
+
+
+def _print_reply(response: dict[str, Any], verbose: bool, stdout: TextIO) -> None:
+    """The bot's messages of one turn, then (verbose) its intent, slots and dialog state."""
+    lines = [line for m in response.get("messages", []) for line in render_message(m)] or ["bot> (no message)"]
+    for line in lines:
+        print(line, file=stdout)
+    if verbose:
+        print(f"     {describe_state(response)}", file=stdout)
+    stdout.flush()
+
+
 def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     session_id = args.session_id or f"chat-{uuid.uuid4().hex[:12]}"
     attributes = {USERNAME_ATTRIBUTE: args.user, GROUPS_ATTRIBUTE: args.groups}
@@ -119,19 +156,11 @@ def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: Te
     print(f"Talking to {target.description} as {args.user} (groups: {args.groups or 'none'}).", file=stdout)
     print('Type "help" to see what the bot can do; "quit" or Ctrl-D ends.', file=stdout)
     while True:
-        if interactive:
-            print("you> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            print("", file=stdout)
+        text = _read_turn(stdin, stdout, interactive)
+        if text is None:
             return 0
-        text = line.strip()
         if not text:
             continue
-        if text.lower() in QUIT_WORDS:
-            return 0
-        if not interactive:
-            print(f"you> {text}", file=stdout)
         try:
             response = target.client.recognize_text(
                 botId=target.bot_id,
@@ -142,17 +171,10 @@ def converse(target: Target, args: argparse.Namespace, stdin: TextIO, stdout: Te
                 requestAttributes=attributes,
             )
         except Exception as err:
-            friendly = friendly_error(err)
-            print(f"error: {friendly}", file=sys.stderr)
-            if "not found" in str(friendly) or "credentials" in str(friendly) or "access denied" in str(friendly):
+            if _report_error(err):
                 return 1
             continue
-        lines = [line for m in response.get("messages", []) for line in render_message(m)] or ["bot> (no message)"]
-        for line in lines:
-            print(line, file=stdout)
-        if args.verbose:
-            print(f"     {describe_state(response)}", file=stdout)
-        stdout.flush()
+        _print_reply(response, args.verbose, stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from local.emulators.lambda_runtime import FunctionSpec
 from local.world.provision import logical_name
@@ -139,35 +139,48 @@ class Resolver:
             return str(value)
         if isinstance(value, dict) and len(value) == 1:
             [(function, argument)] = value.items()
-            if function == "Ref":
-                if argument == "AWS::StackName":
-                    return stack
-                if argument in self.pseudo:
-                    return self.pseudo[argument]
-                return self.physical(stack, argument, None)
-            if function == "Fn::GetAtt":
-                logical, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
-                return self.physical(stack, logical, attribute)
-            if function == "Fn::ImportValue":
-                name = self.resolve(argument, stack)
-                if name in self._exports:
-                    source_stack, source_value = self._exports[name]
-                    return self.resolve(source_value, source_stack)
-                if self._imports is not None:
-                    return self._imports(name)
-                raise UnresolvableValue(f"No stack exports {name!r}")
-            if function == "Fn::GetStackOutput":
-                return self._stack_output(argument, stack)
-            if function == "Fn::Join":
-                separator, parts = argument
-                return str(separator).join(self.resolve(p, stack) for p in parts)
-            if function == "Fn::Select":
-                index, items = argument
-                return self.resolve(items[int(index)], stack)
-            if function == "Fn::Sub":
-                text, variables = (argument, {}) if isinstance(argument, str) else argument
-                return _SUB.sub(lambda m: self._sub_variable(m.group(1), variables, stack), text)
+            intrinsic = self._INTRINSICS.get(function)
+            if intrinsic is not None:
+                return intrinsic(self, argument, stack)
         raise UnresolvableValue(f"Cannot resolve {value!r} in {stack}")
+
+    def _ref(self, argument: str, stack: str) -> str:
+        """Ref: the stack's name, a pseudo parameter, else the physical name of a resource."""
+        if argument == "AWS::StackName":
+            return stack
+        if argument in self.pseudo:
+            return self.pseudo[argument]
+        return self.physical(stack, argument, None)
+
+    def _get_att(self, argument: list[str] | str, stack: str) -> str:
+        """Fn::GetAtt, written [logical id, attribute] or "LogicalId.Attribute"."""
+        logical, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
+        return self.physical(stack, logical, attribute)
+
+    def _import_value(self, argument: Any, stack: str) -> str:
+        """Fn::ImportValue: what a stack of the templates exports under the name, else the deployed export."""
+        name = self.resolve(argument, stack)
+        if name in self._exports:
+            source_stack, source_value = self._exports[name]
+            return self.resolve(source_value, source_stack)
+        if self._imports is not None:
+            return self._imports(name)
+        raise UnresolvableValue(f"No stack exports {name!r}")
+
+    def _join(self, argument: list[Any], stack: str) -> str:
+        """Fn::Join: [separator, [parts]]."""
+        separator, parts = argument
+        return str(separator).join(self.resolve(p, stack) for p in parts)
+
+    def _select(self, argument: list[Any], stack: str) -> str:
+        """Fn::Select: [index, [items]]."""
+        index, items = argument
+        return self.resolve(items[int(index)], stack)
+
+    def _sub(self, argument: str | list[Any], stack: str) -> str:
+        """Fn::Sub: a text, or [text, {variables}], with each ${...} substituted."""
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        return _SUB.sub(lambda m: self._sub_variable(m.group(1), variables, stack), text)
 
     def _stack_output(self, argument: Mapping[str, Any], stack: str) -> str:
         """A weak cross-stack reference: the named output of another stack, read when this stack deploys."""
@@ -189,6 +202,17 @@ class Resolver:
             logical, attribute = name.split(".", 1)
             return self.physical(stack, logical, attribute)
         return self.physical(stack, name, None)
+
+    # The intrinsic functions CDK renders, by name: (resolver, argument, stack) -> the value.
+    _INTRINSICS: ClassVar[dict[str, Callable[[Resolver, Any, str], str]]] = {
+        "Ref": _ref,
+        "Fn::GetAtt": _get_att,
+        "Fn::ImportValue": _import_value,
+        "Fn::GetStackOutput": _stack_output,
+        "Fn::Join": _join,
+        "Fn::Select": _select,
+        "Fn::Sub": _sub,
+    }
 
 
 def resource_type(templates: Mapping[str, Mapping[str, Any]], stack: str, logical_id: str) -> str:
