@@ -84,101 +84,126 @@ def _slot_type_problems(slot_type: SlotType, place: str) -> list[str]:
     return problems
 
 
+def _name_problems(kind: str, name: str, place: str) -> list[str]:
+    if LEX_NAME_RE.match(name):
+        return []
+    return [
+        f"{place}: {kind} name {name!r} is not accepted by Lex (letters and digits, single '_' or '-' "
+        "between them, at most 100 characters)"
+    ]
+
+
 def validate_model(model: BotModel) -> list[str]:
     """Semantic checks pydantic cannot express. Returns the problems found (empty when valid)."""
-    problems: list[str] = []
-
-    def check_name(kind: str, name: str, place: str) -> None:
-        if not LEX_NAME_RE.match(name):
-            problems.append(
-                f"{place}: {kind} name {name!r} is not accepted by Lex (letters and digits, single '_' or '-' "
-                "between them, at most 100 characters)"
-            )
-
-    check_name("bot", model.name, "name")
+    problems = _name_problems("bot", model.name, "name")
     type_names: set[str] = set()
     for i, slot_type in enumerate(model.slot_types):
-        place = f"slot_types[{i}] ({slot_type.name})"
-        check_name("slot type", slot_type.name, place)
-        problems += _slot_type_problems(slot_type, place)
-        if slot_type.name in type_names:
-            problems.append(f"{place}: duplicate slot type name")
-        type_names.add(slot_type.name)
-        seen_values: dict[str, str] = {}
-        for value in slot_type.values:
-            for text in [value.value, *value.synonyms]:
-                key = text.lower()
-                if key in seen_values and seen_values[key] != value.value:
-                    problems.append(
-                        f"{place}: {text!r} is both a value/synonym of {seen_values[key]!r} and {value.value!r}"
-                    )
-                seen_values[key] = value.value
+        problems += _slot_type_definition_problems(slot_type, f"slot_types[{i}] ({slot_type.name})", type_names)
 
     utterance_owner: dict[str, str] = {}
     intent_names: set[str] = set()
     parents: dict[str, str] = {}  # built-in intent -> the intent built on it
     for i, intent in enumerate(model.intents):
         place = _place(intent, i)
-        check_name("intent", intent.name, place)
+        problems += _name_problems("intent", intent.name, place)
         if intent.name in intent_names:
             problems.append(f"{place}: duplicate intent name")
         intent_names.add(intent.name)
-
-        if intent.parent is not None:
-            if intent.parent not in BUILTIN_PARENT_INTENTS:
-                known = ", ".join(sorted(BUILTIN_PARENT_INTENTS))
-                problems.append(f"{place}.parent: unknown built-in intent {intent.parent!r} (one of {known})")
-            elif intent.parent in parents:
-                problems.append(f"{place}.parent: intent {parents[intent.parent]} is already built on {intent.parent}")
-            else:
-                parents[intent.parent] = intent.name
-            # Lex's own sample utterances come with the built-in intent: "you can't add or remove sample utterances
-            # from the base intent" nor "configure slots for built-in intents" (lexv2 built-in-intents.html).
-            if intent.utterances or intent.slots or intent.confirmation:
-                problems.append(
-                    f"{place}: an intent built on {intent.parent} takes no utterances, slots or confirmation"
-                )
-        elif not intent.utterances:
-            problems.append(f"{place}.utterances: an intent needs at least one sample utterance")
-
-        slot_names = {s.name for s in intent.slots}
-        priorities: dict[int, str] = {}
-        for j, slot in enumerate(intent.slots):
-            slot_place = f"{place}.slots[{j}] ({slot.name})"
-            check_name("slot", slot.name, slot_place)
-            if slot.type not in BUILTIN_SLOT_TYPES and slot.type not in type_names:
-                problems.append(f"{slot_place}.type: undefined slot type {slot.type!r}")
-            if slot.priority in priorities:
-                problems.append(
-                    f"{slot_place}.priority: {slot.priority} is also the priority of {priorities[slot.priority]}"
-                )
-            priorities[slot.priority] = slot.name
-            for ref in PLACEHOLDER_RE.findall(slot.prompt):
-                if ref.strip() not in slot_names:
-                    problems.append(f"{slot_place}.prompt: names unknown slot {{{ref}}}")
-        if len(slot_names) != len(intent.slots):
-            problems.append(f"{place}.slots: duplicate slot names")
-
-        for j, utterance in enumerate(intent.utterances):
-            utterance_place = f"{place}.utterances[{j}]"
-            for ref in PLACEHOLDER_RE.findall(utterance):
-                if ref.strip() not in slot_names:
-                    problems.append(f"{utterance_place}: {utterance!r} names unknown slot {{{ref}}}")
-            key = _normalize_utterance(utterance)
-            owner = utterance_owner.get(key)
-            if owner is not None:
-                where = "twice in this intent" if owner == intent.name else f"also in intent {owner}"
-                problems.append(f"{utterance_place}: duplicate utterance {utterance!r} ({where})")
-            else:
-                utterance_owner[key] = intent.name
-
+        problems += _parent_problems(intent, place, parents)
+        problems += _slots_problems(intent, place, type_names)
+        problems += _utterances_problems(intent, place, utterance_owner)
         if intent.confirmation is not None:
+            slot_names = {s.name for s in intent.slots}
             for ref in PLACEHOLDER_RE.findall(intent.confirmation.prompt):
                 if ref.strip() not in slot_names:
                     problems.append(f"{place}.confirmation.prompt: names unknown slot {{{ref}}}")
 
     if FALLBACK_INTENT not in parents:
         problems.append("intents: a FallbackIntent with parent AMAZON.FallbackIntent is required by Lex")
+    return problems
+
+
+def _slot_type_definition_problems(slot_type: SlotType, place: str, type_names: set[str]) -> list[str]:
+    """A slot type's name (once: `type_names` holds those seen, this one added), its values or regex, and values
+    or synonyms that belong to two values."""
+    problems = _name_problems("slot type", slot_type.name, place)
+    problems += _slot_type_problems(slot_type, place)
+    if slot_type.name in type_names:
+        problems.append(f"{place}: duplicate slot type name")
+    type_names.add(slot_type.name)
+    seen_values: dict[str, str] = {}
+    for value in slot_type.values:
+        for text in [value.value, *value.synonyms]:
+            key = text.lower()
+            if key in seen_values and seen_values[key] != value.value:
+                problems.append(
+                    f"{place}: {text!r} is both a value/synonym of {seen_values[key]!r} and {value.value!r}"
+                )
+            seen_values[key] = value.value
+    return problems
+
+
+def _parent_problems(intent: Intent, place: str, parents: dict[str, str]) -> list[str]:
+    """The built-in intent an intent is built on (each at most once: `parents` maps those seen to their intent),
+    or, for any other intent, its sample utterances."""
+    problems: list[str] = []
+    if intent.parent is not None:
+        if intent.parent not in BUILTIN_PARENT_INTENTS:
+            known = ", ".join(sorted(BUILTIN_PARENT_INTENTS))
+            problems.append(f"{place}.parent: unknown built-in intent {intent.parent!r} (one of {known})")
+        elif intent.parent in parents:
+            problems.append(f"{place}.parent: intent {parents[intent.parent]} is already built on {intent.parent}")
+        else:
+            parents[intent.parent] = intent.name
+        # Lex's own sample utterances come with the built-in intent: "you can't add or remove sample utterances
+        # from the base intent" nor "configure slots for built-in intents" (lexv2 built-in-intents.html).
+        if intent.utterances or intent.slots or intent.confirmation:
+            problems.append(f"{place}: an intent built on {intent.parent} takes no utterances, slots or confirmation")
+    elif not intent.utterances:
+        problems.append(f"{place}.utterances: an intent needs at least one sample utterance")
+    return problems
+
+
+def _slots_problems(intent: Intent, place: str, type_names: set[str]) -> list[str]:
+    """Each slot's name, type (built-in or defined), priority (its own) and prompt; slot names used twice."""
+    problems: list[str] = []
+    slot_names = {s.name for s in intent.slots}
+    priorities: dict[int, str] = {}
+    for j, slot in enumerate(intent.slots):
+        slot_place = f"{place}.slots[{j}] ({slot.name})"
+        problems += _name_problems("slot", slot.name, slot_place)
+        if slot.type not in BUILTIN_SLOT_TYPES and slot.type not in type_names:
+            problems.append(f"{slot_place}.type: undefined slot type {slot.type!r}")
+        if slot.priority in priorities:
+            problems.append(
+                f"{slot_place}.priority: {slot.priority} is also the priority of {priorities[slot.priority]}"
+            )
+        priorities[slot.priority] = slot.name
+        for ref in PLACEHOLDER_RE.findall(slot.prompt):
+            if ref.strip() not in slot_names:
+                problems.append(f"{slot_place}.prompt: names unknown slot {{{ref}}}")
+    if len(slot_names) != len(intent.slots):
+        problems.append(f"{place}.slots: duplicate slot names")
+    return problems
+
+
+def _utterances_problems(intent: Intent, place: str, utterance_owner: dict[str, str]) -> list[str]:
+    """Each sample utterance names only slots of its intent, and is in no other place of the model
+    (`utterance_owner`: normalized utterances seen -> their intent)."""
+    problems: list[str] = []
+    slot_names = {s.name for s in intent.slots}
+    for j, utterance in enumerate(intent.utterances):
+        utterance_place = f"{place}.utterances[{j}]"
+        for ref in PLACEHOLDER_RE.findall(utterance):
+            if ref.strip() not in slot_names:
+                problems.append(f"{utterance_place}: {utterance!r} names unknown slot {{{ref}}}")
+        key = _normalize_utterance(utterance)
+        owner = utterance_owner.get(key)
+        if owner is not None:
+            where = "twice in this intent" if owner == intent.name else f"also in intent {owner}"
+            problems.append(f"{utterance_place}: duplicate utterance {utterance!r} ({where})")
+        else:
+            utterance_owner[key] = intent.name
     return problems
 
 

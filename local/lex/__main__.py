@@ -55,39 +55,7 @@ def describe(stack: LocalStack, store: running.RunningStore | None) -> list[str]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m local.lex", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port for the Lex runtime; 0 picks a free one")
-    parser.add_argument("--aws-port", type=int, default=0, help="port of the moto server started here (default: free)")
-    parser.add_argument("--templates", type=Path, help="serve the bot of this cloud assembly (e.g. cdk.out)")
-    parser.add_argument("--stage", default="dev", help="which stage's templates (default dev)")
-    parser.add_argument("--bot-id", default=BOT_ID, help=f"the bot id clients use (default {BOT_ID})")
-    parser.add_argument(
-        "--alias",
-        action="append",
-        default=[],
-        metavar="NAME=ID",
-        help="the id clients use for the alias NAME (default: TestBotAlias=TSTALIASID, the first other LIVEALIAS1)",
-    )
-    parser.add_argument("--standalone", action="store_true", help="never use a running `make dev`'s store")
-    parser.add_argument("--verbose", action="store_true", help="log requests and the code hook's logs and metrics")
-    args = parser.parse_args(argv)
-    for name in ("port", "aws_port"):
-        if not 0 <= getattr(args, name) <= 65535:
-            parser.error(f"--{name.replace('_', '-')} must be between 0 and 65535")
-    if args.port and args.port == args.aws_port:
-        parser.error("--port and --aws-port must differ")
-
-    aliases = dict(alias.partition("=")[::2] for alias in args.alias)
-    if any(not name or not alias_id for name, alias_id in aliases.items()):
-        parser.error("--alias takes NAME=ID, e.g. --alias live=ABCDEFGHIJ")
-    for given in (args.bot_id, *aliases.values()):
-        if not LEX_ID.fullmatch(given):
-            parser.error(f"{given!r} is not a Lex id: 10 letters or digits, e.g. ABCDEFGHIJ")
-    if len(set(aliases.values())) < len(aliases) or (aliases and TEST_ALIAS_ID in aliases.values()):
-        parser.error(f"each alias needs its own id (the test alias keeps {TEST_ALIAS_ID})")
+    args, aliases = _arguments(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     store = None if args.standalone else running.find(args.stage)
     ports = Ports(lex=args.port, aws=args.aws_port, web=0, api=0)
@@ -124,6 +92,44 @@ def main(argv: list[str] | None = None) -> int:
     stack.stop()
     print("Stopped.", file=sys.stderr)
     return 0
+
+
+def _arguments(argv: list[str] | None) -> tuple[argparse.Namespace, dict[str, str]]:
+    """The command line, checked, and the alias ids it gives (alias name -> id)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m local.lex", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port for the Lex runtime; 0 picks a free one")
+    parser.add_argument("--aws-port", type=int, default=0, help="port of the moto server started here (default: free)")
+    parser.add_argument("--templates", type=Path, help="serve the bot of this cloud assembly (e.g. cdk.out)")
+    parser.add_argument("--stage", default="dev", help="which stage's templates (default dev)")
+    parser.add_argument("--bot-id", default=BOT_ID, help=f"the bot id clients use (default {BOT_ID})")
+    parser.add_argument(
+        "--alias",
+        action="append",
+        default=[],
+        metavar="NAME=ID",
+        help="the id clients use for the alias NAME (default: TestBotAlias=TSTALIASID, the first other LIVEALIAS1)",
+    )
+    parser.add_argument("--standalone", action="store_true", help="never use a running `make dev`'s store")
+    parser.add_argument("--verbose", action="store_true", help="log requests and the code hook's logs and metrics")
+    args = parser.parse_args(argv)
+    for name in ("port", "aws_port"):
+        if not 0 <= getattr(args, name) <= 65535:
+            parser.error(f"--{name.replace('_', '-')} must be between 0 and 65535")
+    if args.port and args.port == args.aws_port:
+        parser.error("--port and --aws-port must differ")
+
+    aliases = dict(alias.partition("=")[::2] for alias in args.alias)
+    if any(not name or not alias_id for name, alias_id in aliases.items()):
+        parser.error("--alias takes NAME=ID, e.g. --alias live=ABCDEFGHIJ")
+    for given in (args.bot_id, *aliases.values()):
+        if not LEX_ID.fullmatch(given):
+            parser.error(f"{given!r} is not a Lex id: 10 letters or digits, e.g. ABCDEFGHIJ")
+    if len(set(aliases.values())) < len(aliases) or (aliases and TEST_ALIAS_ID in aliases.values()):
+        parser.error(f"each alias needs its own id (the test alias keeps {TEST_ALIAS_ID})")
+    return args, aliases
 
 
 def _say(message: str) -> None:

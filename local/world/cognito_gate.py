@@ -16,7 +16,8 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from local.world.cognito_flows import CognitoError, CognitoFlows, Forward
+from local.world.cognito_flows import CognitoFlows
+from local.world.cognito_pool import CognitoError, Forward
 from local.world.cognito_requests import check_request
 
 log = logging.getLogger("local.world.cognito")

@@ -16,7 +16,7 @@ from typing import Any
 import botocore.session
 from botocore.model import ListShape, MapShape, OperationNotFoundError, ServiceModel, Shape, StructureShape
 
-from local.world.cognito_flows import CognitoError
+from local.world.cognito_pool import CognitoError
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),

@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from local.world import assembly
-from local.world.cognito_flows import CognitoFlows, policy_problem
+from local.world.cognito_flows import CognitoFlows
+from local.world.cognito_settings import policy_problem
 from local.world.outbox import Mail
 from local.world.stack import LocalStack, Ports, start_stack
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from bot_fulfillment.lex import LexEvent
-from local.emulators.lex.engine import DialogEngine, yes_or_no
+from local.emulators.lex.engine import DialogEngine
 from local.emulators.lex.errors import DependencyFailed, ResourceNotFound, Validation
 from local.emulators.lex.template import TemplateBot, bots_in
+from local.emulators.lex.user_input import yes_or_no
 from tests.unit.conftest import Clock
 
 STAFF = {"bookstore:groups": "staff"}

@@ -9,12 +9,11 @@ import pytest
 
 from local.emulators.lex.model import BotLocale
 from local.emulators.lex.nlu import IntentClassifier
+from local.emulators.lex.slot_numbers import parse_date, recognize_number
 from local.emulators.lex.slots import (
-    parse_date,
     recognize_alphanumeric,
     recognize_email,
     recognize_first_name,
-    recognize_number,
     recognizer_for,
 )
 from local.emulators.lex.text import edit_distance, tokenize

@@ -21,13 +21,13 @@ from bot import load_bot_model
 from bot.lex_regex import REGEX_VALUE_MAX_LENGTH, compile_regex_filter, regex_accepts, regex_filter_problems
 from bot.loader import parse_bot_model
 from local.emulators.lex.model import SlotType
+from local.emulators.lex.slot_numbers import recognize_number
 from local.emulators.lex.slots import (
     BUILTIN_RECOGNIZERS,
     recognize_alphanumeric,
     recognize_email,
     recognize_first_name,
     recognize_last_name,
-    recognize_number,
     recognizer_for,
 )
 from stacks.bot_definition import bot_locale

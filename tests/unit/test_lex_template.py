@@ -17,6 +17,7 @@ import pytest
 
 from bot import load_bot_model
 from bot.schema import BotModel
+from local.emulators.lex.builtin_intents import BUILTIN_INTENT_UTTERANCES
 from local.emulators.lex.engine import LIVE_ALIAS_ID, TEST_ALIAS_ID, DialogEngine, every_alias
 from local.emulators.lex.errors import DependencyFailed, ResourceNotFound
 from local.emulators.lex.model import (
@@ -28,7 +29,7 @@ from local.emulators.lex.model import (
     SlotType,
     SlotTypeValue,
 )
-from local.emulators.lex.template import BUILTIN_INTENT_UTTERANCES, TemplateError, bots_in
+from local.emulators.lex.template import TemplateError, bots_in
 
 BOT_STACK = "Bookstore-dev-Bot"
 

@@ -13,7 +13,7 @@ lengths before sending, so a client that turns its parameter validation off reac
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -73,50 +73,13 @@ def problems(member: Any, value: Any, path: str, *, sensitive: bool = False) -> 
     if value is None:
         return []
     if kind == "structure":
-        if not isinstance(value, Mapping):
-            return fails("be a structure (a JSON object)")
-        found: list[str] = []
-        for name in member.required_members:
-            if value.get(name) is None:
-                found.append(f"Value null at '{path}.{name}' failed to satisfy constraint: Member must not be null")
-        for name, child in member.members.items():
-            if name in value:
-                found += problems(child, value[name], f"{path}.{name}", sensitive=sensitive)
-        return found
+        return _structure_problems(member, value, path, sensitive, fails)
     if kind == "list":
-        if not isinstance(value, list):
-            return fails("be a list (a JSON array)")
-        found = _length(member, len(value), fails)
-        for index, item in enumerate(value, 1):
-            if item is None:
-                found.append(
-                    f"Value null at '{path}.{index}.member' failed to satisfy constraint: Member must not be null"
-                )
-            else:
-                found += problems(member.member, item, f"{path}.{index}.member", sensitive=sensitive)
-        return found
+        return _list_problems(member, value, path, sensitive, fails)
     if kind == "map":
-        if not isinstance(value, Mapping):
-            return fails("be a map (a JSON object)")
-        found = _length(member, len(value), fails)
-        for key, item in value.items():
-            found += problems(member.key, key, f"{path}.key", sensitive=sensitive)
-            if item is None:
-                found.append(f"Value null at '{path}.{key}' failed to satisfy constraint: Member must not be null")
-            else:
-                found += problems(member.value, item, f"{path}.{key}", sensitive=sensitive)
-        return found
+        return _map_problems(member, value, path, sensitive, fails)
     if kind == "string":
-        if not isinstance(value, str):
-            return fails("be a string")
-        found = _length(member, len(value), fails)
-        enum = getattr(member, "enum", None)
-        if enum and value not in enum:
-            found += fails(f"satisfy enum value set: [{', '.join(enum)}]")
-        pattern = member.metadata.get("pattern")
-        if pattern and not _regex(pattern).fullmatch(value):
-            found += fails(f"satisfy regular expression pattern: {pattern}")
-        return found
+        return _string_problems(member, value, fails)
     if kind in {"integer", "long"}:
         if isinstance(value, bool) or not isinstance(value, int):
             return fails("be an integer")
@@ -133,6 +96,60 @@ def problems(member: Any, value: Any, path: str, *, sensitive: bool = False) -> 
     if kind == "boolean":
         return [] if isinstance(value, bool) else fails("be a boolean")
     return []
+
+
+_Fails = Callable[[str], list[str]]
+
+
+def _structure_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
+    if not isinstance(value, Mapping):
+        return fails("be a structure (a JSON object)")
+    found: list[str] = []
+    for name in member.required_members:
+        if value.get(name) is None:
+            found.append(f"Value null at '{path}.{name}' failed to satisfy constraint: Member must not be null")
+    for name, child in member.members.items():
+        if name in value:
+            found += problems(child, value[name], f"{path}.{name}", sensitive=sensitive)
+    return found
+
+
+def _list_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
+    if not isinstance(value, list):
+        return fails("be a list (a JSON array)")
+    found = _length(member, len(value), fails)
+    for index, item in enumerate(value, 1):
+        if item is None:
+            found.append(f"Value null at '{path}.{index}.member' failed to satisfy constraint: Member must not be null")
+        else:
+            found += problems(member.member, item, f"{path}.{index}.member", sensitive=sensitive)
+    return found
+
+
+def _map_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
+    if not isinstance(value, Mapping):
+        return fails("be a map (a JSON object)")
+    found = _length(member, len(value), fails)
+    for key, item in value.items():
+        found += problems(member.key, key, f"{path}.key", sensitive=sensitive)
+        if item is None:
+            found.append(f"Value null at '{path}.{key}' failed to satisfy constraint: Member must not be null")
+        else:
+            found += problems(member.value, item, f"{path}.{key}", sensitive=sensitive)
+    return found
+
+
+def _string_problems(member: Any, value: Any, fails: _Fails) -> list[str]:
+    if not isinstance(value, str):
+        return fails("be a string")
+    found = _length(member, len(value), fails)
+    enum = getattr(member, "enum", None)
+    if enum and value not in enum:
+        found += fails(f"satisfy enum value set: [{', '.join(enum)}]")
+    pattern = member.metadata.get("pattern")
+    if pattern and not _regex(pattern).fullmatch(value):
+        found += fails(f"satisfy regular expression pattern: {pattern}")
+    return found
 
 
 def _length(member: Any, length: int, fails: Any) -> list[str]:

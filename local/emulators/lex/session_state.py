@@ -28,7 +28,8 @@ from typing import Any, Protocol
 from local.emulators.lex.errors import DependencyFailed, Validation
 from local.emulators.lex.model import BotLocale, Intent
 from local.emulators.lex.service_model import check_shape, raise_if
-from local.emulators.lex.slots import Recognizer, Resolved, recognizer_for
+from local.emulators.lex.slot_values import Recognizer, Resolved
+from local.emulators.lex.slots import recognizer_for
 from local.emulators.lex.text import fuzzy_equal, normalize_phrase, tokenize
 
 # https://docs.aws.amazon.com/lexv2/latest/dg/using-hints.html: "Runtime hints are only available in the English
@@ -45,7 +46,7 @@ NEEDS_INTENT = frozenset({"ElicitSlot", "ConfirmIntent", "Delegate"})
 
 
 class SessionLike(Protocol):
-    """What this module reads and writes of an engine session (engine.py `Session`)."""
+    """What this module reads and writes of an engine session (session.py `Session`)."""
 
     intent: dict[str, Any] | None
     dialog_action: dict[str, Any] | None

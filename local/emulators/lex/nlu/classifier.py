@@ -8,7 +8,7 @@
    missed is still taken when exactly one span of the sentence is such a value.
 3. The confidence is the intent's probability, lowered by the share of the sentence's content words that the bot
    has never seen ("recommend a good movie": "movie" is in no sample utterance). Lex's threshold then decides
-   between the intent and FallbackIntent (engine.py).
+   between the intent and FallbackIntent (turn.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from local.emulators.lex.nlu import learner
 from local.emulators.lex.nlu.features import FUNCTION_WORDS, Featurizer, word_class
 from local.emulators.lex.nlu.samples import NONE, OUTSIDE, Sample, background_samples, intent_samples
 from local.emulators.lex.nlu.vocabulary import SYNONYMS
-from local.emulators.lex.slots import STOPWORDS, Recognizer, Resolved, multi_value_recognizer, recognizer_for
+from local.emulators.lex.slot_custom import multi_value_recognizer
+from local.emulators.lex.slot_values import STOPWORDS, Recognizer, Resolved
+from local.emulators.lex.slots import recognizer_for
 from local.emulators.lex.text import Token, tokenize
 
 INTENT_FILLS = 4  # sentences per sample utterance with slots, for the intent model

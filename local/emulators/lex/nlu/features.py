@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from local.emulators.lex.model import BotLocale
 from local.emulators.lex.nlu.vocabulary import SYNONYMS
-from local.emulators.lex.slots import parse_number, recognize_email
+from local.emulators.lex.slot_numbers import parse_number
+from local.emulators.lex.slots import recognize_email
 from local.emulators.lex.text import Token, fuzzy_equal, normalize_phrase
 
 # Words that say little about what is asked: they are not counted as unknown.
