@@ -15,8 +15,8 @@ from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
 from bookstore.services.orders import PlaceOrderRequest
 from bookstore.wiring import Services
 from bot_fulfillment.cards import confirm_card, money, ordered_card, with_cards
-from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 from bot_fulfillment.catalog import resolved
+from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 
 SIGN_IN = "Please sign in first, so I know whose order this is."
 BOOK_ATTRIBUTE = "orderBookId"  # the book found for the order in progress (_book_titled)

@@ -48,10 +48,3 @@ from local.world.cognito_totp import TotpFlows
 class CognitoFlows(SignUpFlows, PasswordFlows, AttributeFlows, TotpFlows):
     """The flows of the module docstring for one user pool held by this process's moto backend (each family of
     flows in its module; the pool, its codes and checks in cognito_pool.py)."""
-
-
-PASSWORD_FIELDS = {
-    "ChangePassword": "ProposedPassword",
-    "AdminSetUserPassword": "Password",
-}
-"""Actions moto carries out itself, whose new password is checked against the policy first."""

@@ -88,49 +88,8 @@ class CognitoGate:
     @staticmethod
     def route(flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward) -> dict[str, Any] | None:
         """The answer for a request the flows take, or None to let moto answer it unchanged."""
-        client = params.get("ClientId")
-        if action in PASSWORD_OF and (
-            flows.owns_pool(params.get("UserPoolId")) or flows.token_user(params.get("AccessToken"))
-        ):
-            flows.check_password(params.get(PASSWORD_OF[action]))
-            if action == "ChangePassword":
-                return _hide_wrong_previous(forward, params)
-            return None
-        if action in (
-            "SignUp",
-            "ConfirmSignUp",
-            "ResendConfirmationCode",
-            "ForgotPassword",
-            "ConfirmForgotPassword",
-            "InitiateAuth",
-            "RespondToAuthChallenge",
-        ):
-            if not flows.owns_client(client):
-                return None
-            return _client_action(flows, action, params, forward)
-        if action in ("AdminCreateUser", "AdminUpdateUserAttributes"):
-            if not flows.owns_pool(params.get("UserPoolId")):
-                return None
-            if action == "AdminCreateUser":
-                return flows.admin_create_user(params, forward)
-            return flows.admin_update_user_attributes(params, forward)
-        if action in ("AssociateSoftwareToken", "VerifySoftwareToken") and params.get("AccessToken"):
-            if flows.token_user(params.get("AccessToken")) is None:
-                return None
-            if action == "AssociateSoftwareToken":
-                return flows.associate_software_token(params)
-            return flows.verify_software_token(params, forward)
-        if action in ("UpdateUserAttributes", "GetUserAttributeVerificationCode", "VerifyUserAttribute"):
-            if flows.token_user(params.get("AccessToken")) is None:
-                if action == "UpdateUserAttributes":
-                    return None  # another pool's token: moto's own answer
-                raise CognitoError("NotAuthorizedException", "Invalid Access Token")
-            if action == "UpdateUserAttributes":
-                return flows.update_user_attributes(params, forward)
-            if action == "GetUserAttributeVerificationCode":
-                return flows.get_user_attribute_verification_code(params)
-            return flows.verify_user_attribute(params)
-        return None
+        take = _ROUTES.get(action)
+        return None if take is None else take(flows, action, params, forward)
 
     def _forwarder(self, environ: Mapping[str, Any]) -> Forward:
         def forward(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,39 +121,117 @@ class CognitoGate:
         return forward
 
 
+_Route = Callable[[CognitoFlows, str, dict[str, Any], Forward], dict[str, Any] | None]
+_ClientAction = Callable[[CognitoFlows, dict[str, Any], Forward], dict[str, Any] | None]
+
+
+def _password_action(
+    flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward
+) -> dict[str, Any] | None:
+    """ChangePassword and AdminSetUserPassword for the local pool (by its id or a user's token): the new password
+    meets the policy before moto sets it; other pools' requests are moto's."""
+    if not (flows.owns_pool(params.get("UserPoolId")) or flows.token_user(params.get("AccessToken"))):
+        return None
+    flows.check_password(params.get(PASSWORD_OF[action]))
+    if action == "ChangePassword":
+        return _hide_wrong_previous(forward, params)
+    return None
+
+
 def _client_action(flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward) -> dict[str, Any] | None:
-    if action == "SignUp":
-        return flows.sign_up(params, forward)
-    if action == "ConfirmSignUp":
-        return flows.confirm_sign_up(params)
-    if action == "ResendConfirmationCode":
-        return flows.resend_confirmation_code(params)
-    if action == "ForgotPassword":
-        return flows.forgot_password(params)
-    if action == "ConfirmForgotPassword":
-        return flows.confirm_forgot_password(params)
-    if action == "InitiateAuth":
-        auth = params.get("AuthParameters") or {}
-        if params.get("AuthFlow") == "USER_PASSWORD_AUTH" and auth.get("USERNAME"):
-            # Any case of the name, or a verified e-mail alias, signs in as the user (moto knows only the name).
-            canonical = flows.canonical_username(auth["USERNAME"])
-            if canonical is not None:
-                params = {**params, "AuthParameters": {**auth, "USERNAME": canonical}}
-        flows.before_initiate_auth(params)
-        try:
-            answer = forward(params)
-        except CognitoError as err:
-            if err.code == "UserNotFoundException" and flows.hides_users(params["ClientId"]):
-                raise CognitoError("NotAuthorizedException", "Incorrect username or password.") from err
-            raise
-        return flows.after_initiate_auth(params, answer)
-    # RespondToAuthChallenge: the new password meets the policy before moto sees it.
+    """A request of an app client (sign-up, sign-in, forgotten password): the flows take those of the local
+    pool's clients (`_CLIENT_ACTIONS`), moto the others."""
+    if not flows.owns_client(params.get("ClientId")):
+        return None
+    return _CLIENT_ACTIONS[action](flows, params, forward)
+
+
+def _initiate_auth(flows: CognitoFlows, params: dict[str, Any], forward: Forward) -> dict[str, Any] | None:
+    """InitiateAuth as moto carries it out, on the user's own name, with the flows' checks before and their
+    amendments after; a client that hides users answers an unknown one as a wrong password."""
+    auth = params.get("AuthParameters") or {}
+    if params.get("AuthFlow") == "USER_PASSWORD_AUTH" and auth.get("USERNAME"):
+        # Any case of the name, or a verified e-mail alias, signs in as the user (moto knows only the name).
+        canonical = flows.canonical_username(auth["USERNAME"])
+        if canonical is not None:
+            params = {**params, "AuthParameters": {**auth, "USERNAME": canonical}}
+    flows.before_initiate_auth(params)
+    try:
+        answer = forward(params)
+    except CognitoError as err:
+        if err.code == "UserNotFoundException" and flows.hides_users(params["ClientId"]):
+            raise CognitoError("NotAuthorizedException", "Incorrect username or password.") from err
+        raise
+    return flows.after_initiate_auth(params, answer)
+
+
+def _respond_to_auth_challenge(flows: CognitoFlows, params: dict[str, Any], forward: Forward) -> None:
+    """RespondToAuthChallenge: the MFA code is checked, and the new password meets the policy, before moto sees
+    them (moto answers)."""
     responses = params.get("ChallengeResponses") or {}
     if params.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
         flows.check_mfa_answer(params)
     if params.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
         flows.check_password(responses.get("NEW_PASSWORD"))
-    return None
+
+
+_CLIENT_ACTIONS: dict[str, _ClientAction] = {
+    "SignUp": lambda flows, params, forward: flows.sign_up(params, forward),
+    "ConfirmSignUp": lambda flows, params, _forward: flows.confirm_sign_up(params),
+    "ResendConfirmationCode": lambda flows, params, _forward: flows.resend_confirmation_code(params),
+    "ForgotPassword": lambda flows, params, _forward: flows.forgot_password(params),
+    "ConfirmForgotPassword": lambda flows, params, _forward: flows.confirm_forgot_password(params),
+    "InitiateAuth": _initiate_auth,
+    "RespondToAuthChallenge": _respond_to_auth_challenge,
+}
+
+
+def _admin_action(flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward) -> dict[str, Any] | None:
+    """AdminCreateUser and AdminUpdateUserAttributes on the local pool (moto's for other pools)."""
+    if not flows.owns_pool(params.get("UserPoolId")):
+        return None
+    if action == "AdminCreateUser":
+        return flows.admin_create_user(params, forward)
+    return flows.admin_update_user_attributes(params, forward)
+
+
+def _software_token_action(
+    flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward
+) -> dict[str, Any] | None:
+    """AssociateSoftwareToken and VerifySoftwareToken with an access token of the local pool; moto's with another
+    pool's token or with a session instead of a token."""
+    if not params.get("AccessToken") or flows.token_user(params.get("AccessToken")) is None:
+        return None
+    if action == "AssociateSoftwareToken":
+        return flows.associate_software_token(params)
+    return flows.verify_software_token(params, forward)
+
+
+def _token_attribute_action(
+    flows: CognitoFlows, action: str, params: dict[str, Any], forward: Forward
+) -> dict[str, Any] | None:
+    """A user's own attributes, by access token: the local pool's users' are the flows'."""
+    if flows.token_user(params.get("AccessToken")) is None:
+        if action == "UpdateUserAttributes":
+            return None  # another pool's token: moto's own answer
+        raise CognitoError("NotAuthorizedException", "Invalid Access Token")
+    if action == "UpdateUserAttributes":
+        return flows.update_user_attributes(params, forward)
+    if action == "GetUserAttributeVerificationCode":
+        return flows.get_user_attribute_verification_code(params)
+    return flows.verify_user_attribute(params)
+
+
+# What the flows take, by action; moto answers every other action unchanged.
+_ROUTES: dict[str, _Route] = {
+    **dict.fromkeys(PASSWORD_OF, _password_action),
+    **dict.fromkeys(_CLIENT_ACTIONS, _client_action),
+    **dict.fromkeys(("AdminCreateUser", "AdminUpdateUserAttributes"), _admin_action),
+    **dict.fromkeys(("AssociateSoftwareToken", "VerifySoftwareToken"), _software_token_action),
+    **dict.fromkeys(
+        ("UpdateUserAttributes", "GetUserAttributeVerificationCode", "VerifyUserAttribute"), _token_attribute_action
+    ),
+}
 
 
 def _hide_wrong_previous(forward: Forward, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -49,21 +49,14 @@ def check_request(action: str, params: Mapping[str, Any]) -> None:
 
 
 def _check(shape: Shape, given: object, where: str) -> None:
+    """Raise the CognitoError for `given` as a value of `shape` (named `where` in the message): first its JSON
+    type, then what the kind of shape constrains."""
     expected = _JSON_TYPES.get(shape.type_name, (object,))
     if (isinstance(given, bool) and bool not in expected) or not isinstance(given, expected):
         raise CognitoError("SerializationException", f"Unexpected value at {where}: {shape.type_name} expected")
     value: Any = given
     if isinstance(shape, StructureShape):  # members the model does not name are ignored, as by the service
-        for name in shape.required_members:
-            if value.get(name) is None:
-                raise CognitoError(
-                    "InvalidParameterException",
-                    f"1 validation error detected: Value null at '{name}' failed to "
-                    "satisfy constraint: Member must not be null",
-                )
-        for name, member in shape.members.items():
-            if value.get(name) is not None:
-                _check(member, value[name], name)
+        _check_structure(shape, value)
     elif isinstance(shape, ListShape):
         _limits(shape, len(value), where)
         for item in value:
@@ -78,6 +71,21 @@ def _check(shape: Shape, given: object, where: str) -> None:
         _limits(shape, len(value), where)
     elif shape.type_name in ("integer", "long"):
         _limits(shape, value, where, size=False)
+
+
+def _check_structure(shape: StructureShape, value: Mapping[str, Any]) -> None:
+    """A structure's required members are present (not null), then each member given is checked, in the
+    model's order and under its own name."""
+    for name in shape.required_members:
+        if value.get(name) is None:
+            raise CognitoError(
+                "InvalidParameterException",
+                f"1 validation error detected: Value null at '{name}' failed to "
+                "satisfy constraint: Member must not be null",
+            )
+    for name, member in shape.members.items():
+        if value.get(name) is not None:
+            _check(member, value[name], name)
 
 
 def _limits(shape: Shape, amount: int, where: str, *, size: bool = True) -> None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from bookstore.catalog import GENRES, Book, page_size
 from bookstore.errors import BookNotFound, ValidationError
 from bookstore.identity import SignedIn
-from bookstore.recommendations.model import RECENT_PURCHASES, History, SimilarEntry
+from bookstore.recommendations.model import RECENT_PURCHASES, History, Line, SimilarEntry
 from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.products import ProductRepository
 
@@ -43,7 +43,24 @@ def rank_for_customer(
     favourite genres (or of the asked genre), then overall bestsellers (unless a genre was asked)."""
     history = history or History()
     bought = history.bought()
-    recent = history.recent(recent_purchases)
+    picks = _similar_to_recent(history.recent(recent_purchases), similar, bought, genre)
+    genres = [genre] if genre else history.favourite_genres()
+    for name in genres:
+        reason = f"a bestseller in {name}" + ("" if genre else ", a genre you like")
+        _backfill(picks, genre_lists.get(name, ()), bought, reason)
+    if genre is None:
+        _backfill(picks, overall, bought, "a bestseller")
+    return [Pick(b, r) for b, r in list(picks.items())[: limit * 2]]  # room for books that are sold out
+
+
+def _similar_to_recent(
+    recent: Sequence[Line],
+    similar: Mapping[str, Sequence[SimilarEntry]],
+    bought: set[str],
+    genre: str | None,
+) -> dict[str, str]:
+    """The books similar to the recent purchases, best summed score first, each with the purchase it is most
+    similar to as the reason; never one already bought, and only of `genre` when one is asked."""
     scores: dict[str, float] = {}
     because: dict[str, tuple[float, str]] = {}
     for line in recent:
@@ -54,18 +71,14 @@ def rank_for_customer(
             if entry.score > because.get(entry.book_id, (0.0, ""))[0]:
                 because[entry.book_id] = (entry.score, line.title)
     ranked = sorted(scores, key=lambda b: (-scores[b], b))
-    picks: dict[str, str] = {b: f"because you bought {because[b][1]}" for b in ranked}
-    genres = [genre] if genre else history.favourite_genres()
-    for name in genres:
-        reason = f"a bestseller in {name}" + ("" if genre else ", a genre you like")
-        for book_id in genre_lists.get(name, ()):
-            if book_id not in bought:
-                picks.setdefault(book_id, reason)
-    if genre is None:
-        for book_id in overall:
-            if book_id not in bought:
-                picks.setdefault(book_id, "a bestseller")
-    return [Pick(b, r) for b, r in list(picks.items())[: limit * 2]]  # room for books that are sold out
+    return {b: f"because you bought {because[b][1]}" for b in ranked}
+
+
+def _backfill(picks: dict[str, str], book_ids: Sequence[str], bought: set[str], reason: str) -> None:
+    """Add the books not bought and not picked yet, in order, with `reason`."""
+    for book_id in book_ids:
+        if book_id not in bought:
+            picks.setdefault(book_id, reason)
 
 
 def rank_similar(

@@ -117,38 +117,57 @@ def call_hook(hook: CodeHook, event: dict[str, Any], locale: BotLocale) -> LexRe
     return validated(raw, locale)
 
 
-def validated(raw: Any, locale: BotLocale) -> LexResponse:
-    def invalid(reason: str) -> DependencyFailed:
-        return DependencyFailed(f"Invalid Lambda Response: Received invalid response from Lambda: {reason}")
+def _invalid(reason: str) -> DependencyFailed:
+    return DependencyFailed(f"Invalid Lambda Response: Received invalid response from Lambda: {reason}")
 
+
+def validated(raw: Any, locale: BotLocale) -> LexResponse:
+    """The hook's response `raw` as a LexResponse, or the DependencyFailedException Lex answers a response it
+    cannot use with: its shape, its intent and dialog action, then its messages."""
+    response = _parsed(raw)
+    _check_action(response, locale)
+    try:  # the messages as the runtime API's Messages shape holds them: Lex refuses what it cannot send
+        client_state.message_list(raw.get("messages"))
+    except Validation as err:
+        raise _invalid(str(err)) from err
+    return response
+
+
+def _parsed(raw: Any) -> LexResponse:
+    """`raw` parsed as a LexResponse: a JSON object with a sessionState, of the response's schema, whose session
+    state has a dialog action and an intent."""
     if not isinstance(raw, Mapping):
-        raise invalid(f"expected a JSON object, got {type(raw).__name__}")
+        raise _invalid(f"expected a JSON object, got {type(raw).__name__}")
     if not isinstance(raw.get("sessionState"), Mapping):
-        raise invalid("sessionState is required")
+        raise _invalid("sessionState is required")
     try:
         response = LexResponse.model_validate(raw)
     except PydanticValidationError as err:
         first = err.errors()[0]
         place = ".".join(str(p) for p in first["loc"])
-        raise invalid(f"{place}: {first['msg']}") from err
+        raise _invalid(f"{place}: {first['msg']}") from err
     state = response.session_state
     if state.dialog_action is None:
-        raise invalid("sessionState.dialogAction is required")
+        raise _invalid("sessionState.dialogAction is required")
     if state.intent is None:
-        raise invalid("sessionState.intent is required")
+        raise _invalid("sessionState.intent is required")
+    return response
+
+
+def _check_action(response: LexResponse, locale: BotLocale) -> None:
+    """Whether the response's intent and dialog action are ones Lex can carry out: an intent of the bot, no
+    dialog action None, an ElicitSlot naming a slot of the intent, messages with ElicitIntent and ConfirmIntent."""
+    state = response.session_state
+    assert state.dialog_action is not None
+    assert state.intent is not None
     if not locale.has_intent(state.intent.name):
-        raise invalid(f"intent {state.intent.name!r} does not exist in the bot")
+        raise _invalid(f"intent {state.intent.name!r} does not exist in the bot")
     action = state.dialog_action.type
     if action == "None":
-        raise invalid("dialogAction.type None is not allowed in a code hook response")
+        raise _invalid("dialogAction.type None is not allowed in a code hook response")
     if action == "ElicitSlot":
         slots = {s.name for s in locale.intent(state.intent.name).slots}
         if state.dialog_action.slot_to_elicit not in slots:
-            raise invalid(f"ElicitSlot needs slotToElicit naming a slot of {state.intent.name}")
+            raise _invalid(f"ElicitSlot needs slotToElicit naming a slot of {state.intent.name}")
     if action in {"ElicitIntent", "ConfirmIntent"} and not response.messages:
-        raise invalid(f"messages are required when dialogAction.type is {action}")
-    try:  # the messages as the runtime API's Messages shape holds them: Lex refuses what it cannot send
-        client_state.message_list(raw.get("messages"))
-    except Validation as err:
-        raise invalid(str(err)) from err
-    return response
+        raise _invalid(f"messages are required when dialogAction.type is {action}")

@@ -110,6 +110,35 @@ class Dialog:
         session = self.session
         state = response.session_state
         assert state.dialog_action is not None
+        target = self._adopt(response)
+        assert session.intent is not None
+        hook_messages = [m.dump() for m in response.messages or []]
+        self.messages.extend(hook_messages)
+        action = state.dialog_action.type
+        if action == "Delegate":
+            if not fulfilment:
+                return False
+            # After fulfillment there is nothing left to delegate to: Lex closes the intent.
+            session.intent["state"] = session.intent.get("state") or "Fulfilled"
+            self._close(target)
+            return True
+        if action == "Close":
+            self._obey_close(target, fulfilment=fulfilment)
+        elif action == "ElicitSlot":
+            self._obey_elicit_slot(target, state.dialog_action.slot_to_elicit, prompted=bool(hook_messages))
+        elif action == "ConfirmIntent":
+            session.intent["state"] = "InProgress"
+            session.dialog_action = {"type": "ConfirmIntent"}
+        elif action == "ElicitIntent":
+            session.dialog_action = {"type": "ElicitIntent"}
+        session.attempts = 0
+        return True
+
+    def _adopt(self, response: LexResponse) -> Intent:
+        """Take the hook's session state as the session's (its attributes, its active contexts when it gives
+        them, its intent); the definition of that intent, whose every slot the session's intent now has."""
+        session = self.session
+        state = response.session_state
         assert state.intent is not None
         session.session_attributes = dict(state.session_attributes)
         if state.active_contexts is not None:
@@ -118,39 +147,29 @@ class Dialog:
         target = self.locale.intent(state.intent.name)
         for slot in target.slots:  # every slot is present, unfilled ones as null
             session.intent["slots"].setdefault(slot.name, None)
-        hook_messages = [m.dump() for m in response.messages or []]
-        action = state.dialog_action.type
-        if action == "Delegate":
-            if fulfilment:
-                # After fulfillment there is nothing left to delegate to: Lex closes the intent.
-                session.intent["state"] = session.intent.get("state") or "Fulfilled"
-                self.messages.extend(hook_messages)
-                self._close(target)
-                return True
-            self.messages.extend(hook_messages)
-            return False
-        self.messages.extend(hook_messages)
-        if action == "Close":
-            session.intent.setdefault("state", "Fulfilled")
-            if session.intent["state"] in {"InProgress", "ReadyForFulfillment"}:
-                session.intent["state"] = "Fulfilled"
-            if fulfilment:
-                self._close(target)  # the closing response follows a completed fulfillment
-            else:
-                session.dialog_action = {"type": "Close"}
-        elif action == "ElicitSlot":
-            session.intent["state"] = "InProgress"
-            session.dialog_action = {"type": "ElicitSlot", "slotToElicit": state.dialog_action.slot_to_elicit}
-            if not hook_messages:
-                prompt = target.slot(str(state.dialog_action.slot_to_elicit)).prompt
-                self.messages.extend(responses.messages(prompt.messages, session))
-        elif action == "ConfirmIntent":
-            session.intent["state"] = "InProgress"
-            session.dialog_action = {"type": "ConfirmIntent"}
-        elif action == "ElicitIntent":
-            session.dialog_action = {"type": "ElicitIntent"}
-        session.attempts = 0
-        return True
+        return target
+
+    def _obey_close(self, target: Intent, *, fulfilment: bool) -> None:
+        """A Close from the hook: an intent left in progress or ready counts as fulfilled (one without a state
+        too), and after fulfillment the intent's closing response follows."""
+        session = self.session
+        assert session.intent is not None
+        session.intent.setdefault("state", "Fulfilled")
+        if session.intent["state"] in {"InProgress", "ReadyForFulfillment"}:
+            session.intent["state"] = "Fulfilled"
+        if fulfilment:
+            self._close(target)  # the closing response follows a completed fulfillment
+        else:
+            session.dialog_action = {"type": "Close"}
+
+    def _obey_elicit_slot(self, target: Intent, slot: str | None, *, prompted: bool) -> None:
+        """An ElicitSlot from the hook: the slot's own prompt unless the hook gave messages (`prompted`)."""
+        session = self.session
+        assert session.intent is not None
+        session.intent["state"] = "InProgress"
+        session.dialog_action = {"type": "ElicitSlot", "slotToElicit": slot}
+        if not prompted:
+            self.messages.extend(responses.messages(target.slot(str(slot)).prompt.messages, session))
 
     def current_interpretations(self) -> list[dict[str, Any]]:
         """This turn's interpretations: the NLU's when the input was taken as a new intent, else (an answer to a

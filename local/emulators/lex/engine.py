@@ -42,8 +42,6 @@ LIVE_ALIAS_ID = "LIVEALIAS1"
 ALIASES: Mapping[str, tuple[str, str]] = {TEST_ALIAS_ID: ("TestBotAlias", "DRAFT"), LIVE_ALIAS_ID: ("live", "1")}
 MAX_TEXT = 1024
 _TEXT_CONSTRAINT = "1 validation error detected: Value at 'text' failed to satisfy constraint: Member must have length"
-# The usual name of the intent built on AMAZON.FallbackIntent; the engine takes the name from the locale.
-FALLBACK = "FallbackIntent"
 
 
 def every_alias(hook: CodeHook | None, aliases: Mapping[str, tuple[str, str]] = ALIASES) -> dict[str, CodeHook]:

@@ -61,6 +61,11 @@ def _value_at(value: Any, path: str, sensitive: bool) -> str:
     return f"Value at '{path}'" if sensitive else f"Value '{_shown(value)}' at '{path}'"
 
 
+_Fails = Callable[[str], list[str]]
+# The problems of a value of one kind of shape: (member, value, path, sensitive, fails) -> sentences.
+_KindCheck = Callable[[Any, Any, str, bool, _Fails], list[str]]
+
+
 def problems(member: Any, value: Any, path: str, *, sensitive: bool = False) -> list[str]:
     """What is wrong with `value` as an instance of the botocore shape `member`, one sentence per problem."""
     sensitive = sensitive or bool(member.metadata.get("sensitive"))
@@ -69,36 +74,10 @@ def problems(member: Any, value: Any, path: str, *, sensitive: bool = False) -> 
     def fails(constraint: str) -> list[str]:
         return [f"{where} failed to satisfy constraint: Member must {constraint}"]
 
-    kind = member.type_name
-    if value is None:
+    check = _KIND_CHECKS.get(member.type_name)
+    if value is None or check is None:  # a kind without constraints here (timestamp, blob): nothing to check
         return []
-    if kind == "structure":
-        return _structure_problems(member, value, path, sensitive, fails)
-    if kind == "list":
-        return _list_problems(member, value, path, sensitive, fails)
-    if kind == "map":
-        return _map_problems(member, value, path, sensitive, fails)
-    if kind == "string":
-        return _string_problems(member, value, fails)
-    if kind in {"integer", "long"}:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return fails("be an integer")
-        found = []
-        if "min" in member.metadata and value < member.metadata["min"]:
-            found += fails(f"have value greater than or equal to {member.metadata['min']}")
-        if "max" in member.metadata and value > member.metadata["max"]:
-            found += fails(f"have value less than or equal to {member.metadata['max']}")
-        return found
-    if kind in {"double", "float"}:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return fails("be a number")
-        return []
-    if kind == "boolean":
-        return [] if isinstance(value, bool) else fails("be a boolean")
-    return []
-
-
-_Fails = Callable[[str], list[str]]
+    return check(member, value, path, sensitive, fails)
 
 
 def _structure_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
@@ -139,7 +118,7 @@ def _map_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _F
     return found
 
 
-def _string_problems(member: Any, value: Any, fails: _Fails) -> list[str]:
+def _string_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
     if not isinstance(value, str):
         return fails("be a string")
     found = _length(member, len(value), fails)
@@ -150,6 +129,40 @@ def _string_problems(member: Any, value: Any, fails: _Fails) -> list[str]:
     if pattern and not _regex(pattern).fullmatch(value):
         found += fails(f"satisfy regular expression pattern: {pattern}")
     return found
+
+
+def _integer_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return fails("be an integer")
+    found = []
+    if "min" in member.metadata and value < member.metadata["min"]:
+        found += fails(f"have value greater than or equal to {member.metadata['min']}")
+    if "max" in member.metadata and value > member.metadata["max"]:
+        found += fails(f"have value less than or equal to {member.metadata['max']}")
+    return found
+
+
+def _number_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return fails("be a number")
+    return []
+
+
+def _boolean_problems(member: Any, value: Any, path: str, sensitive: bool, fails: _Fails) -> list[str]:
+    return [] if isinstance(value, bool) else fails("be a boolean")
+
+
+_KIND_CHECKS: dict[str, _KindCheck] = {
+    "structure": _structure_problems,
+    "list": _list_problems,
+    "map": _map_problems,
+    "string": _string_problems,
+    "integer": _integer_problems,
+    "long": _integer_problems,
+    "double": _number_problems,
+    "float": _number_problems,
+    "boolean": _boolean_problems,
+}
 
 
 def _length(member: Any, length: int, fails: Any) -> list[str]:

@@ -9,7 +9,7 @@ three point four five" -> 123.45, "... dot four five" -> 123.45, "point four two
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -116,45 +116,77 @@ def parse_date(words: Sequence[str], today: date | None = None) -> date | None:
     text = " ".join(w.lower().strip(",.") for w in words)
     text = re.sub(r"\b(the|of|on)\b", " ", text)
     text = " ".join(text.split())
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return None
-    relative = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2}
-    if text in relative:
-        return today + timedelta(days=relative[text])
-    match = re.fullmatch(r"in (\w+) days?", text)
-    if match:
-        count = parse_number([match.group(1)])
-        return today + timedelta(days=int(count)) if count is not None and count.isdigit() else None
-    match = re.fullmatch(r"(next |this )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", text)
-    if match:
-        delta = (_WEEKDAYS.index(match.group(2)) - today.weekday()) % 7
-        if match.group(1) == "next " and delta == 0:
-            delta = 7
-        return today + timedelta(days=delta)
-    if text == "next week":  # Lex: a future week resolves to the last day of the current week
-        return today + timedelta(days=6 - today.weekday())
-    match = re.fullmatch(r"([a-z]+) (\d{1,2})(st|nd|rd|th)?( \d{4})?", text) or re.fullmatch(
-        r"(\d{1,2})(st|nd|rd|th)? ([a-z]+)( \d{4})?", text
-    )
-    if match:
-        groups = match.groups()
-        month_name, day_text, year_text = (
-            (groups[0], groups[1], groups[3]) if not groups[0].isdigit() else (groups[2], groups[0], groups[3])
-        )
-        month = _MONTH_ABBR.get(month_name[:3]) if month_name[:3] in _MONTH_ABBR else None
-        if month is None:
-            return None
-        try:
-            candidate = date(int(year_text) if year_text else today.year, month, int(day_text))
-        except ValueError:
-            return None
-        if not year_text and candidate < today:  # Lex resolves to a date on or after today
-            candidate = candidate.replace(year=candidate.year + 1)
-        return candidate
+    for form, resolve in _DATE_FORMS:  # the first form the whole text has decides, even when it names no date
+        match = form.fullmatch(text)
+        if match:
+            return resolve(match, today)
     return None
+
+
+def _iso_date(match: re.Match[str], today: date) -> date | None:
+    """`2024-05-17`; None for a day the calendar does not have (`2024-02-30`)."""
+    try:
+        return date.fromisoformat(match.group(0))
+    except ValueError:
+        return None
+
+
+_RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2}
+
+
+def _relative_date(match: re.Match[str], today: date) -> date:
+    """`tomorrow`, `yesterday`...: today moved by the days the word names."""
+    return today + timedelta(days=_RELATIVE_DAYS[match.group(0)])
+
+
+def _in_days(match: re.Match[str], today: date) -> date | None:
+    """`in three days`, `in 1 day`: None unless the count is a whole number."""
+    count = parse_number([match.group(1)])
+    return today + timedelta(days=int(count)) if count is not None and count.isdigit() else None
+
+
+def _weekday(match: re.Match[str], today: date) -> date:
+    """`friday`, `this friday`: the next one on or after today; `next friday`: the same, but never today."""
+    delta = (_WEEKDAYS.index(match.group(2)) - today.weekday()) % 7
+    if match.group(1) == "next " and delta == 0:
+        delta = 7
+    return today + timedelta(days=delta)
+
+
+def _next_week(match: re.Match[str], today: date) -> date:
+    """Lex: a future week resolves to the last day of the current week."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def _month_day(match: re.Match[str], today: date) -> date | None:
+    """`may 17`, `17th may`, either with a year: None for an unknown month or a day the month does not have.
+    Without a year, the next such day on or after today."""
+    groups = match.groups()
+    month_name, day_text, year_text = (
+        (groups[0], groups[1], groups[3]) if not groups[0].isdigit() else (groups[2], groups[0], groups[3])
+    )
+    month = _MONTH_ABBR.get(month_name[:3]) if month_name[:3] in _MONTH_ABBR else None
+    if month is None:
+        return None
+    try:
+        candidate = date(int(year_text) if year_text else today.year, month, int(day_text))
+    except ValueError:
+        return None
+    if not year_text and candidate < today:  # Lex resolves to a date on or after today
+        candidate = candidate.replace(year=candidate.year + 1)
+    return candidate
+
+
+# The forms of date parse_date knows, in the order it tries them, each with what the date is.
+_DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]], ...] = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), _iso_date),
+    (re.compile("|".join(re.escape(words) for words in _RELATIVE_DAYS)), _relative_date),
+    (re.compile(r"in (\w+) days?"), _in_days),
+    (re.compile(r"(next |this )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"), _weekday),
+    (re.compile("next week"), _next_week),
+    (re.compile(r"([a-z]+) (\d{1,2})(st|nd|rd|th)?( \d{4})?"), _month_day),
+    (re.compile(r"(\d{1,2})(st|nd|rd|th)? ([a-z]+)( \d{4})?"), _month_day),
+)
 
 
 def recognize_date(words: Sequence[str]) -> Resolved | None:

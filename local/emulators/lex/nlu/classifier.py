@@ -138,20 +138,18 @@ class IntentClassifier:
         label on "named", which no username can be)."""
         tagger = self.taggers[match.intent]
         labels = tagger.tag(features)
-        spans: list[tuple[str, int, int]] = []
-        for i, label in enumerate(labels):
-            if label == OUTSIDE:
-                continue
-            kind, _, slot = label.partition("-")
-            if kind == "I" and spans and spans[-1][0] == slot and spans[-1][2] == i:
-                spans[-1] = (slot, spans[-1][1], i + 1)
-            else:
-                spans.append((slot, i, i + 1))
         words = [t.orig for t in tokens]
-        spans = [self._whole_value(match.intent, slot, tokens, start, end) for slot, start, end in spans]
+        spans = [self._whole_value(match.intent, slot, tokens, start, end) for slot, start, end in _label_spans(labels)]
         for slot, start, end in spans:
             if slot not in match.slots and (match.intent, slot) in self.recognizers:
                 self._take(match, slot, self._resolve_span(match.intent, slot, words, start, end))
+        self._second_chance(match, tagger, words, features)
+
+    def _second_chance(
+        self, match: Match, tagger: learner.Model, words: Sequence[str], features: list[dict[str, float]]
+    ) -> None:
+        """Each slot of the intent that the tagger knows and the best spans left empty, in name order, takes the
+        likeliest span outside the slots already taken (`_likeliest_span`)."""
         used = {i for start, end in match.spans.values() for i in range(start, end)}
         empty = sorted(
             ({label.partition("-")[2] for label in tagger.labels if label != OUTSIDE} - set(match.slots))
@@ -159,21 +157,30 @@ class IntentClassifier:
         )
         marginals = tagger.marginals(features, [f"{kind}-{slot}" for slot in empty for kind in "BI"])
         for slot in empty:
-            candidates = []
-            for start in range(len(tokens)):
-                chance = marginals[start].get(f"B-{slot}", 0.0)
-                if start in used or chance < SECOND_CHANCE:
-                    continue
-                end = start + 1
-                while end < len(tokens) and end not in used and marginals[end].get(f"I-{slot}", 0.0) >= SECOND_CHANCE:
-                    end += 1
-                found = self._resolve_span(match.intent, slot, words, start, end)
-                if found is not None:
-                    candidates.append((chance, found))
-            if candidates:
-                found = max(candidates, key=lambda c: c[0])[1]
+            found = self._likeliest_span(match.intent, slot, words, marginals, used)
+            if found is not None:
                 self._take(match, slot, found)
                 used |= set(range(found[0], found[1]))
+
+    def _likeliest_span(
+        self, intent: str, slot: str, words: Sequence[str], marginals: list[dict[str, float]], used: set[int]
+    ) -> tuple[int, int, Resolved] | None:
+        """Of the unused spans that begin where the tagger gives the slot at least SECOND_CHANCE (and run while it
+        does), the one with the likeliest beginning that the slot's type accepts; None when the type takes none."""
+        candidates = []
+        for start in range(len(words)):
+            chance = marginals[start].get(f"B-{slot}", 0.0)
+            if start in used or chance < SECOND_CHANCE:
+                continue
+            end = start + 1
+            while end < len(words) and end not in used and marginals[end].get(f"I-{slot}", 0.0) >= SECOND_CHANCE:
+                end += 1
+            found = self._resolve_span(intent, slot, words, start, end)
+            if found is not None:
+                candidates.append((chance, found))
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: c[0])[1]
 
     def _whole_value(
         self, intent: str, slot: str, tokens: Sequence[Token], start: int, end: int
@@ -284,6 +291,21 @@ class IntentClassifier:
 
 def _single(recognize: Recognizer) -> Recognizer:
     return recognize
+
+
+def _label_spans(labels: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The (slot, start, end) of each span a tagger's B-/I- labels mark: an I- label continues the span just
+    before it when that span is of the same slot, and otherwise begins one of its own."""
+    spans: list[tuple[str, int, int]] = []
+    for i, label in enumerate(labels):
+        if label == OUTSIDE:
+            continue
+        kind, _, slot = label.partition("-")
+        if kind == "I" and spans and spans[-1][0] == slot and spans[-1][2] == i:
+            spans[-1] = (slot, spans[-1][1], i + 1)
+        else:
+            spans.append((slot, i, i + 1))
+    return spans
 
 
 def _whole_matches(tags: Sequence[str | None]) -> list[tuple[int, int]]:
