@@ -80,11 +80,12 @@ destroy: install ## Tear down STAGE (prod keeps its retained tables, buckets and
 
 lint: install lint-code lint-templates ## ruff, mypy, and cfn-lint on the templates of both stages
 
-lint-code: install ## ruff (lint and format), mypy, and the import layers of local/ (lint-imports)
+lint-code: install ## ruff (lint, format, complexity <= 10), mypy, and the import contracts (docs/contributing.md#the-gates)
 	ruff check .
 	ruff format --check .
 	mypy
-	lint-imports --no-cache
+	@# functions/ is the Lambda asset's root: its packages (bookstore, api, ...) are imported from there.
+	PYTHONPATH=functions lint-imports --no-cache
 
 lint-templates: install ## cfn-lint on the templates the CDK CLI synthesizes for both stages
 	@for stage in dev prod; do \
@@ -98,8 +99,8 @@ test: install ## Install if needed, then lint and run every test suite side by s
 	@# target's output is printed whole when it ends (-Otarget), and either failing fails `make test`.
 	@$(MAKE) --no-print-directory -j2 -Otarget lint-code test-all
 
-test-all: install
-	python -m pytest
+test-all: install ## Every test suite, with the coverage of functions/, stacks/, local/ and bot/ (floor: pyproject.toml)
+	python -m pytest --cov --cov-report=term:skip-covered
 
 test-unit: install
 	python -m pytest tests/unit

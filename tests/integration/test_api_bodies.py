@@ -11,9 +11,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api.common import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from botocore.stub import Stubber
 
+from api.common import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from bookstore.catalog import Book
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext

@@ -106,7 +106,6 @@ def test_routes_with_a_body_document_413_and_415_and_only_json() -> None:
 
 def test_request_constraints_are_the_codes() -> None:
     from api.schemas import USERNAME_INPUT_PATTERN
-
     from bookstore.catalog import BOOK_ID_PATTERN, GENRES
     from bookstore.orders import MAX_ORDER_LINES, MAX_QUANTITY, ORDER_ID_PATTERN
     from bookstore.users import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
@@ -151,7 +150,6 @@ def test_request_constraints_are_the_codes() -> None:
 
 def test_username_pattern_admits_exactly_what_the_code_admits() -> None:
     from api.schemas import USERNAME_INPUT_PATTERN
-
     from bookstore.errors import ValidationError
     from bookstore.services.user_admin import check_username_format
 
