@@ -1,0 +1,132 @@
+// The catalog: search and browse, a book's page, and the books picked for the signed-in customer.
+import { busy, errorBox, field, h, render, say, showError } from "../dom.js";
+import { bookCard, cover, ctx, money, needSignIn, newKey } from "../shop.js";
+
+export async function catalogView(params) {
+  const query = params.get("q") || "";
+  const genre = params.get("genre") || "";
+  const search = h("input", { type: "search", name: "q", value: query, autocomplete: "off", placeholder: "Title, author or genre" });
+  const genreSelect = h("select", { name: "genre" }, h("option", { value: "" }, "All genres"));
+  const results = h("ul", { class: "cards", "aria-label": "Books" });
+  const summary = h("p", { class: "muted", "aria-live": "polite" });
+  const problem = errorBox();
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, "Show more");
+  const form = h("form", { class: "search", role: "search", onsubmit: (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    if (search.value.trim()) next.set("q", search.value.trim());
+    else if (genreSelect.value) next.set("genre", genreSelect.value);
+    location.hash = `#/catalog${next.toString() ? "?" + next : ""}`;
+  } },
+  field("Search books", search),
+  field("Genre", genreSelect),
+  h("button", { type: "submit" }, "Search"));
+  genreSelect.addEventListener("change", () => { search.value = ""; form.requestSubmit(); });
+  render("Catalog", form, problem, summary, results, more);
+
+  const shelves = h("ul", { class: "shelves", "aria-label": "Genres" });
+  if (!query && !genre) {
+    summary.textContent = "Search by title, author or genre, or browse a genre:";
+    results.replaceWith(shelves);
+  }
+  ctx.api.genres().then((data) => {
+    for (const value of data.genres || []) {
+      genreSelect.append(h("option", { value, selected: value === genre }, value));
+      shelves.append(h("li", {}, h("a", { class: "button secondary", href: `#/catalog?genre=${encodeURIComponent(value)}` }, value)));
+    }
+  }).catch((error) => showError(problem, error));
+
+  let cursor = null;
+  async function load() {
+    summary.textContent = "Searching…";
+    try {
+      const data = await ctx.api.books({ q: query || undefined, genre: !query && genre ? genre : undefined, cursor: cursor || undefined, limit: 20 });
+      data.items.forEach((book) => results.append(bookCard(book)));
+      cursor = data.next_cursor;
+      more.hidden = !cursor;
+      const shown = results.children.length;
+      summary.textContent = shown === 0 ? (query ? `No books match “${query}”.` : "No books here yet.")
+        : `${shown} book${shown === 1 ? "" : "s"}${query ? ` for “${query}”` : ` in ${genre}`}.`;
+    } catch (error) {
+      summary.textContent = "";
+      showError(problem, error);
+    }
+  }
+  if (!query && !genre) return;
+  more.addEventListener("click", () => busy(more, load));
+  await load();
+}
+
+export async function bookView(id) {
+  const problem = errorBox();
+  render("Book", h("p", { class: "muted" }, "Loading…"));
+  let book;
+  try {
+    book = await ctx.api.book(id);
+  } catch (error) {
+    render(error.status === 404 ? "Book not found" : "Book", problem, h("p", {}, h("a", { href: "#/catalog" }, "Back to the catalog")));
+    showError(problem, error);
+    return;
+  }
+  const quantity = h("input", { type: "number", min: "1", max: "20", value: "1", inputmode: "numeric" });
+  const orderButton = h("button", { type: "submit" }, "Place order");
+  const orderProblem = errorBox();
+  let key = newKey(); // one key per intended order: a retry of the same click cannot order twice
+  quantity.addEventListener("input", () => { key = newKey(); });
+  const orderForm = ctx.auth.user()
+    ? h("form", { class: "order-form", onsubmit: async (event) => {
+      event.preventDefault();
+      orderProblem.textContent = "";
+      const count = Number.parseInt(quantity.value, 10);
+      if (!Number.isInteger(count) || count < 1 || count > 20) {
+        orderProblem.textContent = "Choose a quantity from 1 to 20.";
+        quantity.focus();
+        return;
+      }
+      await busy(orderButton, async () => {
+        orderButton.textContent = "Placing order…";
+        try {
+          const order = await ctx.api.placeOrder([{ book_id: book.book_id, quantity: count }], key);
+          key = newKey();
+          say(`Order placed: ${count} × ${book.title}, ${money(order.total_cents)}.`);
+          location.hash = `#/orders/${order.order_id}`;
+        } catch (error) {
+          showError(orderProblem, error);
+        }
+      });
+    } }, field("Quantity", quantity), orderButton)
+    : h("p", {}, h("a", { href: `#/signin?next=${encodeURIComponent(location.hash)}` }, "Sign in"), " to order this book.");
+  const similar = h("ul", { class: "cards", "aria-label": "Similar books" });
+  render(book.title,
+    h("div", { class: "book" },
+      cover(book, "large"),
+      h("div", { class: "book-details" },
+        h("p", {}, "by ", h("strong", {}, book.author), book.year ? ` (${book.year})` : ""),
+        h("p", {}, "Genre: ", h("a", { href: `#/catalog?genre=${encodeURIComponent(book.genre)}` }, book.genre)),
+        book.description ? h("p", {}, book.description) : null,
+        h("p", {}, h("span", { class: "price" }, money(book.price_cents)), " · ", book.stock > 0 ? `${book.stock} in stock` : "out of stock"),
+        orderForm, orderProblem)),
+    h("h2", {}, "Customers who bought this also bought"), similar);
+  try {
+    const data = await ctx.api.similar(book.book_id);
+    (data.items || []).forEach((item) => similar.append(bookCard(item.book, item.reason)));
+    if (!similar.children.length) similar.replaceWith(h("p", { class: "muted" }, "Nothing yet."));
+  } catch {
+    similar.replaceWith(h("p", { class: "muted" }, "Suggestions are unavailable right now."));
+  }
+}
+
+export async function recommendationsView() {
+  if (!ctx.auth.user()) return needSignIn("Picked for you", "Recommendations are made from your orders.");
+  const list = h("ul", { class: "cards", "aria-label": "Recommended books" });
+  const problem = errorBox();
+  render("Picked for you", problem, list);
+  try {
+    const data = await ctx.api.recommendations();
+    (data.items || []).forEach((item) => list.append(bookCard(item.book, item.reason)));
+    if (!list.children.length) list.replaceWith(h("p", { class: "muted" }, "No suggestions yet: order a book and come back."));
+  } catch (error) {
+    showError(problem, error);
+  }
+}
+

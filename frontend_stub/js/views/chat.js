@@ -1,0 +1,130 @@
+// The chat with the bookstore's assistant: the conversation of this sign-in, the bot's response cards.
+import { busy, h, render, say } from "../dom.js";
+import { cover, ctx, needSignIn } from "../shop.js";
+
+export const CHAT_KEY = "bookstore.chat";
+
+export function chatHistory() {
+  try {
+    return JSON.parse(sessionStorage.getItem(CHAT_KEY) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+// A response card of the bot (a Lex V2 ImageResponseCard: title, subtitle, imageUrl, buttons). Lex's card has no
+// link, so the book is found in the catalog by its title (and author, in the subtitle): its page, and its cover
+// when the card has none. Until then, the title links to a search for it.
+// Title (lowercase) -> { at, books: a promise of the catalog's books of that title }, kept for less than the
+// 15 minutes the presigned cover URLs live.
+const cardBooks = new Map();
+const CARD_BOOKS_TTL_MS = 10 * 60 * 1000;
+
+export async function findCardBook(card) {
+  const wanted = card.title.toLowerCase();
+  const cached = cardBooks.get(wanted);
+  if (!cached || Date.now() - cached.at > CARD_BOOKS_TTL_MS) {
+    const books = ctx.api.books({ q: card.title, limit: 10 })
+      .then((data) => (data.items || []).filter((book) => book.title.toLowerCase() === wanted))
+      .catch(() => { cardBooks.delete(wanted); return []; });
+    cardBooks.set(wanted, { at: Date.now(), books });
+  }
+  const same = await cardBooks.get(wanted).books;
+  return same.find((book) => (card.subtitle || "").includes(book.author)) || same[0] || null;
+}
+
+export function chatCard(card, choose) {
+  const link = h("a", { href: `#/catalog?q=${encodeURIComponent(card.title)}` }, card.title);
+  const image = card.image_url
+    ? h("img", { class: "cover", src: card.image_url, alt: `Cover of ${card.title}`, loading: "lazy" })
+    : cover({ title: card.title });
+  const buttons = (card.buttons || []).map((button) => h("button", {
+    type: "button", class: "secondary", "aria-label": `${button.text}: ${card.title}`,
+    onclick: () => choose(button.value),
+  }, button.text));
+  const element = h("article", { class: "card chat-card" },
+    image,
+    h("div", {},
+      h("h3", {}, link),
+      card.subtitle ? h("p", { class: "muted" }, card.subtitle) : null,
+      buttons.length ? h("div", { class: "actions" }, buttons) : null));
+  findCardBook(card).then((book) => {
+    if (!book) return;
+    link.href = `#/books/${encodeURIComponent(book.book_id)}`;
+    if (!card.image_url && book.image_url) image.replaceWith(cover(book));
+  });
+  return element;
+}
+
+export function chatView() {
+  const user = ctx.auth.user();
+  if (!user) return needSignIn("Chat", "The assistant helps you with your account and orders.");
+  const log = h("ol", { class: "chat-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  const pending = h("p", { class: "pending", "aria-live": "polite" });
+  const input = h("input", { type: "text", name: "text", autocomplete: "off", maxlength: "1024", required: true });
+  const send = h("button", { type: "submit" }, "Send");
+  const history = chatHistory().filter((entry) => entry.owner === user.username);
+
+  function add(entry, store = true) {
+    const who = h("span", { class: "sr-only" }, entry.from === "user" ? "You: " : entry.from === "bot" ? "Assistant: " : "Error: ");
+    log.append(entry.card
+      ? h("li", { class: "message bot with-card" }, who, chatCard(entry.card, choose))
+      : h("li", { class: `message ${entry.from}` }, who, entry.text));
+    log.scrollTop = log.scrollHeight;
+    if (store) {
+      history.push({ ...entry, owner: user.username });
+      sessionStorage.setItem(CHAT_KEY, JSON.stringify(history.slice(-100)));
+    }
+  }
+
+  // A card's button sends its value as the next message, as Lex V2 expects of a response card's buttons.
+  function choose(value) {
+    if (send.disabled) return;
+    input.value = value;
+    form.requestSubmit();
+  }
+
+  const form = h("form", { class: "chat-form", onsubmit: async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    add({ from: "user", text });
+    input.value = "";
+    pending.textContent = "The assistant is typing…";
+    send.disabled = true;
+    try {
+      const reply = await ctx.api.chat(text);
+      const cards = reply.cards || [];
+      (reply.messages.length || cards.length ? reply.messages : ["(no answer)"]).forEach((message) => add({ from: "bot", text: message }));
+      cards.forEach((card) => add({ from: "bot", card }));
+    } catch (error) {
+      add({ from: "failed", text: `Not sent: ${error.message}` }, false);
+    } finally {
+      pending.textContent = "";
+      send.disabled = false;
+      input.focus();
+    }
+  } },
+  h("label", { class: "sr-only", for: "chat-input" }, "Message"), input, send);
+  input.id = "chat-input";
+  const reset = h("button", { type: "button", class: "secondary", onclick: async (event) => {
+    await busy(event.currentTarget, async () => {
+      try {
+        await ctx.api.resetChat();
+      } catch {
+        // starting over locally is still useful
+      }
+      sessionStorage.setItem(CHAT_KEY, JSON.stringify(chatHistory().filter((entry) => entry.owner !== user.username)));
+      history.length = 0;
+      log.replaceChildren();
+      say("Started a new conversation.");
+    });
+  } }, "Start over");
+  const examples = user.groups.includes("staff")
+    ? "Try: “register a user named jdoe with email jdoe@example.com”, or “change the email of jdoe”."
+    : "Try: “find dracula”, “recommend me a mystery”, “buy 1 copy of Dracula”, or “where is my order”.";
+  render("Chat with the bookstore", h("div", { class: "chat" }, h("p", { class: "muted" }, examples), log, pending, form, h("div", { class: "actions" }, reset)));
+  history.forEach((entry) => add(entry, false));
+  input.focus();
+}
+
