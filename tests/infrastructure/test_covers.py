@@ -42,7 +42,8 @@ def test_covers_prefix_is_the_one_of_the_code_hook_and_of_the_local_catalog() ->
     from local.world.covers import cover_key
 
     assert COVERS_PREFIX == cards.COVERS_PREFIX == "books/"
-    assert cover_key("science fiction").startswith(COVERS_PREFIX)
+    assert cover_key("dracula-bram-stoker") == "books/covers/dracula-bram-stoker.png"  # one per book
+    assert cover_key("dracula-bram-stoker").startswith(COVERS_PREFIX)
 
 
 def test_covers_behaviour_reads_the_images_bucket_through_its_own_origin_access_control(stage) -> None:

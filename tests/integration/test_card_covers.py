@@ -16,7 +16,7 @@ from tests.support.aws import LocalAws
 PARAMETER = "/bookstore/test/site-url"
 SITE = "https://d111111abcdef8.cloudfront.net"
 DRACULA = Book(book_id="dracula-bram-stoker", title="Dracula", author="Bram Stoker", genre="horror", year=1897,
-               price_cents=899, stock=5, image_key="books/covers/horror.png")  # fmt: skip
+               price_cents=899, stock=5, image_key="books/covers/dracula-bram-stoker.png")  # fmt: skip
 
 
 class Clock:
@@ -51,7 +51,7 @@ def _image_url(book: Book) -> Any:
 def test_a_card_shows_the_cover_at_the_site_url(local_aws: LocalAws) -> None:
     _publish(SITE)
     url = _image_url(DRACULA)
-    assert url == f"{SITE}/books/covers/horror.png"
+    assert url == f"{SITE}/books/covers/dracula-bram-stoker.png"
     assert len(url) <= cards.TEXT_MAX
     # Every card of the hook: found, to confirm, ordered.
     assert cards.confirm_card(DRACULA, 2).dump()["imageResponseCard"]["imageUrl"] == url
@@ -59,11 +59,11 @@ def test_a_card_shows_the_cover_at_the_site_url(local_aws: LocalAws) -> None:
 
 def test_the_site_url_is_cached(local_aws: LocalAws) -> None:
     _publish(SITE + "/")  # a trailing slash is not doubled
-    assert _image_url(DRACULA) == f"{SITE}/books/covers/horror.png"
+    assert _image_url(DRACULA) == f"{SITE}/books/covers/dracula-bram-stoker.png"
     _publish("https://shop.example.com")
-    assert _image_url(DRACULA) == f"{SITE}/books/covers/horror.png"  # cached: no SSM call per card
+    assert _image_url(DRACULA) == f"{SITE}/books/covers/dracula-bram-stoker.png"  # cached: no SSM call per card
     cards.site_url.cache_clear()  # the next cold start (or the next read after SITE_URL_MAX_AGE)
-    assert _image_url(DRACULA) == "https://shop.example.com/books/covers/horror.png"
+    assert _image_url(DRACULA) == "https://shop.example.com/books/covers/dracula-bram-stoker.png"
 
 
 def test_without_the_parameter_cards_have_no_cover_until_it_is_written_and_the_miss_expires(
@@ -73,7 +73,7 @@ def test_without_the_parameter_cards_have_no_cover_until_it_is_written_and_the_m
     _publish(SITE)
     assert _image_url(DRACULA) is None  # the miss is remembered: SSM is not asked for every card
     cold_start.now += cards.SITE_URL_MAX_AGE + 1
-    assert _image_url(DRACULA) == f"{SITE}/books/covers/horror.png"
+    assert _image_url(DRACULA) == f"{SITE}/books/covers/dracula-bram-stoker.png"
 
 
 def test_no_cover_without_the_variable_a_key_outside_the_covers_or_a_url_too_long(

@@ -1,20 +1,24 @@
 """Card covers on the local world, by the deployed mechanism: the local world writes the Frontend template's
 site-URL parameter with the local web server's origin, the web server serves the covers' keys from the local S3
 (the distribution's `/books/*` behaviour), and a card the bot answers with through the Lex runtime has an
-imageUrl of at most 250 characters that the web server answers with the cover itself."""
+imageUrl of at most 250 characters that the web server answers with the cover itself: the book's own, a 400x600
+PNG."""
 
 from __future__ import annotations
 
+import io
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from local.emulators.lex.engine import LIVE_ALIAS_ID
 from local.world import assembly
 from local.world.aws import local_client
+from local.world.catalog import load_catalog
 from local.world.covers import bucket_behaviours, cover_key, cover_png, site_url_parameters
 from local.world.environment import local_resolver
 from local.world.stack import BOT_PARTS, LocalStack, Ports, start_stack
@@ -62,13 +66,16 @@ def test_the_web_server_mounts_the_distributions_covers_behaviour_on_the_local_b
 def test_a_found_books_card_shows_its_cover_from_the_local_web_server(stack) -> None:
     assert stack.web is not None
     [card] = [c for c in _cards(stack, "do you have dracula") if c["title"] == "Dracula"]
+    [dracula] = [b for b in load_catalog() if b.title == "Dracula"]
     url = card["imageUrl"]
-    assert url == f"{stack.web.origin}/{cover_key('horror')}"
+    assert url == f"{stack.web.origin}/{cover_key(dracula.book_id)}"
+    assert url.endswith("/books/covers/dracula-bram-stoker.png")  # the book's own cover, not its genre's
     assert len(url) <= 250
     status, headers, body = _get(url)
     assert status == 200
     assert headers["Content-Type"] == "image/png"
-    assert body == cover_png("horror")  # the bucket's object itself
+    assert body == cover_png(dracula)  # the bucket's object itself: Dracula's own cover
+    assert Image.open(io.BytesIO(body)).size == (400, 600)
     assert headers["X-Content-Type-Options"] == "nosniff"  # the site's headers policy, as on the behaviour
     head_status, head_headers, head_body = _get(url, method="HEAD")
     assert (head_status, head_headers["Content-Length"], head_body) == (200, str(len(body)), b"")
@@ -76,10 +83,10 @@ def test_a_found_books_card_shows_its_cover_from_the_local_web_server(stack) -> 
 
 def test_a_missing_cover_is_the_sites_not_found_page(stack) -> None:
     assert stack.web is not None
-    status, headers, body = _get(f"{stack.web.origin}/books/covers/no-such-genre.png")
+    status, headers, body = _get(f"{stack.web.origin}/books/covers/no-such-book.png")
     assert status == 404
     assert headers["Content-Type"].startswith("text/html")
     assert body == (stack.web.root / "404.html").read_bytes()
     # Outside the covers' prefix the bucket is not reachable: the site's own files (none by that name) answer.
-    status, _, _ = _get(f"{stack.web.origin}/{cover_key('horror').removeprefix('books/')}")
+    status, _, _ = _get(f"{stack.web.origin}/{cover_key('dracula-bram-stoker').removeprefix('books/')}")
     assert status == 404
