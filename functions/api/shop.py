@@ -12,7 +12,6 @@ from api.schemas import BookOut
 from bookstore import aws
 from bookstore.catalog import Book
 from bookstore.env import ApiEnv
-from bookstore.errors import NotAuthorized
 from bookstore.identity import SignedIn
 from bookstore.wiring import Services, build_services
 
@@ -25,12 +24,9 @@ def services() -> Services:
 
 
 def staff(router: BaseRouter) -> SignedIn:
-    """The caller, if bookstore staff (403 otherwise), with TOTP enabled where staff MFA is required (prod)."""
-    who = signed_in(router)
-    if not who.is_staff:
-        raise NotAuthorized("Only bookstore staff may do this.")
-    services().admin.require_staff_second_factor(who)
-    return who
+    """The caller, if bookstore staff (403 otherwise), with TOTP enabled where staff MFA is required (prod):
+    UserAdminService.require_staff, the check the bot's staff intents make too."""
+    return services().admin.require_staff(signed_in(router))
 
 
 def verified_email(router: BaseRouter) -> str | None:

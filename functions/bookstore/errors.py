@@ -39,6 +39,12 @@ class NotAuthorized(BookstoreError):
     code = "NotAuthorized"
 
 
+class NotStaff(NotAuthorized):
+    """A staff action by someone not in the staff group (the API answers 403 NotAuthorized, as for any refusal)."""
+
+    code = "NotAuthorized"
+
+
 class ConfigurationError(BookstoreError):
     """The function's environment is incomplete; raised at cold start."""
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from bookstore.errors import BookstoreError, NotAuthorized
+from bookstore.errors import BookstoreError, NotAuthorized, NotStaff
 from bookstore.identity import Caller
 from bookstore.observability import logger, metrics
 from bookstore.services.user_admin import (
@@ -19,8 +19,10 @@ from bookstore.services.user_admin import (
     UserAdminService,
     check_attribute,
     check_person_name,
+    check_username_format,
     profile_value,
 )
+from bookstore.users import normalize_email
 from bookstore.wiring import Services
 from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 
@@ -38,14 +40,12 @@ NOT_TAKEN: dict[str, str] = {
 
 
 def _require_staff(event: LexEvent, caller: Caller, services: Services) -> LexResponse | None:
-    who = caller.signed_in()
-    if who is None or not who.is_staff:
+    try:
+        services.admin.require_staff(caller.signed_in())  # and, where required (prod), TOTP enabled
+    except NotStaff:
         metrics.add_metric(name="StaffIntentRefused", unit=MetricUnit.Count, value=1)
         logger.info("Staff intent refused", extra={"caller": caller.username or "anonymous"})
         return close(event, "Failed", REFUSAL)
-    # Where staff MFA is required (prod), the caller's account must have TOTP enabled.
-    try:
-        services.admin.require_staff_second_factor(who)
     except NotAuthorized as err:
         return close(event, "Failed", err.message)
     return None
@@ -102,7 +102,7 @@ def register_user(event: LexEvent, caller: Caller, services: Services) -> LexRes
     return close(
         event,
         "Fulfilled",
-        f"Done: {username.lower()} is registered with {email.strip().lower()}. "
+        f"Done: {check_username_format(username)} is registered with {normalize_email(email)}. "
         "They will get an email with a temporary password to sign in.",
     )
 

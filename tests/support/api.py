@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from types import ModuleType
 
 from tests.support.aws import LocalAws, shop_environment
@@ -28,14 +29,18 @@ def api_environment(local_aws: LocalAws) -> dict[str, str]:
     return {**shop_environment(local_aws), "IMAGES_BUCKET_NAME": local_aws.images_bucket}
 
 
-# The REST function's modules that read the environment or hold routes, in the order a cold start imports them:
-# reloading them re-reads the environment and makes fresh routers for a fresh resolver.
-REST_MODULES = ("api.shop", "api.routes.catalog", "api.routes.me", "api.routes.orders", "api.routes.staff", "api.app")
+def _rest_modules() -> list[str]:
+    """The REST function's modules that read the environment or hold routes, in the order a cold start imports
+    them (shop, every module of api.routes, app): reloading them re-reads the environment and makes fresh routers
+    for a fresh resolver. A new routes module is found here without a list to keep."""
+    routes = importlib.import_module("api.routes")
+    found = sorted(f"api.routes.{m.name}" for m in pkgutil.iter_modules(routes.__path__))
+    return ["api.shop", *found, "api.app"]
 
 
 def load_api_modules(env: dict[str, str] | None = None) -> tuple[ModuleType, ModuleType]:
     os.environ.update({**API_ENV, **(env or {})})
-    for name in REST_MODULES:
+    for name in _rest_modules():
         app = importlib.reload(importlib.import_module(name))
     chat = importlib.reload(importlib.import_module("api.chat"))
     return app, chat

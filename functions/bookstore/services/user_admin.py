@@ -18,6 +18,7 @@ from bookstore.env import StaffMfaEnv
 from bookstore.errors import (
     EmailAlreadyUsed,
     NotAuthorized,
+    NotStaff,
     UserAlreadyExists,
     UserNotFound,
     ValidationError,
@@ -94,6 +95,15 @@ class UserAdminService:
     # STAFF_MFA_REQUIRED of the function's environment when not given (read once, where the function builds its
     # services at a cold start).
     staff_mfa_required: bool = field(default_factory=_staff_mfa_required)
+
+    def require_staff(self, who: SignedIn | None) -> SignedIn:
+        """The caller, if bookstore staff, with TOTP enabled where staff MFA is required; NotStaff or NotAuthorized
+        otherwise. The one check in front of every staff action: the REST API's staff routes and the bot's staff
+        intents both call it."""
+        if who is None or not who.is_staff:
+            raise NotStaff("Only bookstore staff may do this.")
+        self.require_staff_second_factor(who)
+        return who
 
     def require_staff_second_factor(self, who: SignedIn) -> None:
         """Where staff MFA is required, refuse a staff action unless the caller's Cognito user has TOTP enabled.
