@@ -1,12 +1,17 @@
 """Catalog search and browse at scale: 50,000 synthetic books in moto, requests through the API handler.
 
-Reports, per search and per browse: DynamoDB calls, items read, p50/p99 latency through moto, and the
-handler's own p50/p99 (the latency without the time spent inside DynamoDB calls; moto's Query walks the
-whole table, so its time grows with the catalog while DynamoDB's does not). Medians over the runs.
-Books get 2-4 word titles from a 3,000-word vocabulary, authors from 4,000 names, and one of the genres,
-so common words have long posting lists, as real catalogs do.
+Reports, per kind of request (exact search, search with a typing error, search by a prefix, browse):
+DynamoDB calls (mean, median, max), items read, p50/p99 latency through moto, and the handler's own p50/p99
+(the latency without the time spent inside DynamoDB calls; moto's Query walks the whole table, so its time
+grows with the catalog while DynamoDB's does not), and every DynamoDB operation issued (a Scan aborts the
+run). Medians over the runs. Books get 2-4 word titles from a 3,000-word vocabulary, authors from 4,000
+names, and one of the genres, so common words have long posting lists, as real catalogs do; they are
+written with their whole index (postings, vocabulary, arrival: products.index_items).
 
     python -m benchmarks.catalog [--books 50000] [--queries 200] [--runs 3]
+
+A typo query is 1-2 words of the vocabulary with one random edit (insertion, deletion, substitution or
+transposition) in a word of 5+ letters; a prefix query is the first 3-5 letters of a word.
 """
 
 from __future__ import annotations
@@ -74,25 +79,23 @@ def _load_books(
     """Writes `count` synthetic books and their search postings to the products table, in batches."""
     from bookstore.catalog import GENRES, Book
     from bookstore.repositories.dynamo import to_item
-    from bookstore.repositories.products import book_item, posting
-    from bookstore.search import index_terms
+    from bookstore.repositories.products import book_item, index_items
     from local.world.targets import batch_write
 
     started = time.perf_counter()
-    batch: list[dict[str, Any]] = []
+    batch: dict[tuple[str, str], dict[str, Any]] = {}  # by key: books share words (one BatchWriteItem refuses twins)
     for number in range(count):
         title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 4))).title()
         book = Book(book_id=f"book-{number:06d}", title=title, author=f"Author {rng.choice(surnames).title()}",
                     genre=rng.choice(GENRES), year=rng.randint(1800, 1929), price_cents=rng.randint(299, 2999),
-                    stock=rng.randint(0, 50))  # fmt: skip
-        batch.append(book_item(book))
-        batch += [posting(book, t, w) for t, w in index_terms(book.title, book.author, book.genre).items()]
+                    stock=rng.randint(0, 50), created_at=f"2026-01-01T00:00:00.{number:06d}Z")  # fmt: skip
+        batch.update({(i["pk"], i["sk"]): i for i in [book_item(book), *index_items(book)]})
         if len(batch) >= 2500:
-            batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
-            batch = []
+            batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch.values()])
+            batch = {}
         if (number + 1) % 10_000 == 0:
             print(f"  loaded {number + 1}/{count} books", file=sys.stderr)
-    batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch])
+    batch_write(dynamodb, products, [{"PutRequest": {"Item": to_item(i)}} for i in batch.values()])
     print(f"Loaded {count} books in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
@@ -139,38 +142,81 @@ def _request(handler: Any, recorded: _DynamoCalls, query: dict[str, str]) -> tup
     return elapsed, len(calls), sum(i for _, i in calls), elapsed - sum(recorded.aws_time)
 
 
+def _typo(word: str, rng: random.Random) -> str:
+    """`word` with one random edit."""
+    at, letter = rng.randrange(len(word) - 1), rng.choice("abcdefghijklmnopqrstuvwxyz")
+    edits = {
+        "insert": word[:at] + letter + word[at:],
+        "delete": word[:at] + word[at + 1 :],
+        "substitute": word[:at] + letter + word[at + 1 :],
+        "transpose": word[:at] + word[at + 1] + word[at] + word[at + 2 :],
+    }
+    return edits[rng.choice(sorted(edits))]
+
+
 def _random_query(kind: str, rng: random.Random, words: list[str]) -> dict[str, str]:
-    """A search (1-3 words of the vocabulary) or a browse (a random genre), 20 results."""
+    """An exact search (1-3 words of the vocabulary), a search with one typing error (1-2 words, one misspelt,
+    of 6+ letters so a deletion leaves 5), a prefix (the first 3-5 letters of a word) or a browse (a random
+    genre), 20 results."""
     from bookstore.catalog import GENRES
 
-    if kind == "search":
+    if kind == "exact":
         return {"q": " ".join(rng.choice(words) for _ in range(rng.randint(1, 3))), "limit": "20"}
+    if kind == "typo":
+        chosen = [rng.choice(words) for _ in range(rng.randint(1, 2))]
+        long = rng.choice([w for w in words if len(w) >= 6])
+        return {"q": " ".join([*chosen[:-1], _typo(long, rng)]), "limit": "20"}
+    if kind == "prefix":
+        return {"q": rng.choice(words)[: rng.randint(3, 5)], "limit": "20"}
     return {"genre": rng.choice(GENRES), "limit": "20"}
 
 
 def _summary(samples: list[tuple[float, int, int, float]]) -> tuple[float, ...]:
-    """One run of one kind: p50 and p99 latency, mean calls, mean items read, the handler's own p50 and p99."""
+    """One run of one kind: p50 and p99 latency, mean calls, mean items read, the handler's own p50 and p99,
+    median and max calls."""
     latencies = [s[0] for s in samples]
     own = [s[3] for s in samples]
+    calls = [s[1] for s in samples]
     return (
         _percentile(latencies, 0.5), _percentile(latencies, 0.99),
-        statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples),
-        _percentile(own, 0.5), _percentile(own, 0.99),
+        statistics.mean(calls), statistics.mean(s[2] for s in samples),
+        _percentile(own, 0.5), _percentile(own, 0.99), statistics.median(calls), max(calls),
     )  # fmt: skip
 
 
-def _print_table(args: argparse.Namespace, results: dict[str, list[tuple[float, ...]]]) -> None:
-    """The Markdown table of medians over the runs, per kind of request."""
+def _print_table(args: argparse.Namespace, results: dict[str, list[tuple[float, ...]]], operations: set[str]) -> None:
+    """The Markdown table of medians over the runs, per kind of request, and the operations issued."""
     over = f"median of {args.runs} runs"
-    print(f"{args.books} books, {args.queries} searches and {args.queries // 2} browses per run, {over}")
-    print("| request | DynamoDB calls | items read | p50 (moto) | p99 (moto) | handler p50 | handler p99 |")
+    print(f"{args.books} books, {args.queries} requests of each kind ({args.queries // 2} browses) per run, {over}")
+    print("| request | DynamoDB calls: mean / median / max | items read | p50 (moto) | p99 (moto) | handler p50 "
+          "| handler p99 |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     for kind, runs in results.items():
-        p50, p99, calls_mean, items_mean, own50, own99 = (statistics.median(r[k] for r in runs) for k in range(6))
+        p50, p99, mean, items, own50, own99, median = (statistics.median(r[k] for r in runs) for k in range(7))
+        most = max(r[7] for r in runs)
         print(
-            f"| {kind} | {calls_mean:.1f} | {items_mean:.0f} | {p50 * 1000:.0f} ms | {p99 * 1000:.0f} ms "
-            f"| {own50 * 1000:.1f} ms | {own99 * 1000:.1f} ms |"
+            f"| {kind} | {mean:.1f} / {median:.0f} / {most:.0f} | {items:.0f} | {p50 * 1000:.0f} ms "
+            f"| {p99 * 1000:.0f} ms | {own50 * 1000:.1f} ms | {own99 * 1000:.1f} ms |"
         )
+    print(f"DynamoDB operations issued: {', '.join(sorted(operations))}")
+
+
+def _measure(args: argparse.Namespace, handler: Any, recorded: _DynamoCalls, rng: random.Random,
+             words: list[str]) -> tuple[dict[str, list[tuple[float, ...]]], set[str]]:  # fmt: skip
+    """Every run of every kind of request; aborts on a Scan."""
+    kinds = {"exact search": "exact", "typo search": "typo", "prefix search": "prefix", "browse": "browse"}
+    results: dict[str, list[tuple[float, ...]]] = {name: [] for name in kinds}
+    operations: set[str] = set()
+    for _ in range(args.runs):
+        for name, kind in kinds.items():
+            samples = []
+            for _ in range(args.queries // 2 if kind == "browse" else args.queries):
+                samples.append(_request(handler, recorded, _random_query(kind, rng, words)))
+                operations |= {op for op, _ in recorded.calls}
+            results[name].append(_summary(samples))
+            if "Scan" in operations:
+                raise SystemExit("a Scan was issued")
+    return results, operations
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,15 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         recorded = _DynamoCalls()
         recorded.register(boto3._get_default_session().events)
 
-        results: dict[str, list[tuple[float, ...]]] = {"search": [], "browse": []}
-        for _ in range(args.runs):
-            for kind, count in (("search", args.queries), ("browse", args.queries // 2)):
-                samples = [_request(handler, recorded, _random_query(kind, rng, words)) for _ in range(count)]
-                results[kind].append(_summary(samples))
-                if any(op == "Scan" for op, _ in recorded.calls):
-                    raise SystemExit("a Scan was issued")
+        results, operations = _measure(args, handler, recorded, rng, words)
 
-    _print_table(args, results)
+    _print_table(args, results, operations)
     return 0
 
 

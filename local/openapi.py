@@ -42,7 +42,7 @@ def generate() -> dict[str, Any]:
             version="1.0.0",
             summary="Catalog, orders, profile, recommendations, staff operations and chat",
             description="Send the Cognito ID token, raw, as `Authorization` on every route except GET /books, "
-            "GET /books/{book_id}, GET /books/{book_id}/similar and GET /genres (security scheme "
+            "GET /books/{book_id}, GET /books/{book_id}/similar, GET /genres and GET /home (security scheme "
             f"`{common.COGNITO_SCHEME}`). Staff routes need the `staff` group. A body is JSON (Content-Type "
             f"application/json, UTF-8, an object, at most {common.MAX_BODY_BYTES} bytes and "
             f"{common.MAX_JSON_DEPTH} levels of nesting). Errors are "

@@ -332,6 +332,7 @@ PUBLIC_ROUTES = (
     ("GET", re.compile(r"^/books(/[^/]+)?/?$")),
     ("GET", re.compile(r"^/books/[^/]+/similar/?$")),
     ("GET", re.compile(r"^/genres/?$")),
+    ("GET", re.compile(r"^/home/?$")),
 )
 
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from bookstore.catalog import BOOK_ID_PATTERN, MAX_PAGE_SIZE, Book
-from bookstore.orders import MAX_ORDER_LINES, ORDER_ID_PATTERN, Order, OrderLineRequest, OrderStatus
+from bookstore.orders import MAX_ORDER_LINES, ORDER_ID_PATTERN, DeliveryAddress, Order, OrderLineRequest, OrderStatus
 from bookstore.users import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
 
 # The error statuses of the routes (docs/openapi.json; 429 is added to every route): signed in, staff, a body.
@@ -23,6 +23,7 @@ UsernamePath = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")]
+StatusQuery = Annotated[OrderStatus, Query(description="The status whose orders to list")]
 
 # ---- responses --------------------------------------------------------------------------------------
 
@@ -35,6 +36,19 @@ class BookOut(Book):
 class BookList(BaseModel):
     items: list[BookOut]
     next_cursor: str | None = None
+    did_you_mean: str | None = Field(
+        default=None, description="The query with its misspelt words corrected, when a search corrected one"
+    )
+
+
+class HomeRow(BaseModel):
+    id: str = Field(description="featured, bestsellers (books that sold), staff-picks (until one has), new-arrivals")
+    title: str
+    items: list[BookOut]
+
+
+class Home(BaseModel):
+    rows: list[HomeRow] = Field(description="In the order shown; a row with no book is left out")
 
 
 class OrderList(BaseModel):
@@ -76,6 +90,9 @@ class _Request(BaseModel):
 
 class PlaceOrderBody(_Request):
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+    delivery_address: DeliveryAddress | None = Field(
+        default=None, description="Where to send the books; part of what the Idempotency-Key stands for"
+    )
 
 
 class ProfileChanges(_Request):

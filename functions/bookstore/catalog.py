@@ -101,3 +101,21 @@ class Page(BaseModel, Generic[T]):
 class SearchHit(Model):
     book: Book
     score: float
+
+
+class SearchPage(Page[SearchHit]):
+    """A page of search hits; `did_you_mean` is the query with its misspelt words corrected, when one was."""
+
+    did_you_mean: str | None = None
+
+
+# The staff's picks: the home page's "featured" row, in this order (ids of the sample catalog, data/books.csv).
+# There is no picking UI: staff change this list, and ids the catalog does not have are skipped.
+FEATURED_BOOK_IDS: tuple[str, ...] = (
+    "pride-and-prejudice-jane-austen",
+    "dracula-bram-stoker",
+    "the-adventures-of-sherlock-holmes-arthur-conan-doyle",
+    "les-miserables-victor-hugo",
+    "moby-dick-herman-melville",
+    "the-count-of-monte-cristo-alexandre-dumas",
+)

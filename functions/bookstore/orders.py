@@ -1,10 +1,13 @@
-"""Orders: lines, totals and the status history. Money is integer cents; timestamps are ISO-8601 UTC."""
+"""Orders: lines, totals, the delivery address, the status history and the order number. Money is integer cents;
+timestamps are ISO-8601 UTC."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import hashlib
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, ConfigDict, Field, computed_field, model_validator
 
 from bookstore.catalog import BookId, Model
 
@@ -13,6 +16,104 @@ ORDER_ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 MAX_ORDER_LINES = 20
 MAX_QUANTITY = 50
 OrderId = Annotated[str, Field(pattern=ORDER_ID_PATTERN, description="Order id (ULID)")]
+
+# ---- the order number ---------------------------------------------------------------------------------------
+# BK-XXXX-XXXX: 8 characters of Crockford's base 32 (digits and capitals without I, L, O, U, so 1/I/L and 0/O
+# cannot be told apart wrongly: a number read back with O, I or L means 0, 1, 1) made from the first 40 bits of
+# BLAKE2b(order id). Derived, never stored: the same order always has the same number. 40 bits make a collision
+# among one customer's orders improbable (n orders: about n*n / 2**41; 1e-8 for 100 orders), not impossible, and
+# numbers are not unique across customers at all, so a number is only ever looked up among the caller's own
+# recent orders, and two of them with one number are refused rather than guessed (OrderService.find_mine).
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CROCKFORD_CLASS = "[0-9A-HJKMNP-TV-Z]"
+ORDER_NUMBER_PATTERN = rf"^BK-{_CROCKFORD_CLASS}{{4}}-{_CROCKFORD_CLASS}{{4}}$"
+_NUMBER_SAID = re.compile(r"^BK-?([0-9A-Z]{4})-?([0-9A-Z]{4})$")
+_NUMBER_DESCRIPTION = "The order number customers see and say, BK-XXXX-XXXX, derived from order_id"
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def order_number(order_id: str) -> str:
+    """The order's short number, BK-XXXX-XXXX, derived from its id."""
+    value = int.from_bytes(hashlib.blake2b(order_id.encode(), digest_size=5).digest(), "big")
+    chars = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(35, -1, -5))
+    return f"BK-{chars[:4]}-{chars[4:]}"
+
+
+def parse_order_number(text: str) -> str | None:
+    """The number `text` names, as order_number() writes it, or None when it is no order number. Case, spaces
+    and the hyphens do not matter ("bk7k3m9qxt"), and O, I, L are read as 0, 1, 1 (Crockford's decoding)."""
+    match = _NUMBER_SAID.match(re.sub(r"\s+", "", text).upper())
+    if match is None:
+        return None
+    chars = "".join(match.groups()).translate(_MISREAD)
+    if any(char not in _CROCKFORD for char in chars):  # U: never in a number
+        return None
+    return f"BK-{chars[:4]}-{chars[4:]}"
+
+
+# ---- the delivery address -----------------------------------------------------------------------------------
+# ISO 3166-1 alpha-2: the 249 officially assigned codes.
+_ISO_3166_1_ALPHA_2 = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+    CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO
+    FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE
+    JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO
+    MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
+    PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM
+    TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+"""
+COUNTRY_CODES = frozenset(_ISO_3166_1_ALPHA_2.split())
+# The patterns go in the document; the validators below enforce exactly them, with a message a person can act on.
+_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+_POSTAL_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$"
+_COUNTRY_PATTERN = r"^[A-Z]{2}$"
+# _TEXT_PATTERN in Python: its \s lacks U+FEFF, which the document's (ECMAScript) \s has.
+_TEXT_RE = re.compile(r"[^\x00-\x1f\x7f]*[^\s\ufeff\x00-\x1f\x7f][^\x00-\x1f\x7f]*")
+
+
+def _address_text(value: str) -> str:
+    """A line of an address: something to read, on one line; stored without the spaces around it."""
+    if _TEXT_RE.fullmatch(value) is None:
+        raise ValueError("must have something other than spaces, and no line breaks or other control characters")
+    return value.strip()
+
+
+def _postal_code(value: str) -> str:
+    if re.fullmatch(_POSTAL_CODE_PATTERN, value) is None:
+        raise ValueError("a postal code is 2 to 10 letters, digits, spaces or hyphens, starting and ending with a "
+                         "letter or digit")  # fmt: skip
+    return value
+
+
+def _country(value: str) -> str:
+    if value not in COUNTRY_CODES:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB, US, DE")
+    return value
+
+
+def _text(max_length: int, description: str) -> Any:
+    return Field(min_length=1, max_length=max_length, description=description,
+                 json_schema_extra={"pattern": _TEXT_PATTERN})  # fmt: skip
+
+
+class DeliveryAddress(Model):
+    name: Annotated[str, _text(100, "Who receives the parcel"), AfterValidator(_address_text)]
+    line1: Annotated[str, _text(100, "Street and number"), AfterValidator(_address_text)]
+    line2: Annotated[str, _text(100, "Flat, building, care of"), AfterValidator(_address_text)] | None = None
+    city: Annotated[str, _text(64, "Town or city"), AfterValidator(_address_text)]
+    postal_code: Annotated[
+        str,
+        Field(
+            description="2 to 10 letters, digits, spaces or hyphens",
+            json_schema_extra={"pattern": _POSTAL_CODE_PATTERN},
+        ),
+        AfterValidator(_postal_code),
+    ]
+    country: Annotated[
+        str,
+        Field(description="ISO 3166-1 alpha-2 code, e.g. GB", json_schema_extra={"pattern": _COUNTRY_PATTERN}),
+        AfterValidator(_country),
+    ]
 
 
 class OrderLineRequest(Model):
@@ -34,6 +135,9 @@ class StatusChange(Model):
 
 
 class Order(Model):
+    # The document shows `number` (a computed field) in the response schema: the API only ever sends an Order.
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_mode_override="serialization")
+
     order_id: OrderId
     username: str
     lines: list[OrderLine]
@@ -43,3 +147,18 @@ class Order(Model):
     created_at: str
     updated_at: str
     history: list[StatusChange] = []  # noqa: RUF012 (a pydantic field: each model gets its own copy)
+    delivery_address: DeliveryAddress | None = None
+
+    @computed_field(description=_NUMBER_DESCRIPTION)  # type: ignore[prop-decorator]  # pydantic's documented use
+    @property
+    def number(self) -> str:
+        return order_number(self.order_id)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_number(cls, data: Any) -> Any:
+        """An order read back from its own dump (the idempotency record, a test) carries its number: derived from
+        the id, so dropped here rather than refused as an unknown field."""
+        if isinstance(data, dict) and "number" in data:
+            data = {key: value for key, value in data.items() if key != "number"}
+        return data

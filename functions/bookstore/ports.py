@@ -38,6 +38,19 @@ class ProductStore(BookLookup, Protocol):
         """The search postings of one term: dicts with book_id, title and weight."""
         ...
 
+    def words_beginning(self, prefix: str) -> list[str]:
+        """The indexed words (the vocabulary) that begin with `prefix`: with 2 letters, all the words that begin
+        with them (at most products.WORDS_PER_PARTITION, in order)."""
+        ...
+
+    def words_ending(self, suffix: str) -> list[str]:
+        """The indexed words that end with the last two letters of `suffix`."""
+        ...
+
+    def arrivals(self, limit: int) -> list[str]:
+        """The ids of the `limit` books added last (by created_at), newest first."""
+        ...
+
     def create(self, book: Book) -> Book:
         """Raises Conflict when a book with that id exists."""
         ...
@@ -66,7 +79,14 @@ class OrderStore(Protocol):
     def get(self, order_id: str) -> Order | None: ...
 
     def list_for(self, username: str, limit: int, start_key: StartKey | None) -> tuple[list[Order], StartKey | None]:
-        """The customer's orders, newest first."""
+        """The customer's orders, newest first. Raises ValidationError when `start_key` is not one of this listing's."""
+        ...
+
+    def list_by_status(
+        self, status: OrderStatus, limit: int, start_key: StartKey | None
+    ) -> tuple[list[Order], StartKey | None]:
+        """The orders in `status`, newest first (by created_at, then order id). Raises ValidationError when
+        `start_key` is not one of this listing's (another status's included)."""
         ...
 
     def change_status(self, order: Order, new_status: OrderStatus, at: str, *, return_stock: bool = False) -> Order:

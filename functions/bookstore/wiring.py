@@ -14,6 +14,7 @@ from bookstore.repositories.products import ProductRepository
 from bookstore.repositories.users import UserRepository
 from bookstore.services.accounts import AccountService
 from bookstore.services.catalog import CatalogService
+from bookstore.services.home import HomeService
 from bookstore.services.orders import OrderService
 from bookstore.services.profiles import ProfileService
 from bookstore.services.user_admin import UserAdminService
@@ -26,6 +27,7 @@ class Services:
     profiles: ProfileService
     recommendations: RecommendationService
     admin: UserAdminService
+    home: HomeService
 
 
 def build_services(
@@ -42,6 +44,7 @@ def build_services(
     directory = CognitoDirectory(env.user_pool_id, client=cognito)
     products = ProductRepository(env.products_table_name, client=dynamodb)
     admin = UserAdminService(users=users, directory=directory)
+    recommendations = RecommendationRepository(env.recommendations_table_name, client=dynamodb)
     return Services(
         catalog=CatalogService(products, images_bucket=images_bucket, s3=s3),
         orders=OrderService(
@@ -51,8 +54,7 @@ def build_services(
             idempotency_client=dynamodb,
         ),
         profiles=ProfileService(admin=admin, accounts=AccountService(users=users, directory=directory)),
-        recommendations=RecommendationService(
-            RecommendationRepository(env.recommendations_table_name, client=dynamodb), products
-        ),
+        recommendations=RecommendationService(recommendations, products),
         admin=admin,
+        home=HomeService(products, recommendations),
     )

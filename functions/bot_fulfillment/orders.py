@@ -1,5 +1,9 @@
 """The order intents: PlaceOrder, OrderStatus, CancelOrder, through the same OrderService as the REST API, so the
-rules (stock, idempotent orders, ownership) are the same whichever way a customer orders."""
+rules (stock, idempotent orders, ownership) are the same whichever way a customer orders.
+
+Messages name an order by its number (BK-XXXX-XXXX), never its 26-character id. Where the customer names one (the
+OrderId slot), either is taken: OrderService.find_mine reads an id, or a number among the caller's recent orders.
+The slot itself carries the id once the hook has found the order, so later turns read it directly."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import datetime
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bookstore.catalog import Book
-from bookstore.errors import BookNotFound, BookstoreError, OrderNotFound, ValidationError
+from bookstore.errors import BookNotFound, BookstoreError, Conflict, OrderNotFound, ValidationError
 from bookstore.identity import Caller, SignedIn
 from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
 from bookstore.services.orders import PlaceOrderRequest
@@ -135,7 +139,7 @@ def _place(
     done = close(
         event,
         "Fulfilled",
-        f"Done! Order {order.order_id}: {_summary(order)}. Ask me 'where is my order' to follow it.",
+        f"Done! Order {order.number}: {_summary(order)}. Ask me 'where is my order' to follow it.",
     )
     return with_cards(done, [ordered_card(book, order)])
 
@@ -147,20 +151,20 @@ def order_status(event: LexEvent, caller: Caller, services: Services) -> LexResp
     who = caller.signed_in()
     if who is None:
         return close(event, "Failed", SIGN_IN)
-    order_id = event.intent.value("OrderId")
-    if order_id:
-        order = services.orders.get_mine(who, order_id.upper())
-        return close(event, "Fulfilled", f"Your order {order.order_id} ({_summary(order)}) is {order.status}.")
+    reference = event.intent.value("OrderId")
+    if reference:
+        order = services.orders.find_mine(who, reference)
+        return close(event, "Fulfilled", f"Your order {order.number} ({_summary(order)}) is {order.status}.")
     # "where is my order" / "where are my orders": the recent ones, newest first.
     recent = services.orders.list_mine(who, limit=RECENT_ORDERS).items
     if not recent:
         return close(event, "Fulfilled", "You have no orders yet.")
     if len(recent) == 1:
         return close(
-            event, "Fulfilled", f"Your order {recent[0].order_id} ({_summary(recent[0])}) is {recent[0].status}."
+            event, "Fulfilled", f"Your order {recent[0].number} ({_summary(recent[0])}) is {recent[0].status}."
         )
-    listed = "; ".join(f"{o.order_id} ({_summary(o)}) is {o.status}" for o in recent)
-    return close(event, "Fulfilled", f"Your latest orders: {listed}. Ask about one by its id for more.")
+    listed = "; ".join(f"{o.number} ({_summary(o)}) is {o.status}" for o in recent)
+    return close(event, "Fulfilled", f"Your latest orders: {listed}. Ask about one by its number for more.")
 
 
 _NOT_CANCELLABLE = {
@@ -182,11 +186,11 @@ def _propose_latest_cancellable(event: LexEvent, who: SignedIn, services: Servic
             event,
             "Failed",
             "You have no order that can still be cancelled (an order can be cancelled until it ships). "
-            f"Your latest order {latest.order_id} ({_summary(latest)}) {_NOT_CANCELLABLE[latest.status]}.",
+            f"Your latest order {latest.number} ({_summary(latest)}) {_NOT_CANCELLABLE[latest.status]}.",
         )
-    note = "" if candidate is latest else f"Your latest order {latest.order_id} {_NOT_CANCELLABLE[latest.status]}. "
+    note = "" if candidate is latest else f"Your latest order {latest.number} {_NOT_CANCELLABLE[latest.status]}. "
     intent = event.intent.with_slot("OrderId", candidate.order_id)
-    question = f"{note}Cancel your order {candidate.order_id} ({_summary(candidate)}, placed {_placed(candidate)})?"
+    question = f"{note}Cancel your order {candidate.number} ({_summary(candidate)}, placed {_placed(candidate)})?"
     return confirm_intent(event, question, intent)
 
 
@@ -194,15 +198,17 @@ def cancel_order(event: LexEvent, caller: Caller, services: Services) -> LexResp
     who = caller.signed_in()
     if who is None:
         return close(event, "Failed", SIGN_IN)
-    order_id = event.intent.value("OrderId")
-    if order_id is None:
+    reference = event.intent.value("OrderId")
+    if reference is None:
         if event.invocation_source == "DialogCodeHook":
             return _propose_latest_cancellable(event, who, services)
-        return elicit_slot(event, "OrderId", "Which order do you want to cancel? Tell me its id.")
+        return elicit_slot(event, "OrderId", "Which order do you want to cancel? Tell me its number.")
     try:
-        order = services.orders.get_mine(who, order_id.upper())
+        order = services.orders.find_mine(who, reference)
     except OrderNotFound:
-        return elicit_slot(event, "OrderId", f"I can't find order {order_id} among your orders. Which order?")
+        return elicit_slot(event, "OrderId", f"I can't find order {reference} among your orders. Which order?")
+    except Conflict as err:  # two of the caller's orders share the number said
+        return elicit_slot(event, "OrderId", err.message)
     intent = event.intent.with_slot("OrderId", order.order_id)
     if event.invocation_source == "DialogCodeHook":
         return _confirm_cancel(event, intent, order)
@@ -213,16 +219,16 @@ def cancel_order(event: LexEvent, caller: Caller, services: Services) -> LexResp
     except BookstoreError as err:
         return close(event, "Failed", err.message)
     copies = sum(line.quantity for line in cancelled.lines)
-    message = f"Order {cancelled.order_id} is cancelled; {copies} book(s) went back on the shelf."
+    message = f"Order {cancelled.number} is cancelled; {copies} book(s) went back on the shelf."
     return close(event, "Fulfilled", message)
 
 
 def _confirm_cancel(event: LexEvent, intent: Intent, order: Order) -> LexResponse:
     if order.status == "CANCELLED":
-        return close(event, "Fulfilled", f"Order {order.order_id} is already cancelled.")
+        return close(event, "Fulfilled", f"Order {order.number} is already cancelled.")
     if order.status != "PLACED":
-        return close(event, "Failed", f"Order {order.order_id} is {order.status} and can no longer be cancelled.")
+        return close(event, "Failed", f"Order {order.number} is {order.status} and can no longer be cancelled.")
     if intent.confirmation_state in (None, "None"):
-        question = f"Cancel your order {order.order_id} ({_summary(order)}, placed {_placed(order)})?"
+        question = f"Cancel your order {order.number} ({_summary(order)}, placed {_placed(order)})?"
         return confirm_intent(event, question, intent)
     return delegate(event, intent)

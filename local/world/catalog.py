@@ -15,8 +15,8 @@ from bookstore.catalog import GENRES, Book
 from bookstore.ids import slug
 from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.dynamo import to_item
-from bookstore.repositories.products import book_item, book_key, posting
-from bookstore.search import index_terms
+from bookstore.repositories.products import book_item, book_key, index_items
+from bookstore.users import utc_now
 from local.world.targets import TargetError, batch_write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,18 +80,19 @@ def seed_catalog(
     books: Sequence[Book],
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> tuple[int, int]:
-    """Returns (created, already there). Every new book's postings are written before any new book item, so a
+    """Returns (created, already there). Every new book's index items are written before any new book item, so a
     seed that stops half-way leaves no book without its postings: a re-run writes what is missing."""
     existing = _existing(dynamodb, products_table, books)
-    new = [book for book in books if book.book_id not in existing]
+    now = utc_now()
+    new = [
+        book.model_copy(update={"created_at": book.created_at or now}) for book in books if book.book_id not in existing
+    ]
     written = len(books) - len(new)
     progress(written, len(books))
-    postings = [
-        posting(book, term, weight)
-        for book in new
-        for term, weight in index_terms(book.title, book.author, book.genre).items()
-    ]
-    batch_write(dynamodb, products_table, _puts(postings), threads=4, again="run the seed again")
+    # What ProductRepository.create writes with a book, the same items: postings, the vocabulary of its words (typo
+    # and prefix search) and its arrival. Books share words: one item per key (BatchWriteItem refuses duplicates).
+    index = {(item["pk"], item["sk"]): item for book in new for item in index_items(book)}
+    batch_write(dynamodb, products_table, _puts(list(index.values())), threads=4, again="run the seed again")
 
     def books_written(count: int) -> None:
         nonlocal written

@@ -59,6 +59,7 @@ def test_public_routes_are_only_catalog_reads() -> None:
         ("/books/{book_id}", "GET"),
         ("/books/{book_id}/similar", "GET"),
         ("/genres", "GET"),
+        ("/home", "GET"),
     }
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from bookstore.catalog import Book
 from bookstore.errors import Conflict
+from bookstore.orders import order_number
+from bookstore.repositories.dynamo import from_item
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.world.catalog import seed_catalog
@@ -237,6 +239,88 @@ def test_a_customer_cannot_read_or_cancel_another_customers_order(api, books) ->
     assert call(api, "GET", f"/orders/{order['order_id']}", user="carol")[1]["status"] == "PLACED"
 
 
+ADDRESS = {"name": "Carol Danvers", "line1": "12 Harbour Street", "line2": None, "city": "Leith",
+           "postal_code": "EH6 6QT", "country": "GB"}  # fmt: skip
+TWO_BOOKS = [{"book_id": HOBBIT.book_id, "quantity": 2}, {"book_id": EMMA.book_id, "quantity": 1}]
+
+
+def _place(api: ModuleType, body: dict[str, Any], key: str = "key-0000001", user: str = "carol") -> tuple[int, Any]:
+    return call(api, "POST", "/orders", user=user, body=body, headers={"Idempotency-Key": key})
+
+
+def test_an_order_of_several_books_with_an_address_shows_its_number_everywhere(api, books, local_aws) -> None:
+    # When carol orders two books to be delivered
+    status, order = _place(api, {"lines": TWO_BOOKS, "delivery_address": {**ADDRESS, "line2": "Flat 3"}})
+
+    # Then one order holds both, with the address and its number
+    assert status == 201
+    assert [(line["book_id"], line["quantity"]) for line in order["lines"]] == [(HOBBIT.book_id, 2), (EMMA.book_id, 1)]
+    assert order["delivery_address"] == {**ADDRESS, "line2": "Flat 3"}
+    assert order["number"] == order_number(order["order_id"])
+    assert (_stock(books, HOBBIT), _stock(books, EMMA)) == (8, 2)
+    # And every order route shows the same order
+    staff = {"user": "alice", "groups": "staff"}
+    seen = [
+        call(api, "GET", f"/orders/{order['order_id']}", user="carol")[1],
+        call(api, "GET", "/orders", user="carol")[1]["items"][0],
+        call(api, "GET", f"/staff/orders/{order['order_id']}", **staff)[1],
+        call(api, "GET", "/staff/orders", query={"status": "PLACED"}, **staff)[1]["items"][0],
+    ]
+    assert seen == [order] * 4
+    # And the table holds the address; the number is derived from the id, never stored
+    [item] = [from_item(i) for i in local_aws.items("OrdersTable")]
+    assert item["delivery_address"] == {k: v for k, v in {**ADDRESS, "line2": "Flat 3"}.items() if v is not None}
+    assert "number" not in item
+
+
+def test_an_order_without_an_address_has_none(api, books) -> None:
+    status, order = _place(api, {"lines": TWO_BOOKS})
+    assert (status, order["delivery_address"]) == (201, None)
+
+
+@pytest.mark.parametrize(
+    ("change", "location"),
+    [
+        ({"country": "ZZ"}, "country"),
+        ({"country": "gb"}, "country"),
+        ({"country": "GBR"}, "country"),
+        ({"postal_code": "E"}, "postal_code"),
+        ({"postal_code": "EH6 6QT EH6 6QT"}, "postal_code"),
+        ({"postal_code": "EH6/6QT"}, "postal_code"),
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"line1": "12 Harbour\nStreet"}, "line1"),
+        ({"line2": ""}, "line2"),
+        ({"city": "x" * 65}, "city"),
+        ({"city": None}, "city"),
+        ({"state": "Lothian"}, "state"),
+    ],
+)
+def test_a_bad_address_is_400_and_nothing_is_sold(api, books, local_aws, change, location) -> None:
+    before = local_aws.items("ProductsTable")
+    status, body = _place(api, {"lines": TWO_BOOKS, "delivery_address": {**ADDRESS, **change}})
+    assert status == 400
+    assert body["error"] == "ValidationError"
+    assert [d["location"] for d in body["details"]] == [f"body.delivery_address.{location}"]
+    assert local_aws.items("ProductsTable") == before
+    assert local_aws.items("OrdersTable") == []
+
+
+def test_the_same_key_with_another_address_is_409_and_sells_once(api, books, local_aws) -> None:
+    # Given an order to carol's address
+    first = _place(api, {"lines": TWO_BOOKS, "delivery_address": ADDRESS}, key="address-key-1")
+    # When the same key comes back with another address, or none
+    moved = _place(api, {"lines": TWO_BOOKS, "delivery_address": {**ADDRESS, "city": "Edinburgh"}}, key="address-key-1")
+    dropped = _place(api, {"lines": TWO_BOOKS}, key="address-key-1")
+    # Then both are refused, a true retry gets the first order, and the books were sold once
+    assert (first[0], moved[0], dropped[0]) == (201, 409, 409)
+    assert "already used for a different order" in moved[1]["message"]
+    assert _place(api, {"lines": TWO_BOOKS, "delivery_address": ADDRESS}, key="address-key-1") == first
+    assert len(local_aws.items("OrdersTable")) == 1
+    assert (_stock(books, HOBBIT), _stock(books, EMMA)) == (8, 2)
+
+
 def test_signed_out_callers_are_401(api, books) -> None:
     for method, path in (("GET", "/orders"), ("GET", "/me"), ("POST", "/books"), ("GET", "/recommendations")):
         status, body = call(api, method, path, body={} if method == "POST" else None)
@@ -330,6 +414,51 @@ def test_staff_move_orders_through_their_states(api, books) -> None:
         call(api, "PUT", path, user="alice", groups="staff", body={"status": "DELIVERED"})[1]["status"] == "DELIVERED"
     )
     assert call(api, "PUT", path, user="alice", groups="staff", body={"status": "CANCELLED"})[0] == 409
+
+
+def test_staff_list_orders_by_status_newest_first(api, books, aws_calls) -> None:
+    # Given three orders of two customers, the middle one shipped
+    ids = [_order(api, user, [{"book_id": HOBBIT.book_id, "quantity": 1}], key=f"status-key-{n}")[1]["order_id"]
+           for n, user in enumerate(["carol", "dave", "carol"])]  # fmt: skip
+    call(api, "PUT", f"/staff/orders/{ids[1]}/status", user="alice", groups="staff", body={"status": "SHIPPED"})
+
+    # When staff page through the PLACED orders, one at a time
+    def page(status: str, cursor: str | None = None) -> Any:
+        query = {"status": status, "limit": "1", **({"cursor": cursor} if cursor else {})}
+        answer = call(api, "GET", "/staff/orders", user="alice", groups="staff", query=query)
+        assert answer[0] == 200
+        return answer[1]
+
+    first = page("PLACED")
+    seen, cursor = [o["order_id"] for o in first["items"]], first["next_cursor"]
+    while cursor:
+        more = page("PLACED", cursor)
+        seen, cursor = seen + [o["order_id"] for o in more["items"]], more["next_cursor"]
+
+    # Then they get the newest first, each once, and only PLACED ones, read from gsi2 without a Scan
+    assert seen == [ids[2], ids[0]]
+    assert [o["order_id"] for o in page("SHIPPED")["items"]] == [ids[1]]
+    assert not [c for c in aws_calls if c.endswith(".Scan")]
+    # And a cursor is good only for the status it was made for
+    status, body = call(api, "GET", "/staff/orders", user="alice", groups="staff",
+                        query={"status": "SHIPPED", "cursor": first["next_cursor"]})  # fmt: skip
+    assert (status, body["message"]) == (400, "The cursor is not valid; use the next_cursor of a previous page.")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"status": "LOST"}, {"status": "placed"}, {"status": "PLACED", "limit": "0"},
+     {"status": "PLACED", "limit": "51"}, {"status": "PLACED", "cursor": "!!notacursor"}],
+)  # fmt: skip
+def test_bad_staff_order_listings_are_400(api, books, query) -> None:
+    status, body = call(api, "GET", "/staff/orders", user="alice", groups="staff", query=query)
+    assert (status, body["error"]) == (400, "ValidationError")
+
+
+def test_customers_cannot_list_orders_by_status(api, books) -> None:
+    _order(api, "carol", [{"book_id": HOBBIT.book_id, "quantity": 1}])
+    status, body = call(api, "GET", "/staff/orders", user="carol", query={"status": "PLACED"})
+    assert (status, body["error"]) == (403, "NotAuthorized")
 
 
 def test_staff_register_and_edit_users_through_the_api(api, local_aws) -> None:

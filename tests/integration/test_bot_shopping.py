@@ -78,7 +78,10 @@ def test_place_order_confirms_with_the_price_then_orders(services) -> None:
     done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
-    assert "2 x Dracula, $17.98" in message(done)
+    order = services.orders.latest(SignedIn("carol"))
+    assert message(done) == (
+        f"Done! Order {order.number}: 2 x Dracula, $17.98. Ask me 'where is my order' to follow it."
+    )
     assert services.catalog.get(DRACULA.book_id).stock == 3
 
 
@@ -126,13 +129,19 @@ def _ordered(services: Any, quantity: int = 1) -> str:
     return str(services.orders.latest(SignedIn("carol")).order_id)
 
 
+def _number(order_id: str) -> str:
+    from bookstore.orders import order_number
+
+    return order_number(order_id)
+
+
 def test_order_status_of_the_latest_or_a_named_order(services) -> None:
     assert "no orders yet" in message(turn(services, "OrderStatus", {}, invocation="FulfillmentCodeHook", **CAROL))
     order_id = _ordered(services)
     latest = turn(services, "OrderStatus", {}, invocation="FulfillmentCodeHook", **CAROL)
-    assert message(latest) == f"Your order {order_id} (1 x Dracula, $8.99) is PLACED."
+    assert message(latest) == f"Your order {_number(order_id)} (1 x Dracula, $8.99) is PLACED."
     named = turn(services, "OrderStatus", {"OrderId": order_id.lower()}, invocation="FulfillmentCodeHook", **CAROL)
-    assert order_id in message(named)
+    assert message(named) == message(latest)
 
 
 def test_order_status_without_an_id_lists_the_recent_orders_newest_first(services) -> None:
@@ -147,15 +156,17 @@ def test_order_status_without_an_id_lists_the_recent_orders_newest_first(service
                 lines=[OrderLineRequest(book_id="dracula-bram-stoker", quantity=1)],
             ),
             None,
-        ).order_id
+        )
         for number in range(4)
     ]
     recent = message(turn(services, "OrderStatus", {}, invocation="FulfillmentCodeHook", **CAROL))
     assert recent.startswith("Your latest orders: ")
-    positions = [recent.index(order_id) for order_id in (placed[3], placed[2], placed[1])]
+    positions = [recent.index(order.number) for order in (placed[3], placed[2], placed[1])]
     assert positions == sorted(positions)
-    assert placed[0] not in recent  # three at most
+    assert placed[0].number not in recent  # three at most
+    assert not [order for order in placed if order.order_id in recent]  # numbers, never the 26-character ids
     assert recent.count("(1 x Dracula, $8.99) is PLACED") == 3
+    assert recent.endswith("Ask about one by its number for more.")
 
 
 def test_someone_elses_order_is_not_found(services) -> None:
@@ -170,11 +181,11 @@ def test_cancel_confirms_the_latest_order_then_returns_stock(services) -> None:
     order_id = _ordered(services, quantity=2)
     confirm = turn(services, "CancelOrder", {}, **CAROL)
     assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
-    assert message(confirm).startswith(f"Cancel your order {order_id} (2 x Dracula, $17.98, placed ")
+    assert message(confirm).startswith(f"Cancel your order {_number(order_id)} (2 x Dracula, $17.98, placed ")
     done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
-    assert "2 book(s) went back on the shelf" in message(done)
+    assert message(done) == f"Order {_number(order_id)} is cancelled; 2 book(s) went back on the shelf."
     assert services.catalog.get(DRACULA.book_id).stock == 5
 
 
@@ -183,7 +194,7 @@ def test_cancel_refuses_a_shipped_order(services) -> None:
     services.orders.move(order_id, "SHIPPED")
     response = turn(services, "CancelOrder", {"OrderId": order_id}, **CAROL)
     assert state(response) == ("Close", "Failed")
-    assert "SHIPPED and can no longer be cancelled" in message(response)
+    assert message(response) == f"Order {_number(order_id)} is SHIPPED and can no longer be cancelled."
 
 
 # ---- What Lex resolved, not the words typed (issue 15, item 4) ---------------------------------------------
@@ -203,9 +214,12 @@ def test_find_book_searches_the_title_lex_resolved_not_the_typo(services) -> Non
     fulfil = {"invocation": "FulfillmentCodeHook", **CAROL}
     found = resolved_turn(services, "FindBook", {"Title": ("Draculla", ["Dracula"])}, **fulfil)
     assert message(found).startswith("I found: Dracula by Bram Stoker ($8.99, in stock)")
-    # The typed words alone find nothing: the resolution made the difference.
+    # Without Lex's resolution the catalog's search forgives the typo itself (one edit in an 8-letter word).
     typed_only = resolved_turn(services, "FindBook", {"Title": ("Draculla", [])}, **fulfil)
-    assert 'couldn\'t find any book "Draculla"' in message(typed_only)
+    assert message(typed_only).startswith("I found: Dracula by Bram Stoker")
+    # A word too far from every title still finds nothing, and says so.
+    unknown = resolved_turn(services, "FindBook", {"Title": ("Zqxwvy", [])}, **fulfil)
+    assert 'couldn\'t find any book "Zqxwvy"' in message(unknown)
 
 
 def test_find_book_searches_the_author_lex_resolved(services) -> None:
@@ -248,9 +262,11 @@ def test_cancel_without_an_id_proposes_the_latest_placed_order_with_its_id_fille
     assert confirm["sessionState"]["intent"]["slots"]["OrderId"]["value"]["interpretedValue"] == newest
     assert confirm["sessionState"]["intent"]["confirmationState"] == "None"
     text = message(confirm)
-    assert text.startswith(f"Cancel your order {newest} (1 x Dracula, $8.99, placed ")
+    assert text.startswith(f"Cancel your order {_number(newest)} (1 x Dracula, $8.99, placed ")
     assert text.endswith(" UTC)?")
     assert older not in text
+    assert _number(older) not in text
+    assert newest not in text  # the number, not the id
 
 
 def test_cancel_without_an_id_skips_orders_that_can_no_longer_be_cancelled(services) -> None:
@@ -260,8 +276,8 @@ def test_cancel_without_an_id_skips_orders_that_can_no_longer_be_cancelled(servi
     confirm = turn(services, "CancelOrder", {}, **CAROL)
     assert confirm["sessionState"]["intent"]["slots"]["OrderId"]["value"]["interpretedValue"] == placed
     assert message(confirm).startswith(
-        f"Your latest order {shipped} has shipped and can no longer be cancelled. "
-        f"Cancel your order {placed} (2 x Dracula, $17.98, placed "
+        f"Your latest order {_number(shipped)} has shipped and can no longer be cancelled. "
+        f"Cancel your order {_number(placed)} (2 x Dracula, $17.98, placed "
     )
     # Yes: Lex calls the dialog hook with the id and the confirmation, then fulfils; the order is cancelled.
     confirmed = turn(services, "CancelOrder", {"OrderId": placed}, confirmation="Confirmed", **CAROL)
@@ -287,7 +303,7 @@ def test_cancel_without_an_id_says_clearly_when_nothing_can_be_cancelled(service
     assert state(response) == ("Close", "Failed")
     assert message(response) == (
         "You have no order that can still be cancelled (an order can be cancelled until it ships). "
-        f"Your latest order {cancelled} (1 x Dracula, $8.99) is already cancelled."
+        f"Your latest order {_number(cancelled)} (1 x Dracula, $8.99) is already cancelled."
     )
     assert "OrderId" not in str(response["sessionState"]["dialogAction"])
 
@@ -302,6 +318,67 @@ def test_cancel_without_an_id_only_ever_proposes_the_callers_own_orders(services
     named = turn(services, "CancelOrder", {"OrderId": carols}, username="mallory", groups="customers")
     assert named["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "OrderId"}
     assert services.orders.get_mine(SignedIn("carol"), carols).status == "PLACED"
+
+
+# ---- An order number where an order id is asked ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "say",
+    [lambda n: n, lambda n: n.lower(), lambda n: n.replace("-", ""), lambda n: n.replace("-", "").lower()],
+    ids=["as shown", "lower case", "without hyphens (what AMAZON.AlphaNumeric captures)", "both"],
+)
+def test_order_status_takes_the_order_number_as_the_customer_writes_it(services, say) -> None:
+    order_id = _ordered(services)
+    response = turn(services, "OrderStatus", {"OrderId": say(_number(order_id))}, invocation="FulfillmentCodeHook",
+                    **CAROL)  # fmt: skip
+    assert state(response) == ("Close", "Fulfilled")
+    assert message(response) == f"Your order {_number(order_id)} (1 x Dracula, $8.99) is PLACED."
+
+
+def test_someone_elses_order_number_is_reported_like_a_missing_one(services) -> None:
+    # Given carol's order, and a number no order has
+    carols = _number(_ordered(services))
+    nobodys = "BK-0000-0000" if carols != "BK-0000-0000" else "BK-1111-1111"
+    mallory = {"username": "mallory", "groups": "customers", "invocation": "FulfillmentCodeHook"}
+
+    # When mallory asks about each
+    theirs = turn(services, "OrderStatus", {"OrderId": carols}, **mallory)
+    missing = turn(services, "OrderStatus", {"OrderId": nobodys}, **mallory)
+
+    # Then both answers are the same, but for the number said
+    assert state(theirs) == state(missing) == ("Close", "Failed")
+    assert (
+        message(theirs).replace(carols, "<n>") == message(missing).replace(nobodys, "<n>") == "You have no order <n>."
+    )
+
+
+def test_cancel_by_order_number_confirms_with_the_id_filled_then_cancels(services) -> None:
+    # Given a placed order, named by its number
+    order_id = _ordered(services, quantity=2)
+    number = _number(order_id)
+
+    # When the customer asks to cancel it by number
+    confirm = turn(services, "CancelOrder", {"OrderId": number.replace("-", "").lower()}, **CAROL)
+
+    # Then the hook asks to confirm, naming the number, with the slot now holding the id
+    assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
+    assert message(confirm).startswith(f"Cancel your order {number} (2 x Dracula, $17.98, placed ")
+    assert confirm["sessionState"]["intent"]["slots"]["OrderId"]["value"]["interpretedValue"] == order_id
+
+    # And on yes, the order is cancelled and its books return
+    done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
+                confirmation="Confirmed", **CAROL)  # fmt: skip
+    assert message(done) == f"Order {number} is cancelled; 2 book(s) went back on the shelf."
+    assert services.catalog.get(DRACULA.book_id).stock == 5
+
+
+def test_cancel_by_someone_elses_number_asks_again_and_changes_nothing(services) -> None:
+    order_id = _ordered(services)
+    response = turn(services, "CancelOrder", {"OrderId": _number(order_id)}, username="mallory", groups="customers")
+    assert response["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "OrderId"}
+    assert message(response) == f"I can't find order {_number(order_id)} among your orders. Which order?"
+    assert services.orders.get_mine(SignedIn("carol"), order_id).status == "PLACED"
 
 
 # ---- Response cards (issue 15, item 6) ---------------------------------------------------------------------

@@ -32,8 +32,9 @@ from bookstore.errors import (
     UserAlreadyExists,
 )
 from bookstore.orders import Order, OrderStatus, StatusChange
-from bookstore.repositories.products import POSTINGS_PER_TERM
-from bookstore.search import index_terms
+from bookstore.repositories.orders import checked_start_key
+from bookstore.repositories.products import POSTINGS_PER_TERM, WORDS_PER_PARTITION
+from bookstore.search import in_vocabulary, index_terms
 from bookstore.users import UserProfile, utc_now
 
 
@@ -72,13 +73,19 @@ class Switchable:
 
 
 class FakeProducts(Switchable):
-    """The products table: books by id, the genre index (by lowercase title, then id) and keyword postings."""
+    """The products table: books by id, the genre index (by lowercase title, then id), keyword postings, the
+    vocabulary (only ever added to, as the repository's) and the arrivals (the books with a created_at)."""
 
     def __init__(self, *books: Book) -> None:
         super().__init__()
         self.books: dict[str, Book] = {}
+        self.vocabulary: set[str] = set()
         for book in books:
-            self.books[book.book_id] = book  # seeded as stored, timestamps and all
+            self.books[book.book_id] = book  # seeded as stored, timestamps and all (the seed writes the index)
+            self._add_words(book)
+
+    def _add_words(self, book: Book) -> None:
+        self.vocabulary |= {t for t in index_terms(book.title, book.author, book.genre) if in_vocabulary(t)}
 
     def stock(self, book_id: str) -> int:
         return self.books[book_id].stock
@@ -116,6 +123,20 @@ class FakeProducts(Switchable):
         ]
         return found[:POSTINGS_PER_TERM]
 
+    def words_beginning(self, prefix: str) -> list[str]:
+        self._call("words_beginning")
+        partition = sorted(w for w in self.vocabulary if w[:2] == prefix[:2])  # sorted by the sort key
+        return [w for w in partition if w.startswith(prefix)][:WORDS_PER_PARTITION]
+
+    def words_ending(self, suffix: str) -> list[str]:
+        self._call("words_ending")
+        return sorted(w for w in self.vocabulary if w[-2:] == suffix[-2:])[:WORDS_PER_PARTITION]
+
+    def arrivals(self, limit: int) -> list[str]:
+        self._call("arrivals")
+        dated = sorted((f"{b.created_at}#{b.book_id}", b.book_id) for b in self.books.values() if b.created_at)
+        return [book_id for _, book_id in reversed(dated)][:limit]
+
     # writes
 
     def create(self, book: Book) -> Book:
@@ -125,6 +146,7 @@ class FakeProducts(Switchable):
         now = utc_now()
         book = book.model_copy(update={"created_at": book.created_at or now, "updated_at": now})
         self.books[book.book_id] = book
+        self._add_words(book)
         return book
 
     def replace(self, current: Book, changed: Book) -> Book:
@@ -135,6 +157,7 @@ class FakeProducts(Switchable):
             raise Conflict(f"The book {current.book_id} changed meanwhile; reload it and try again.")
         changed = changed.model_copy(update={"updated_at": utc_now(), "stock": current.stock})
         self.books[current.book_id] = changed.model_copy(update={"stock": stored.stock})  # stock is never written
+        self._add_words(changed)
         return changed
 
     def set_stock(self, book_id: str, stock: int) -> Book:
@@ -197,13 +220,31 @@ class FakeOrders(Switchable):
         self, username: str, limit: int, start_key: dict[str, Any] | None
     ) -> tuple[list[Order], dict[str, Any] | None]:
         self._call("list_for")
+        start = checked_start_key(start_key, {"pk": f"CUSTOMER#{username}"}, {"sk": "ORDER#"})
         mine = sorted((o for o in self.orders.values() if o.username == username), key=lambda o: o.order_id)
         mine.reverse()  # newest first: order ids (ULIDs) sort by time
-        if start_key:
-            mine = [o for o in mine if o.order_id < start_key["order_id"]]
-        page = mine[:limit]
+        if start:
+            mine = [o for o in mine if f"ORDER#{o.order_id}" < start["sk"]["S"]]
+        page = mine[:limit]  # DynamoDB's Limit: a full page has a LastEvaluatedKey, even when nothing follows
         last = page[-1] if len(page) == limit else None
-        return page, None if last is None else {"order_id": last.order_id}
+        return page, None if last is None else _table_key(last)
+
+    def list_by_status(
+        self, status: OrderStatus, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[Order], dict[str, Any] | None]:
+        """gsi2, read backwards: STATUS#<status> / <created_at>#<order id>, newest first."""
+        self._call("list_by_status")
+        prefixes = {"pk": "CUSTOMER#", "sk": "ORDER#", "gsi2sk": ""}
+        start = checked_start_key(start_key, {"gsi2pk": f"STATUS#{status}"}, prefixes)
+        listed = sorted((o for o in self.orders.values() if o.status == status), key=_gsi2_sort_key, reverse=True)
+        if start:
+            listed = [o for o in listed if _gsi2_sort_key(o) < start["gsi2sk"]["S"]]
+        page = listed[:limit]
+        last = page[-1] if len(page) == limit else None
+        if last is None:
+            return page, None
+        index_key = {"gsi2pk": {"S": f"STATUS#{status}"}, "gsi2sk": {"S": _gsi2_sort_key(last)}}
+        return page, {**_table_key(last), **index_key}
 
     def change_status(self, order: Order, new_status: OrderStatus, at: str, *, return_stock: bool = False) -> Order:
         self._call("change_status")
@@ -229,6 +270,15 @@ class FakeOrders(Switchable):
                 self.products.move_stock(line.book_id, line.quantity)
         self.orders[order.order_id] = changed
         return changed
+
+
+def _table_key(order: Order) -> dict[str, Any]:
+    """The orders table's key of `order`, as a LastEvaluatedKey holds it."""
+    return {"pk": {"S": f"CUSTOMER#{order.username}"}, "sk": {"S": f"ORDER#{order.order_id}"}}
+
+
+def _gsi2_sort_key(order: Order) -> str:
+    return f"{order.created_at}#{order.order_id}"
 
 
 # ---- users ---------------------------------------------------------------------------------------------------

@@ -87,7 +87,33 @@ def test_alphanumeric_carries_an_order_id_in_either_case(locale) -> None:
     assert _value(recognize_alphanumeric([order_id])) == order_id
     assert _value(recognize_alphanumeric([order_id.lower()])) == order_id.lower()
     assert recognize_alphanumeric([f"{order_id[:13]}-{order_id[13:]}"]) is None
-    assert locale.intent("CancelOrder").slot("OrderId").type == "AMAZON.AlphaNumeric"
+
+
+@pytest.fixture(scope="module")
+def order_reference(locale) -> Any:
+    return recognizer_for("OrderReference", locale.slot_types)
+
+
+def test_order_slots_take_an_order_reference(locale) -> None:
+    for intent in ("OrderStatus", "CancelOrder"):
+        assert locale.intent(intent).slot("OrderId").type == "OrderReference"
+    assert locale.slot_type("OrderReference").parent == "AMAZON.AlphaNumeric"
+
+
+@pytest.mark.parametrize(
+    "word", ["BK-7K3M-9QXT", "bk-7k3m-9qxt", "BK7K3M9QXT", "BK-7K3M9QXT", "01J9ZQ4M8X2C7V5N3R1T6Y0W8K"]
+)
+def test_order_reference_takes_an_order_id_or_number(order_reference, word) -> None:
+    """An order id (26 letters and digits) or a number BK-XXXX-XXXX, hyphens optional: the regex extension of
+    AMAZON.AlphaNumeric the OrderId slots use (bot/model.yaml OrderReference)."""
+    assert _value(order_reference([word])) == word
+
+
+@pytest.mark.parametrize(
+    "word", ["BK-7K3M", "BK--7K3M-9QXT", "XX-7K3M-9QXT", "01J9ZQ4M8X2C7V5N3R1T6Y0W8", "BK_7K3M_9QXT"]
+)
+def test_order_reference_refuses_what_is_neither(order_reference, word) -> None:
+    assert order_reference([word]) is None
 
 
 # AMAZON.AlphaNumeric extended by a regular expression: the UsernameValue slot type.

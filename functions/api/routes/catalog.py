@@ -1,4 +1,5 @@
-"""Anyone, signed in or not: search and browse the catalog, one book, books bought together, the genres."""
+"""Anyone, signed in or not: the home page's rows, search and browse the catalog, one book, books bought
+together, the genres."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api.common import responses
-from api.schemas import BookIdPath, BookList, BookOut, Cursor, Genres, Limit, RecommendationOut, Recommendations
+from api.schemas import (
+    BookIdPath,
+    BookList,
+    BookOut,
+    Cursor,
+    Genres,
+    Home,
+    HomeRow,
+    Limit,
+    RecommendationOut,
+    Recommendations,
+)
 from api.shop import book_out, services
 from bookstore.catalog import GENRES, Genre
 from bookstore.errors import ValidationError
@@ -26,11 +38,22 @@ def list_books(
     catalog = services().catalog
     if q:
         page = catalog.search(q, limit, cursor)
-        return BookList(items=[book_out(h.book, h.score) for h in page.items], next_cursor=page.next_cursor)
+        return BookList(
+            items=[book_out(h.book, h.score) for h in page.items],
+            next_cursor=page.next_cursor,
+            did_you_mean=page.did_you_mean,
+        )
     if genre:
         browsed = catalog.browse(genre, limit, cursor)
         return BookList(items=[book_out(b) for b in browsed.items], next_cursor=browsed.next_cursor)
     raise ValidationError("Give q to search or genre to browse.")
+
+
+@router.get("/home", summary="The home page's rows of books", tags=["catalog"], responses=responses(Home))
+def home() -> Home:
+    return Home(
+        rows=[HomeRow(id=r.id, title=r.title, items=[book_out(b) for b in r.books]) for r in services().home.rows()]
+    )
 
 
 @router.get("/books/<book_id>", summary="Get a book", tags=["catalog"], responses=responses(BookOut, 400, 404))

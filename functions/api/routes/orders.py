@@ -37,7 +37,8 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> OrderList:
     "/orders",
     summary="Place an order",
     description="Idempotent on the Idempotency-Key header: a retry with the same key returns the same order "
-    "and takes the stock once. Totals are computed from the catalog.",
+    "and takes the stock once; the same key with other lines or another delivery address is a 409. Totals are "
+    "computed from the catalog.",
     tags=["orders"],
     security=SIGNED_IN,
     responses=responses(
@@ -53,7 +54,12 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> OrderList:
 )
 def place_order(body: Annotated[PlaceOrderBody, Body()], idempotency_key: IdempotencyKey) -> Response[str]:
     who = signed_in(router)
-    request = PlaceOrderRequest(username=who.username, idempotency_key=idempotency_key, lines=body.lines)
+    request = PlaceOrderRequest(
+        username=who.username,
+        idempotency_key=idempotency_key,
+        lines=body.lines,
+        delivery_address=body.delivery_address,
+    )
     order = services().orders.place(request, router.lambda_context)
     return Response(status_code=201, content_type="application/json", body=order.model_dump_json())
 

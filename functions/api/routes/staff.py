@@ -14,12 +14,16 @@ from api.schemas import (
     STAFF,
     BookIdPath,
     BookOut,
+    Cursor,
     ImageUpload,
     ImageUploadBody,
+    Limit,
     NewUserBody,
     OrderIdPath,
+    OrderList,
     Registered,
     StatusBody,
+    StatusQuery,
     StockBody,
     UserChangeBody,
     UsernamePath,
@@ -27,6 +31,7 @@ from api.schemas import (
 from api.shop import book_out, services, staff
 from bookstore.catalog import BookChanges, NewBook
 from bookstore.orders import Order
+from bookstore.services.user_admin import check_username_format
 from bookstore.users import UserProfile
 
 router = Router()  # type: ignore[no-untyped-call]  # Powertools' Router.__init__ is unannotated
@@ -82,6 +87,19 @@ def image_upload(book_id: BookIdPath, body: Annotated[ImageUploadBody, Body()]) 
 
 
 @router.get(
+    "/staff/orders",
+    summary="Orders in a status, newest first",
+    tags=["staff"],
+    security=SIGNED_IN,
+    responses=responses(OrderList, 400, *STAFF),
+)
+def staff_list_orders(status: StatusQuery, limit: Limit = 20, cursor: Cursor = None) -> OrderList:
+    staff(router)
+    page = services().orders.list_by_status(status, limit, cursor)
+    return OrderList(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get(
     "/staff/orders/<order_id>",
     summary="Any order",
     tags=["staff"],
@@ -121,7 +139,7 @@ def register_user(body: Annotated[NewUserBody, Body()]) -> Response[str]:
     created = services().admin.register(
         username=body.username, email=body.email, given_name=body.given_name, family_name=body.family_name
     )
-    result = Registered(username=body.username.strip().lower(), created=created)
+    result = Registered(username=check_username_format(body.username), created=created)
     return Response(status_code=201 if created else 200, content_type="application/json", body=result.model_dump_json())
 
 

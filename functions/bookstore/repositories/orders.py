@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bookstore.catalog import Book
-from bookstore.errors import Conflict, InvalidTransition, OrderNotFound, OutOfStock
+from bookstore.errors import Conflict, InvalidTransition, OrderNotFound, OutOfStock, ValidationError
 from bookstore.orders import Order, OrderStatus
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
 from bookstore.repositories.products import ProductRepository
@@ -29,8 +29,30 @@ def _order_item(order: Order) -> dict[str, Any]:
         "gsi1sk": "ORDER",
         "gsi2pk": f"STATUS#{order.status}",
         "gsi2sk": f"{order.created_at}#{order.order_id}",
-        **order.model_dump(),
+        **order.model_dump(exclude={"number"}),  # derived from the id on every read, never stored
     }
+
+
+_BAD_CURSOR = "The cursor is not valid; use the next_cursor of a previous page."
+
+
+def checked_start_key(
+    start_key: dict[str, Any] | None, exact: dict[str, str], prefixes: dict[str, str]
+) -> dict[str, Any] | None:
+    """`start_key` (a decoded cursor) if it is a LastEvaluatedKey of this listing: exactly the attributes named in
+    `exact` and `prefixes`, each a string, equal to its `exact` value or starting with its `prefixes` one. Else a
+    ValidationError (400): never DynamoDB's ValidationException (a 500), nor a page of another listing."""
+    if not start_key:
+        return None
+    if set(start_key) != set(exact) | set(prefixes):
+        raise ValidationError(_BAD_CURSOR)
+    for name, value in start_key.items():
+        text = value.get("S") if isinstance(value, dict) and len(value) == 1 else None
+        if not isinstance(text, str):
+            raise ValidationError(_BAD_CURSOR)
+        if (text != exact[name]) if name in exact else (not text.startswith(prefixes[name])):
+            raise ValidationError(_BAD_CURSOR)
+    return start_key
 
 
 def _to_order(item: dict[str, Any]) -> Order:
@@ -92,8 +114,28 @@ class OrderRepository(DynamoRepository):
             "ScanIndexForward": False,  # newest first: order ids sort by time
             "Limit": limit,
         }
-        if start_key:
-            kwargs["ExclusiveStartKey"] = start_key
+        start = checked_start_key(start_key, {"pk": f"CUSTOMER#{username}"}, {"sk": "ORDER#"})
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        response = self.client.query(**kwargs)
+        return [_to_order(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+    def list_by_status(
+        self, status: OrderStatus, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[Order], dict[str, Any] | None]:
+        """The orders in `status`, newest first: gsi2 (STATUS#<status> / <created_at>#<order id>), read backwards."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": "gsi2",
+            "KeyConditionExpression": "gsi2pk = :s",
+            "ExpressionAttributeValues": to_item({":s": f"STATUS#{status}"}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        prefixes = {"pk": "CUSTOMER#", "sk": "ORDER#", "gsi2sk": ""}
+        start = checked_start_key(start_key, {"gsi2pk": f"STATUS#{status}"}, prefixes)
+        if start:
+            kwargs["ExclusiveStartKey"] = start
         response = self.client.query(**kwargs)
         return [_to_order(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
 

@@ -1,7 +1,9 @@
-"""Products table: books (BOOK#<id>/META, genre index gsi1) and keyword postings (WORD#<token>/BOOK#<id>).
+"""Products table: books (BOOK#<id>/META, genre index gsi1), keyword postings (WORD#<token>/BOOK#<id>), the
+vocabulary of the indexed words (VOCAB#FIRST#<first two letters>/<word> and VOCAB#LAST#<last two>/<word>) and
+the arrivals (ARRIVALS/<created_at>#<id>).
 
-Reads are GetItem, BatchGetItem and Query only. A book and its postings are written together, so search
-always agrees with the catalog.
+Reads are GetItem, BatchGetItem and Query only. A book, its postings, its words and its arrival are written
+together (index_items), so search and the home page always agree with the catalog.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from botocore.exceptions import ClientError
 from bookstore.catalog import Book
 from bookstore.errors import BookNotFound, Conflict
 from bookstore.repositories.dynamo import DynamoRepository, from_item, to_item
-from bookstore.search import index_terms
+from bookstore.search import in_vocabulary, index_terms
 from bookstore.users import utc_now
 
 META = "META"
 POSTINGS_PER_TERM = 500
+# Words one vocabulary Query reads at most (a partition holds the indexed words of two letters: about 40 bytes
+# each, so 2,000 is 80 KB, one page, 10 read units; a 500,000-word vocabulary has ~750 per partition).
+WORDS_PER_PARTITION = 2000
+ARRIVALS = "ARRIVALS"
 
 
 def book_key(book_id: str) -> dict[str, Any]:
@@ -47,6 +53,34 @@ def posting(book: Book, term: str, weight: float) -> dict[str, Any]:
         "title": book.title,
         "weight": str(weight),
     }
+
+
+def vocabulary_items(term: str) -> list[dict[str, Any]]:
+    """The two entries of an indexed word: under its first two letters and under its last two, so a typing
+    error in either end still leaves one partition that holds the word."""
+    if not in_vocabulary(term):
+        return []
+    return [
+        {"pk": f"VOCAB#FIRST#{term[:2]}", "sk": term, "type": "word"},
+        {"pk": f"VOCAB#LAST#{term[-2:]}", "sk": term, "type": "word"},
+    ]
+
+
+def arrival_item(book: Book) -> dict[str, Any] | None:
+    """The book among the arrivals, newest first by `created_at` (a book without one is not listed)."""
+    if not book.created_at:
+        return None
+    return {"pk": ARRIVALS, "sk": f"{book.created_at}#{book.book_id}", "type": "arrival", "book_id": book.book_id}
+
+
+def index_items(book: Book) -> list[dict[str, Any]]:
+    """Everything written with a new book besides the book item: its postings, its words, its arrival. The
+    seed writes these too (what `create` writes in its transaction)."""
+    terms = index_terms(book.title, book.author, book.genre)
+    items = [posting(book, term, weight) for term, weight in terms.items()]
+    items += [entry for term in terms for entry in vocabulary_items(term)]
+    arrival = arrival_item(book)
+    return items + ([arrival] if arrival else [])
 
 
 def _to_book(item: dict[str, Any]) -> Book:
@@ -91,6 +125,39 @@ class ProductRepository(DynamoRepository):
         )
         return [from_item(i) for i in response.get("Items", [])]
 
+    def words_beginning(self, prefix: str) -> list[str]:
+        """Indexed words that begin with `prefix` (2 letters or more; 2 is the whole partition), one Query."""
+        values = {":p": f"VOCAB#FIRST#{prefix[:2]}"}
+        condition = "pk = :p"
+        if len(prefix) > 2:
+            condition, values[":w"] = "pk = :p AND begins_with(sk, :w)", prefix
+        return self._words(condition, values)
+
+    def words_ending(self, suffix: str) -> list[str]:
+        """Indexed words that end with the last two letters of `suffix`, one Query."""
+        return self._words("pk = :p", {":p": f"VOCAB#LAST#{suffix[-2:]}"})
+
+    def _words(self, condition: str, values: dict[str, str]) -> list[str]:
+        response = self.client.query(
+            TableName=self.table,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=to_item(values),
+            ProjectionExpression="sk",
+            Limit=WORDS_PER_PARTITION,
+        )
+        return [i["sk"]["S"] for i in response.get("Items", [])]
+
+    def arrivals(self, limit: int) -> list[str]:
+        """The ids of the books added last, newest first: one Query."""
+        response = self.client.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=to_item({":p": ARRIVALS}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [i["book_id"]["S"] for i in response.get("Items", [])]
+
     # ---- writes ---------------------------------------------------------------------------------
 
     def create(self, book: Book) -> Book:
@@ -105,10 +172,8 @@ class ProductRepository(DynamoRepository):
                 }
             }
         ]
-        items += [
-            {"Put": {"TableName": self.table, "Item": to_item(posting(book, term, weight))}}
-            for term, weight in index_terms(book.title, book.author, book.genre).items()
-        ]
+        # Postings, words and arrival: at most 1 + 24 + 48 + 1 items (search.MAX_TERMS_PER_BOOK).
+        items += [{"Put": {"TableName": self.table, "Item": to_item(item)}} for item in index_items(book)]
         # The shared helper: a concurrent transaction is its own Conflict, not "already exists" (issue 18).
         if self.transact(items) is not None:  # the only condition: the book item is new
             raise Conflict(f"A book with id {book.book_id} already exists.")
@@ -148,6 +213,13 @@ class ProductRepository(DynamoRepository):
         ]
         writes += [
             {"Put": {"TableName": self.table, "Item": to_item(posting(changed, t, w))}} for t, w in new_terms.items()
+        ]
+        # The new words join the vocabulary; a word no longer used stays (it finds no posting, so it is never
+        # a suggestion): at most 1 + 24 + 24 + 48 items.
+        writes += [
+            {"Put": {"TableName": self.table, "Item": to_item(entry)}}
+            for term in set(new_terms) - old_terms
+            for entry in vocabulary_items(term)
         ]
         if self.transact(writes) is not None:  # the only condition: the book is as it was read
             raise Conflict(f"The book {current.book_id} changed meanwhile; reload it and try again.")
@@ -208,7 +280,7 @@ class ProductRepository(DynamoRepository):
         }
 
     def seed(self, book: Book) -> bool:
-        """`make seed`: create the book and its postings unless it exists (a re-run never resets stock)."""
+        """`make seed`: create the book and its index unless it exists (a re-run never resets stock)."""
         try:
             self.create(book)
         except Conflict:

@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from bookstore.catalog import GENRES, Book, BookChanges, NewBook, Page, SearchHit, page_size
+from bookstore.catalog import GENRES, Book, BookChanges, NewBook, Page, SearchHit, SearchPage, page_size
 from bookstore.errors import BookNotFound, ValidationError
 from bookstore.ports import ProductStore
 from bookstore.repositories.cursor import decode_cursor, encode_cursor
-from bookstore.search import MAX_QUERY_TOKENS, tokens
+from bookstore.search import tokens
+from bookstore.services.search import find, query_words
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -38,42 +39,33 @@ class CatalogService:
         books, last = self.products.by_genre(genre, page_size(limit), decode_cursor(cursor))
         return Page[Book](items=books, next_cursor=encode_cursor(last))
 
-    def search(self, query: str, limit: int = 20, cursor: str | None = None) -> Page[SearchHit]:
-        """Rank books by the weighted query words they contain (title 3, author 2, genre 1)."""
-        terms = tokens(query)[:MAX_QUERY_TOKENS]
-        if not terms:
-            raise ValidationError("Search for at least one word of a title, an author or a genre.")
+    def search(self, query: str, limit: int = 20, cursor: str | None = None) -> SearchPage:
+        """Rank books by the query words they contain (title 3, author 2, genre 1), exact words above the words
+        completed from a prefix or corrected from a typo (bookstore.services.search)."""
+        query_words(query)
         limit = page_size(limit)
-        offset = int((decode_cursor(cursor) or {}).get("offset", 0))
-        scores: dict[str, float] = {}
-        matched: dict[str, int] = {}
-        titles: dict[str, str] = {}
-        for term in terms:
-            for posting in self.products.postings(term):
-                book_id = str(posting["book_id"])
-                scores[book_id] = scores.get(book_id, 0.0) + float(posting["weight"])
-                matched[book_id] = matched.get(book_id, 0) + 1
-                titles[book_id] = str(posting["title"])
-        # Books matching more of the query words first, then by weight, then by title.
-        ranked = sorted(scores, key=lambda b: (-matched[b], -scores[b], titles[b].lower()))
+        offset = (decode_cursor(cursor) or {}).get("offset", 0)
+        if type(offset) is not int or offset < 0:
+            raise ValidationError("The cursor is not valid; use the next_cursor of a previous page.")
+        ranking, did_you_mean = find(self.products, query)
+        ranked = ranking.ranked()
         page_ids = ranked[offset : offset + limit]
         books = self.products.get_many(page_ids)
-        hits = [
-            SearchHit(book=books[b], score=round(scores[b] * matched[b] / len(terms), 2))
-            for b in page_ids
-            if b in books
-        ]
+        hits = [SearchHit(book=books[b], score=ranking.score(b)) for b in page_ids if b in books]
         next_offset = offset + limit
-        return Page[SearchHit](
-            items=hits, next_cursor=encode_cursor({"offset": next_offset}) if next_offset < len(ranked) else None
+        return SearchPage(
+            items=hits,
+            next_cursor=encode_cursor({"offset": next_offset}) if next_offset < len(ranked) else None,
+            did_you_mean=did_you_mean,
         )
 
     def find_by_title(self, title: str) -> Book | None:
         """The best single match for a title someone typed or said (the bot's PlaceOrder)."""
-        hits = self.search(title, limit=TITLE_CANDIDATES).items
+        page = self.search(title, limit=TITLE_CANDIDATES)
+        hits = page.items
         if not hits:
             return None
-        wanted = tokens(title)
+        wanted = tokens(page.did_you_mean or title)  # "Drakula" is Dracula
         # The book whose title is what was typed wins over a better-ranked one that only contains it ("The Prince"
         # is not "The Happy Prince and Other Tales", "The Jungle Book" not "The Jungle").
         exact = next((hit.book for hit in hits if tokens(hit.book.title) == wanted), None)

@@ -1,7 +1,9 @@
-"""Orders: place (idempotent on a client key), list mine, get one, cancel, and staff status moves."""
+"""Orders: place (idempotent on a client key), list mine, find one by id or number, cancel, and staff status moves
+and listings by status."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,12 +24,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from bookstore import aws
-from bookstore.catalog import Page, page_size
+from bookstore.catalog import MAX_PAGE_SIZE, Page, page_size
 from bookstore.errors import BookNotFound, Conflict, InvalidTransition, OrderNotFound, ValidationError
 from bookstore.identity import SignedIn
 from bookstore.ids import ulid
 from bookstore.observability import logger, metrics
-from bookstore.orders import MAX_ORDER_LINES, Order, OrderLine, OrderLineRequest, OrderStatus, StatusChange
+from bookstore.orders import (
+    MAX_ORDER_LINES,
+    DeliveryAddress,
+    Order,
+    OrderLine,
+    OrderLineRequest,
+    OrderStatus,
+    StatusChange,
+    parse_order_number,
+)
 from bookstore.ports import BookLookup, OrderStore
 from bookstore.repositories.cursor import decode_cursor, encode_cursor
 from bookstore.users import utc_now
@@ -35,6 +46,11 @@ from bookstore.users import utc_now
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 # Staff moves: PLACED -> SHIPPED -> DELIVERED; CANCELLED only from PLACED (and returns the stock).
 TRANSITIONS: dict[str, set[str]] = {"PLACED": {"SHIPPED", "CANCELLED"}, "SHIPPED": {"DELIVERED"}}
+# How far back an order number is looked for among the caller's orders (newest first): two queries at most.
+NUMBER_LOOK_BACK = 2 * MAX_PAGE_SIZE
+# What the idempotency record compares on a retry: the lines, and the address when there is one. Without an
+# address this is `lines` alone, as before addresses existed, so records written then still match their retries.
+PAYLOAD_VALIDATION = "delivery_address && [lines, delivery_address] || lines"
 
 
 class PlaceOrderRequest(BaseModel):
@@ -43,13 +59,15 @@ class PlaceOrderRequest(BaseModel):
     username: str  # SignedIn.username: normalized
     idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+    delivery_address: DeliveryAddress | None = None  # None: orders by chat, or collected in the shop
 
 
 def _idempotency_config() -> IdempotencyConfig:
-    """One order per (customer, key); the same key with other lines is refused; records kept 24 hours."""
+    """One order per (customer, key); the same key with other lines or another address is refused; records kept
+    24 hours."""
     return IdempotencyConfig(
         event_key_jmespath="[username, idempotency_key]",
-        payload_validation_jmespath="lines",
+        payload_validation_jmespath=PAYLOAD_VALIDATION,
         raise_on_no_idempotency_key=True,
         expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
     )
@@ -69,9 +87,9 @@ class OrderService:
     def place(self, request: PlaceOrderRequest, context: LambdaContext | None) -> Order:
         """Place an order once per (customer, idempotency key): a retry returns the first result.
 
-        The same key with different lines is a Conflict, as is a retry while the first is still running.
-        `context` is the current invocation's (the API route and the bot's code hook pass theirs): an
-        in-progress record then expires with the invocation instead of blocking retries for an hour. None
+        The same key with different lines or another delivery address is a Conflict, as is a retry while the first
+        is still running. `context` is the current invocation's (the API route and the bot's code hook pass theirs):
+        an in-progress record then expires with the invocation instead of blocking retries for an hour. None
         outside Lambda (scripts, tests).
         """
         if len({line.book_id for line in request.lines}) != len(request.lines):
@@ -133,6 +151,7 @@ class OrderService:
             created_at=now,
             updated_at=now,
             history=[StatusChange(status="PLACED", at=now)],
+            delivery_address=request.delivery_address,
         )
         self.orders.place(order, books)
         metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
@@ -151,17 +170,34 @@ class OrderService:
     def latest_cancellable(self, who: SignedIn, look_back: int = 50) -> Order | None:
         """The newest of the customer's `look_back` latest orders that can still be cancelled (PLACED), or None.
         Orders leave PLACED when they ship, so an older one still PLACED is rare: the look-back bounds the reads."""
+        return next((order for order in self._recent(who, look_back, 20) if order.status == "PLACED"), None)
+
+    def _recent(self, who: SignedIn, look_back: int, page: int) -> Iterator[Order]:
+        """The customer's `look_back` latest orders, newest first, read `page` at a time as they are consumed."""
         start: dict[str, Any] | None = None
         seen = 0
         while seen < look_back:
-            orders, start = self.orders.list_for(who.username, min(20, look_back - seen), start)
-            found = next((order for order in orders if order.status == "PLACED"), None)
-            if found is not None:
-                return found
+            orders, start = self.orders.list_for(who.username, min(page, look_back - seen), start)
+            yield from orders
             seen += len(orders)
             if start is None or not orders:
-                return None
-        return None
+                return
+
+    def find_mine(self, who: SignedIn, reference: str) -> Order:
+        """One of my orders by its id (any case) or its number (BK-XXXX-XXXX, as parse_order_number reads it).
+
+        A number is looked for among my NUMBER_LOOK_BACK latest orders only: numbers are not unique across
+        customers, so someone else's is reported exactly like a missing one. Two of mine with the same number (a
+        40-bit collision) are refused, never guessed: the customer gives the id instead."""
+        number = parse_order_number(reference)
+        if number is None:
+            return self.get_mine(who, reference.strip().upper())
+        found = [order for order in self._recent(who, NUMBER_LOOK_BACK, MAX_PAGE_SIZE) if order.number == number]
+        if not found:
+            raise OrderNotFound(f"You have no order {number}.")
+        if len(found) > 1:
+            raise Conflict(f"{len(found)} of your orders have the number {number}; please give the order id instead.")
+        return found[0]
 
     def get_mine(self, who: SignedIn, order_id: str) -> Order:
         order = self.orders.get(order_id)
@@ -169,6 +205,11 @@ class OrderService:
         if order is None or order.username != who.username:
             raise OrderNotFound(f"You have no order {order_id}.")
         return order
+
+    def list_by_status(self, status: OrderStatus, limit: int = 20, cursor: str | None = None) -> Page[Order]:
+        """Staff: the orders in `status`, newest first. A cursor is only good for the status it was made for."""
+        orders, last = self.orders.list_by_status(status, page_size(limit), decode_cursor(cursor))
+        return Page[Order](items=orders, next_cursor=encode_cursor(last))
 
     def get_any(self, order_id: str) -> Order:
         order = self.orders.get(order_id)

@@ -1,0 +1,114 @@
+"""Keyword search that forgives: exact terms from the inverted index, then, for the query words no book has,
+the indexed words they begin or misspell, read from the vocabulary (docs/decisions.md, "Forgiving search").
+
+DynamoDB calls per search, whatever the catalog size: one Query of postings per query word (at most 6); for
+at most EXPANDED_WORDS words without a posting, one or two Queries of the vocabulary and one Query of postings
+per candidate word (at most 3); then the caller's one BatchGetItem of the page's books. At most 17, usually 2
+to 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bookstore.errors import ValidationError
+from bookstore.ports import ProductStore
+from bookstore.search import (
+    MAX_QUERY_TOKENS,
+    PREFIX_MIN,
+    Candidate,
+    candidates,
+    fold,
+    max_edits,
+    normalize,
+    split_words,
+    tokens,
+)
+
+MAX_QUERY_LENGTH = 200
+EXPANDED_WORDS = 2  # query words without a posting looked up in the vocabulary
+FUZZY_WEIGHT = 0.5  # a completed or corrected word counts half of an exact one in the score
+
+
+@dataclass
+class Ranking:
+    """Per book, the best match of each query word it contains: (exact, weight)."""
+
+    words: int
+    matches: dict[str, dict[int, tuple[bool, float]]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def add(self, index: int, postings: Sequence[dict[str, Any]], *, exact: bool) -> None:
+        for posting in postings:
+            book_id = str(posting["book_id"])
+            weight = float(posting["weight"]) * (1.0 if exact else FUZZY_WEIGHT)
+            per_word = self.matches.setdefault(book_id, {})
+            per_word[index] = max(per_word.get(index, (False, 0.0)), (exact, weight))
+            self.titles[book_id] = str(posting["title"])
+
+    def _key(self, book_id: str) -> tuple[int, int, float, str]:
+        found = self.matches[book_id].values()
+        exact = sum(1 for is_exact, _ in found if is_exact)
+        return -exact, -len(found), -sum(w for _, w in found), self.titles[book_id].lower()
+
+    def ranked(self) -> list[str]:
+        """Exact matches of more query words first, then more query words matched, then weight, then title."""
+        return sorted(self.matches, key=self._key)
+
+    def score(self, book_id: str) -> float:
+        found = self.matches[book_id].values()
+        return round(sum(w for _, w in found) * len(found) / self.words, 2)
+
+
+def query_words(query: str) -> list[str]:
+    """The words a search looks for, or a ValidationError (400) saying what is wrong with the query."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValidationError(f"A search is at most {MAX_QUERY_LENGTH} characters.")
+    words = tokens(query)[:MAX_QUERY_TOKENS]
+    if not words:
+        raise ValidationError("Search for at least one word of a title, an author or a genre.")
+    return words
+
+
+def expand(products: ProductStore, word: str) -> list[Candidate]:
+    """The indexed words a query word without postings may stand for: the words it begins, or misspells. One
+    Query of the words sharing its first two letters (or its first letters, when no typo is forgiven); a second
+    of the words sharing its last two when the first finds nothing (a typo in the first two letters)."""
+    if len(word) < PREFIX_MIN:
+        return []
+    forgiving = max_edits(word) > 0
+    found = candidates(word, products.words_beginning(word[:2] if forgiving else word))
+    if not found and forgiving:
+        found = candidates(word, products.words_ending(word))
+    return found
+
+
+def corrected_query(query: str, corrections: dict[str, str]) -> str | None:
+    """The query as typed with its misspelt words replaced ("pride and prejudce" -> "pride and prejudice")."""
+    if not corrections:
+        return None
+    return " ".join(corrections.get(normalize(raw), fold(raw)) for raw in split_words(query))
+
+
+def find(products: ProductStore, query: str) -> tuple[Ranking, str | None]:
+    """Every book matching the query, ranked, and the corrected query when a word was misspelt."""
+    words = query_words(query)
+    ranking = Ranking(len(words))
+    missing: list[int] = []
+    for index, word in enumerate(words):
+        postings = products.postings(word)
+        ranking.add(index, postings, exact=True)
+        if not postings:
+            missing.append(index)
+    corrections: dict[str, str] = {}
+    for index in missing[:EXPANDED_WORDS]:
+        best: Candidate | None = None
+        for candidate in expand(products, words[index]):
+            postings = products.postings(candidate.term)
+            ranking.add(index, postings, exact=False)
+            best = best or (candidate if postings else None)
+        if best is not None and best.corrected:
+            corrections[words[index]] = best.term
+    return ranking, corrected_query(query, corrections)
