@@ -57,8 +57,16 @@ export class Api {
   recommendations() { return this.request("GET", "recommendations", { signedIn: true, query: { limit: 12 } }); }
   orders(cursor) { return this.request("GET", "orders", { signedIn: true, query: { cursor, limit: 20 } }); }
   order(id) { return this.request("GET", `orders/${encodeURIComponent(id)}`, { signedIn: true }); }
-  placeOrder(lines, key) { return this.request("POST", "orders", { signedIn: true, body: { lines }, headers: { "Idempotency-Key": key } }); }
+  home() { return this.request("GET", "home"); }
+  // One order of all the lines; deliveryAddress {name, line1, line2?, city, postal_code, country} when given.
+  placeOrder(lines, key, deliveryAddress) {
+    const body = deliveryAddress ? { lines, delivery_address: deliveryAddress } : { lines };
+    return this.request("POST", "orders", { signedIn: true, body, headers: { "Idempotency-Key": key } });
+  }
   cancelOrder(id) { return this.request("POST", `orders/${encodeURIComponent(id)}/cancel`, { signedIn: true }); }
   chat(text) { return this.request("POST", "chat", { signedIn: true, body: { text } }); }
   resetChat() { return this.request("DELETE", "chat", { signedIn: true }); }
+  // Staff only (the `staff` group): orders in one status, newest first; moving an order to its next status.
+  staffOrders(status, cursor) { return this.request("GET", "staff/orders", { signedIn: true, query: { status, cursor, limit: 20 } }); }
+  moveOrder(id, status) { return this.request("PUT", `staff/orders/${encodeURIComponent(id)}/status`, { signedIn: true, body: { status } }); }
 }

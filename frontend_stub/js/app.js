@@ -1,12 +1,16 @@
 // The bookstore's web front end: hash routes, one view per page (views/), text only through textContent.
 import { Api, ApiError } from "./api.js";
 import { Auth } from "./auth.js";
+import { cartCount, onCartChange, setCartOwner } from "./cart.js";
 import { accountView, confirmView, forgotView, initAccount, signInView, signUpView } from "./account.js";
 import { errorBox, h, render, say, showError } from "./dom.js";
 import { ctx, needSignIn } from "./shop.js";
 import { bookView, catalogView, recommendationsView } from "./views/catalog.js";
 import { CHAT_KEY, chatView } from "./views/chat.js";
 import { orderView, ordersView } from "./views/orders.js";
+import { cartView, checkoutView } from "./views/cart.js";
+import { homeView } from "./views/home.js";
+import { isStaff, staffOrdersView } from "./views/staff.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Navigation
@@ -14,7 +18,9 @@ import { orderView, ordersView } from "./views/orders.js";
 function updateNav(user) {
   const slot = document.getElementById("account-nav");
   if (user) {
-    slot.replaceChildren(h("a", { href: "#/account", "data-nav": "account" }, "Account"), h("button", { type: "button", class: "secondary", onclick: async () => {
+    // Staff see their page's link (the API still decides: GET /staff/orders is the staff group's only).
+    const staffLink = isStaff(user) ? h("a", { href: "#/staff/orders", "data-nav": "staff" }, "Staff") : null;
+    slot.replaceChildren(...(staffLink ? [staffLink] : []), h("a", { href: "#/account", "data-nav": "account" }, "Account"), h("button", { type: "button", class: "secondary", onclick: async () => {
       // End the bot conversation of this sign-in first (it needs the tokens); never let it keep anyone signed in.
       try { await ctx.api.resetChat(); } catch { /* signing out anyway */ }
       ctx.auth.signOut();
@@ -27,8 +33,31 @@ function updateNav(user) {
   }
 }
 
+// The cart's link shows the number of copies in the cart, on every page; the cart follows who is signed in.
+function updateCartLink() {
+  const link = document.getElementById("cart-link");
+  if (!link) return;
+  const count = cartCount();
+  link.textContent = `Cart (${count})`;
+  link.setAttribute("aria-label", count ? `Cart, ${count} ${count === 1 ? "item" : "items"}` : "Cart, empty");
+}
+
+function startCart() {
+  onCartChange(updateCartLink);
+  ctx.auth.onChange((user) => {
+    const { merged, dropped } = setCartOwner(user ? user.username : null);
+    if (merged || dropped) {
+      // After the sign-in's own "Signed in" line.
+      setTimeout(() => say(`The books you added before signing in are in your cart.${dropped ? ` ${dropped} did not fit: an order can have 20 different books.` : ""}`), 0);
+    }
+  });
+  const user = ctx.auth.user();
+  setCartOwner(user ? user.username : null);
+  updateCartLink();
+}
+
 async function route() {
-  const [path, search] = (location.hash.replace(/^#/, "") || "/catalog").split("?");
+  const [path, search] = (location.hash.replace(/^#/, "") || "/").split("?");
   const params = new URLSearchParams(search || "");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   document.querySelectorAll("[data-nav]").forEach((link) => {
@@ -41,13 +70,17 @@ async function route() {
       case "recommendations": return recommendationsView();
       case "chat": return chatView();
       case "orders": return parts[1] ? orderView(parts[1]) : ordersView();
+      case "staff": return staffOrdersView(params);
       case "signin": return signInView(params);
       case "signup": return signUpView();
       case "confirm": return confirmView(params);
       case "forgot": return forgotView(params);
       case "account": return accountView(needSignIn);
-      case "catalog":
-      case undefined: return catalogView(params);
+      case "cart": return cartView();
+      case "checkout": return checkoutView(parts[1]);
+      case "catalog": return catalogView(params);
+      case "home":
+      case undefined: return homeView();
       default:
         return render("Page not found", h("p", {}, "There is nothing here. ", h("a", { href: "#/catalog" }, "Browse the catalog"), "."));
     }
@@ -75,6 +108,7 @@ async function start() {
   initAccount({ auth: ctx.auth, api: ctx.api });
   ctx.auth.onChange(updateNav);
   updateNav(ctx.auth.user());
+  startCart();
   window.addEventListener("hashchange", route);
   await route();
 }

@@ -1,6 +1,7 @@
 // What every view shares: the API and the signed-in user (set once by app.js), money and dates, the sign-in
 // prompt, and the book pieces (cover, card).
-import { h, render } from "./dom.js";
+import { addToCart, cartCount } from "./cart.js";
+import { h, render, say } from "./dom.js";
 
 export const ctx = { api: null, auth: null, route: async () => {} };
 
@@ -32,13 +33,40 @@ export function cover(book, size = "") {
   return h("div", { class: `cover cover-placeholder ${size}`, role: "img", "aria-label": `Cover of ${book.title}` }, book.title);
 }
 
+// What a shopper needs to know about stock: "In stock", "Only N left" (under 5), "Out of stock".
+export const LOW_STOCK = 5;
+export function stockState(book) {
+  if (!(book.stock > 0)) return "Out of stock";
+  return book.stock < LOW_STOCK ? `Only ${book.stock} left` : "In stock";
+}
+
+// Adds copies to the cart and says so in the status line (aria-live); the message, or "" when nothing was added.
+export function addAndSay(book, quantity = 1) {
+  const outcome = addToCart(book.book_id, quantity);
+  if (!outcome.ok) {
+    say(outcome.message);
+    return "";
+  }
+  const count = cartCount();
+  const message = `Added ${quantity} × ${book.title} to your cart (${count} ${count === 1 ? "item" : "items"}).${outcome.message ? " " + outcome.message : ""}`;
+  say(message);
+  return message;
+}
+
+// The card's "Add to cart" button: visible text "Add to cart"; its name starts with that and says the title.
+export function addToCartButton(book) {
+  if (!(book.stock > 0)) return null;
+  return h("button", { type: "button", class: "secondary small add-to-cart", "data-book-id": book.book_id,
+    "aria-label": `Add to cart, ${book.title}`, onclick: () => addAndSay(book, 1) }, "Add to cart");
+}
+
 export function bookCard(book, reason) {
   return h("li", { class: "card" },
     cover(book),
     h("div", {},
       h("h3", {}, h("a", { href: `#/books/${encodeURIComponent(book.book_id)}` }, book.title)),
       h("p", {}, book.author, book.year ? ` · ${book.year}` : ""),
-      h("p", {}, h("span", { class: "price" }, money(book.price_cents)), " · ", book.stock > 0 ? `${book.stock} in stock` : "out of stock"),
-      reason ? h("p", { class: "reason" }, reason) : null));
+      h("p", {}, h("span", { class: "price" }, money(book.price_cents)), " · ", h("span", { class: book.stock > 0 ? "stock" : "stock out" }, stockState(book))),
+      reason ? h("p", { class: "reason" }, reason) : null,
+      addToCartButton(book)));
 }
-

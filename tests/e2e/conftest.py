@@ -3,6 +3,7 @@ through Playwright. Screenshots of every page go to test-artifacts/e2e/."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -11,10 +12,12 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -26,6 +29,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 PHONE = {"width": 390, "height": 844}
 STARTUP_SECONDS = 120
 CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+# axe-core (package.json's pinned devDependency, installed by `npm ci`), injected into pages under test.
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_BLOCKING = ("serious", "critical")  # the impacts that fail a page
 _URL = re.compile(r"^\s+(Web front end|REST API|Lex V2 runtime|AWS \(moto\))\s+(\S+)")
 
 
@@ -171,3 +177,121 @@ def wait_until(predicate: Any, timeout: float = 10.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.2)
+
+
+def signed_in_fetch(page: Any, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+    """Calls the REST API from the page as its signed-in user (the session the web front end keeps), as the front
+    end does; the JSON answer, or an AssertionError with the status and body."""
+    answer: dict[str, Any] = page.evaluate(
+        """async ([method, path, body, headers]) => {
+            const session = JSON.parse(sessionStorage.getItem("bookstore.session") || "null");
+            const config = await (await fetch("config.json", { cache: "no-store" })).json();
+            const base = config.apiUrl.endsWith("/") ? config.apiUrl : config.apiUrl + "/";
+            const response = await fetch(new URL(path, base), {
+                method,
+                headers: { ...headers, Authorization: session.idToken, "Content-Type": "application/json" },
+                body: body === null ? undefined : JSON.stringify(body),
+            });
+            return { status: response.status, text: await response.text() };
+        }""",
+        [method, path.lstrip("/"), body, headers or {}],
+    )
+    assert answer["status"] < 300, f"{method} {path} answered {answer['status']}: {answer['text']}"
+    return json.loads(answer["text"]) if answer["text"] else None
+
+
+def place_order(page: Any, lines: list[dict[str, Any]], address: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The signed-in user of `page` places an order through the API (POST /orders); the order."""
+    body: dict[str, Any] = {"lines": lines}
+    if address is not None:
+        body["delivery_address"] = address
+    order: dict[str, Any] = signed_in_fetch(page, "POST", "orders", body, {"Idempotency-Key": str(uuid.uuid4())})
+    return order
+
+
+# ---- accessibility and page hygiene ------------------------------------------------------------------------
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (every rule axe runs by default), each as {id, impact,
+    help, nodes: [{target, html}]}.
+
+    The site's CSP (script-src 'self') refuses inline scripts, which is what add_script_tag(path=...) would add;
+    so the pinned node_modules/axe-core/axe.min.js is served at a same-origin URL through page.route (no
+    network: Playwright answers it) and added with add_script_tag(url=...): the page keeps its real CSP."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci` (axe-core is a pinned devDependency in package.json)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        url = urljoin(page.url, "/__e2e__/axe.min.js")
+        page.route(url, lambda route: route.fulfill(path=str(AXE_SCRIPT), content_type="text/javascript"))
+        page.add_script_tag(url=url)
+    violations: list[dict[str, Any]] = page.evaluate(
+        """async () => {
+            const results = await window.axe.run(document, { resultTypes: ["violations"] });
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200) })),
+            }));
+        }"""
+    )
+    return violations
+
+
+def blocking(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The violations that fail a page: serious or critical."""
+    return [v for v in violations if v["impact"] in AXE_BLOCKING]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'] for n in v['nodes'][:5])}"
+        for v in violations
+    )
+
+
+@dataclass
+class PageWatch:
+    """What a page did besides rendering: console errors, uncaught script errors, and requests to any host but
+    the local servers of the stack (the web front end, the API, Lex and moto)."""
+
+    allowed_hosts: frozenset[str]
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("console", lambda message: self._console(message))
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", lambda request: self._request(request.url))
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def _request(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if parts.netloc not in self.allowed_hosts:
+            self.foreign_requests.append(url)
+
+    def take(self, expected: tuple[str, ...] = ()) -> list[str]:
+        """The problems seen since the last call (and forgets them). `expected`: parts of console errors the page
+        is meant to cause, e.g. Chromium's "Failed to load resource: ... 404" for a page about a missing book."""
+        problems = [
+            *(f"console error: {text}" for text in self.console_errors if not any(e in text for e in expected)),
+            *(f"script error: {text}" for text in self.page_errors),
+            *(f"request to another host: {url}" for url in self.foreign_requests),
+        ]
+        self.console_errors.clear()
+        self.page_errors.clear()
+        self.foreign_requests.clear()
+        return problems
+
+
+@pytest.fixture
+def watch(page: Any, dev_stack: DevStack) -> PageWatch:
+    """Watches `page` for console errors, script errors and requests leaving the local stack."""
+    watcher = PageWatch(allowed_hosts=frozenset(urlsplit(url).netloc for url in dev_stack.urls.values()))
+    watcher.attach(page)
+    return watcher

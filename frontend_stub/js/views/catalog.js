@@ -1,6 +1,7 @@
 // The catalog: search and browse, a book's page, and the books picked for the signed-in customer.
 import { busy, errorBox, field, h, render, say, showError } from "../dom.js";
-import { bookCard, cover, ctx, money, needSignIn, newKey } from "../shop.js";
+import { MAX_QUANTITY } from "../cart.js";
+import { addAndSay, bookCard, cover, ctx, money, needSignIn, newKey, stockState } from "../shop.js";
 
 export async function catalogView(params) {
   const query = params.get("q") || "";
@@ -45,8 +46,18 @@ export async function catalogView(params) {
       cursor = data.next_cursor;
       more.hidden = !cursor;
       const shown = results.children.length;
-      summary.textContent = shown === 0 ? (query ? `No books match “${query}”.` : "No books here yet.")
-        : `${shown} book${shown === 1 ? "" : "s"}${query ? ` for “${query}”` : ` in ${genre}`}.`;
+      const corrected = query && data.did_you_mean && data.did_you_mean !== query ? data.did_you_mean : "";
+      if (shown === 0 && corrected) {
+        // Nothing for what was typed, but a likely spelling: offer it.
+        summary.replaceChildren(`No books match “${query}”. Did you mean `,
+          h("a", { href: `#/catalog?q=${encodeURIComponent(corrected)}` }, corrected), "?");
+      } else if (corrected) {
+        // The results already include the corrected matches.
+        summary.replaceChildren(`Showing results for “`, h("strong", {}, corrected), `” (${shown} book${shown === 1 ? "" : "s"}).`);
+      } else {
+        summary.textContent = shown === 0 ? (query ? `No books match “${query}”.` : "No books here yet.")
+          : `${shown} book${shown === 1 ? "" : "s"}${query ? ` for “${query}”` : ` in ${genre}`}.`;
+      }
     } catch (error) {
       summary.textContent = "";
       showError(problem, error);
@@ -68,44 +79,55 @@ export async function bookView(id) {
     showError(problem, error);
     return;
   }
-  const quantity = h("input", { type: "number", min: "1", max: "20", value: "1", inputmode: "numeric" });
-  const orderButton = h("button", { type: "submit" }, "Place order");
+  const inStock = book.stock > 0;
+  const quantity = h("input", { type: "number", min: "1", max: String(MAX_QUANTITY), value: "1", inputmode: "numeric" });
+  const added = h("p", { class: "added", "aria-live": "polite" });
   const orderProblem = errorBox();
+  function chosen() {
+    orderProblem.textContent = "";
+    const count = Number.parseInt(quantity.value, 10);
+    if (Number.isInteger(count) && count >= 1 && count <= MAX_QUANTITY) return count;
+    orderProblem.textContent = `Choose a quantity from 1 to ${MAX_QUANTITY}.`;
+    quantity.focus();
+    return 0;
+  }
   let key = newKey(); // one key per intended order: a retry of the same click cannot order twice
   quantity.addEventListener("input", () => { key = newKey(); });
-  const orderForm = ctx.auth.user()
-    ? h("form", { class: "order-form", onsubmit: async (event) => {
-      event.preventDefault();
-      orderProblem.textContent = "";
-      const count = Number.parseInt(quantity.value, 10);
-      if (!Number.isInteger(count) || count < 1 || count > 20) {
-        orderProblem.textContent = "Choose a quantity from 1 to 20.";
-        quantity.focus();
-        return;
+  // Ordering this book alone, at once (signed in); the cart is the main path.
+  const orderButton = ctx.auth.user() ? h("button", { type: "button", class: "secondary", onclick: async () => {
+    const count = chosen();
+    if (!count) return;
+    await busy(orderButton, async () => {
+      orderButton.textContent = "Placing order…";
+      try {
+        const order = await ctx.api.placeOrder([{ book_id: book.book_id, quantity: count }], key);
+        key = newKey();
+        say(`Order placed: ${count} × ${book.title}, ${money(order.total_cents)}.`);
+        location.hash = `#/orders/${order.order_id}`;
+      } catch (error) {
+        showError(orderProblem, error);
       }
-      await busy(orderButton, async () => {
-        orderButton.textContent = "Placing order…";
-        try {
-          const order = await ctx.api.placeOrder([{ book_id: book.book_id, quantity: count }], key);
-          key = newKey();
-          say(`Order placed: ${count} × ${book.title}, ${money(order.total_cents)}.`);
-          location.hash = `#/orders/${order.order_id}`;
-        } catch (error) {
-          showError(orderProblem, error);
-        }
-      });
-    } }, field("Quantity", quantity), orderButton)
-    : h("p", {}, h("a", { href: `#/signin?next=${encodeURIComponent(location.hash)}` }, "Sign in"), " to order this book.");
+    });
+  } }, "Place order") : null;
+  const orderForm = h("form", { class: "order-form", onsubmit: (event) => {
+    event.preventDefault();
+    const count = chosen();
+    if (count && addAndSay(book, count)) added.replaceChildren("In your cart. ", h("a", { href: "#/cart" }, "View the cart and check out"));
+  } }, field("Quantity", quantity), h("button", { type: "submit" }, "Add to cart"), orderButton);
+  const buying = inStock ? [orderForm, added] : [h("p", {}, "This book is out of stock for now.")];
   const similar = h("ul", { class: "cards", "aria-label": "Similar books" });
   render(book.title,
     h("div", { class: "book" },
       cover(book, "large"),
       h("div", { class: "book-details" },
-        h("p", {}, "by ", h("strong", {}, book.author), book.year ? ` (${book.year})` : ""),
-        h("p", {}, "Genre: ", h("a", { href: `#/catalog?genre=${encodeURIComponent(book.genre)}` }, book.genre)),
-        book.description ? h("p", {}, book.description) : null,
-        h("p", {}, h("span", { class: "price" }, money(book.price_cents)), " · ", book.stock > 0 ? `${book.stock} in stock` : "out of stock"),
-        orderForm, orderProblem)),
+        h("p", {}, "by ", h("strong", {}, book.author)),
+        h("dl", { class: "details book-facts" },
+          h("dt", {}, "Genre"), h("dd", {}, h("a", { href: `#/catalog?genre=${encodeURIComponent(book.genre)}` }, book.genre)),
+          book.year ? [h("dt", {}, "Year"), h("dd", {}, String(book.year))] : null,
+          h("dt", {}, "Price"), h("dd", {}, h("span", { class: "price" }, money(book.price_cents))),
+          h("dt", {}, "Availability"), h("dd", {}, h("span", { class: inStock ? "stock" : "stock out" }, stockState(book)))),
+        ...buying, orderProblem,
+        book.description ? [h("h2", {}, "About this book"), h("p", { class: "description" }, book.description)] : null)),
     h("h2", {}, "Customers who bought this also bought"), similar);
   try {
     const data = await ctx.api.similar(book.book_id);

@@ -1,8 +1,13 @@
 // The chat with the bookstore's assistant: the conversation of this sign-in, the bot's response cards.
+import { addToCart } from "../cart.js";
 import { busy, h, render, say } from "../dom.js";
-import { cover, ctx, needSignIn } from "../shop.js";
+import { cover, ctx, money, needSignIn } from "../shop.js";
 
 export const CHAT_KEY = "bookstore.chat";
+// Suggestion chips: sample utterances of the bot's intents (bot/model.yaml: FindBook, RecommendBooks,
+// OrderStatus, Help; RegisterUser and EditUser for staff), checked against the bot in tests/e2e/test_chat_cards.py.
+export const SUGGESTIONS = ["Find a mystery", "Recommend me a book", "Where are my orders?", "What can you do?"];
+export const STAFF_SUGGESTIONS = ["Register a user", "Change a user's email", "Find a mystery", "What can you do?"];
 
 export function chatHistory() {
   try {
@@ -33,25 +38,45 @@ export async function findCardBook(card) {
   return same.find((book) => (card.subtitle || "").includes(book.author)) || same[0] || null;
 }
 
+// The card as a book card: cover, title (the book's page once found), author and price (the catalog's, once
+// found; the bot's subtitle until then, and whatever else it says, e.g. why it is recommended), the bot's
+// buttons (each sends its value as the next message) and, for a book found in stock, "Add to cart".
 export function chatCard(card, choose) {
   const link = h("a", { href: `#/catalog?q=${encodeURIComponent(card.title)}` }, card.title);
   const image = card.image_url
     ? h("img", { class: "cover", src: card.image_url, alt: `Cover of ${card.title}`, loading: "lazy" })
     : cover({ title: card.title });
+  const details = h("div", { class: "chat-card-details" },
+    card.subtitle ? h("p", { class: "muted" }, card.subtitle) : null);
   const buttons = (card.buttons || []).map((button) => h("button", {
     type: "button", class: "secondary", "aria-label": `${button.text}: ${card.title}`,
     onclick: () => choose(button.value),
   }, button.text));
-  const element = h("article", { class: "card chat-card" },
+  const actions = h("div", { class: "actions" }, buttons);
+  const element = h("article", { class: "card chat-card", "aria-label": card.title },
     image,
     h("div", {},
-      h("h3", {}, link),
-      card.subtitle ? h("p", { class: "muted" }, card.subtitle) : null,
-      buttons.length ? h("div", { class: "actions" }, buttons) : null));
+      h("h2", {}, link),
+      details,
+      actions));
   findCardBook(card).then((book) => {
     if (!book) return;
     link.href = `#/books/${encodeURIComponent(book.book_id)}`;
     if (!card.image_url && book.image_url) image.replaceWith(cover(book));
+    // The bot's subtitle is "by <author> · <price> · ..."; the catalog's author and price replace those two.
+    const said = (card.subtitle || "").split(" · ").map((part) => part.trim()).filter(Boolean);
+    const rest = said.filter((part) => part !== `by ${book.author}` && part !== money(book.price_cents));
+    details.replaceChildren(
+      h("p", { class: "author" }, `by ${book.author}`),
+      h("p", {}, h("span", { class: "price" }, money(book.price_cents)), " · ", book.stock > 0 ? "in stock" : "out of stock"));
+    if (rest.length) details.append(h("p", { class: "muted" }, rest.join(" · ")));
+    if (book.stock > 0) {
+      actions.prepend(h("button", { type: "button", "aria-label": `Add to cart: ${book.title}`, onclick: () => {
+        const added = addToCart(book.book_id, 1);
+        if (added && added.ok === false) say(added.message || `${book.title} could not be added to your cart.`);
+        else say(`${book.title} is in your cart${added && added.quantity > 1 ? ` (${added.quantity} copies)` : ""}.${added && added.message ? ` ${added.message}` : ""}`);
+      } }, "Add to cart"));
+    }
   });
   return element;
 }
@@ -59,7 +84,10 @@ export function chatCard(card, choose) {
 export function chatView() {
   const user = ctx.auth.user();
   if (!user) return needSignIn("Chat", "The assistant helps you with your account and orders.");
-  const log = h("ol", { class: "chat-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  // The messages are a list inside the live region (role="log" on the list itself would take its items' list
+  // semantics away); the list scrolls, so it can take the focus to be scrolled with the keyboard.
+  const log = h("ol", { class: "chat-log", "aria-label": "Chat history", tabindex: "0" });
+  const logBox = h("div", { role: "log", "aria-live": "polite", "aria-label": "Conversation" }, log);
   const pending = h("p", { class: "pending", "aria-live": "polite" });
   const input = h("input", { type: "text", name: "text", autocomplete: "off", maxlength: "1024", required: true });
   const send = h("button", { type: "submit" }, "Send");
@@ -120,10 +148,14 @@ export function chatView() {
       say("Started a new conversation.");
     });
   } }, "Start over");
-  const examples = user.groups.includes("staff")
-    ? "Try: “register a user named jdoe with email jdoe@example.com”, or “change the email of jdoe”."
-    : "Try: “find dracula”, “recommend me a mystery”, “buy 1 copy of Dracula”, or “where is my order”.";
-  render("Chat with the bookstore", h("div", { class: "chat" }, h("p", { class: "muted" }, examples), log, pending, form, h("div", { class: "actions" }, reset)));
+  const staff = (user.groups || []).includes("staff");
+  const examples = staff
+    ? "Ask about books and orders, or: “register a user named jdoe with email jdoe@example.com”, “change the email of jdoe”."
+    : "Ask about books and your orders, e.g. “find dracula”, “buy 1 copy of Dracula”, “where is my order”.";
+  // What the bot can do, one tap away: each chip sends its text (all of them are utterances the bot knows).
+  const chips = h("ul", { class: "chips", "aria-label": "Suggestions" },
+    (staff ? STAFF_SUGGESTIONS : SUGGESTIONS).map((text) => h("li", {}, h("button", { type: "button", class: "chip", onclick: () => choose(text) }, text))));
+  render("Chat with the bookstore", h("div", { class: "chat" }, h("p", { class: "muted" }, examples), logBox, pending, chips, form, h("div", { class: "actions" }, reset)));
   history.forEach((entry) => add(entry, false));
   input.focus();
 }

@@ -1,0 +1,289 @@
+// The cart (#/cart) and the checkout (#/checkout: the delivery address, then #/checkout/review: the last look
+// and "Place order"). Titles, prices and stock always come from the server (GET /books/{id} per line); the
+// cart itself only holds {book_id, quantity} (cart.js).
+import { cartLines, MAX_QUANTITY, removeFromCart, setQuantity } from "../cart.js";
+import { busy, describe, errorBox, h, render, say, showError } from "../dom.js";
+import { cover, ctx, money, needSignIn, newKey } from "../shop.js";
+
+// The address typed in this visit, kept between the two checkout steps (never stored).
+let draft = null;
+
+// Common ISO 3166-1 alpha-2 codes; the API takes any assigned code.
+const COUNTRIES = [
+  ["AU", "Australia"], ["AT", "Austria"], ["BE", "Belgium"], ["BR", "Brazil"], ["CA", "Canada"], ["DK", "Denmark"],
+  ["FI", "Finland"], ["FR", "France"], ["DE", "Germany"], ["IN", "India"], ["IE", "Ireland"], ["IT", "Italy"],
+  ["JP", "Japan"], ["MX", "Mexico"], ["NL", "Netherlands"], ["NZ", "New Zealand"], ["NO", "Norway"], ["PL", "Poland"],
+  ["PT", "Portugal"], ["SG", "Singapore"], ["ZA", "South Africa"], ["ES", "Spain"], ["SE", "Sweden"],
+  ["CH", "Switzerland"], ["GB", "United Kingdom"], ["US", "United States"],
+];
+
+function countryName(code) {
+  const found = COUNTRIES.find(([value]) => value === code);
+  return found ? found[1] : code;
+}
+
+// Each cart line with its book from the server: { book_id, quantity, book, problem }; `problem` (a sentence)
+// marks a line that cannot be ordered as it is, and is left out of the checkout.
+async function loadLines() {
+  const lines = cartLines();
+  const answers = await Promise.allSettled(lines.map((line) => ctx.api.book(line.book_id)));
+  return lines.map((line, index) => {
+    const answer = answers[index];
+    if (answer.status === "rejected") {
+      const gone = answer.reason && answer.reason.status === 404;
+      return { ...line, book: null, problem: gone ? "This book is no longer sold." : "This book could not be loaded right now; try again." };
+    }
+    const book = answer.value;
+    let problem = "";
+    if (!(book.stock > 0)) problem = "Out of stock.";
+    else if (book.stock < line.quantity) problem = `Only ${book.stock} left: lower the quantity to order it.`;
+    return { ...line, book, problem };
+  });
+}
+
+const orderable = (lines) => lines.filter((line) => line.book && !line.problem);
+const subtotal = (lines) => orderable(lines).reduce((sum, line) => sum + line.book.price_cents * line.quantity, 0);
+
+function emptyCart() {
+  return h("p", {}, "Your cart is empty. ", h("a", { href: "#/" }, "Find a book"), ".");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The cart
+
+export async function cartView() {
+  const loading = h("p", { class: "muted" }, "Loading your cart…");
+  render("Your cart", loading);
+  if (!cartLines().length) {
+    loading.replaceWith(emptyCart());
+    return;
+  }
+  const lines = await loadLines();
+  const list = h("ul", { class: "cart-lines", "aria-label": "Books in your cart" });
+  const total = h("p", { class: "subtotal", "aria-live": "polite" });
+  const note = h("p", { class: "muted" });
+  const checkout = h("div", { class: "actions" });
+
+  function refresh() {
+    const ready = orderable(lines);
+    const copies = ready.reduce((sum, line) => sum + line.quantity, 0);
+    total.replaceChildren(`Subtotal (${copies} ${copies === 1 ? "item" : "items"}): `, h("strong", {}, money(subtotal(lines))));
+    const left = lines.length - ready.length;
+    note.textContent = left ? `${left} ${left === 1 ? "book is" : "books are"} marked above and left out of the checkout.` : "";
+    if (!ctx.auth.user()) {
+      checkout.replaceChildren(h("p", {}, h("a", { href: `#/signin?next=${encodeURIComponent("#/cart")}` }, "Sign in to check out"),
+        " (your cart is kept) or ", h("a", { href: "#/signup" }, "create an account"), "."));
+    } else if (ready.length) {
+      checkout.replaceChildren(h("a", { class: "button", href: "#/checkout" }, "Checkout"));
+    } else {
+      checkout.replaceChildren(h("p", {}, "Nothing in your cart can be ordered right now."));
+    }
+  }
+
+  function lineItem(line) {
+    const title = line.book ? line.book.title : line.book_id;
+    const problem = h("p", { class: "field-error line-problem" }, line.problem);
+    const lineTotal = h("span", { class: "line-total" });
+    const quantity = h("input", { id: `q-${line.book_id}`, type: "number", min: "1", max: String(MAX_QUANTITY), value: String(line.quantity), inputmode: "numeric", class: "quantity", "aria-label": `Quantity of ${title}` });
+    const quantityError = h("p", { class: "field-error", id: `q-error-${line.book_id}` });
+    describe(quantity, quantityError.id);
+    const showTotal = () => {
+      lineTotal.textContent = line.book ? money(line.book.price_cents * line.quantity) : "";
+    };
+    quantity.addEventListener("change", () => {
+      const wanted = Number(quantity.value);
+      if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_QUANTITY) {
+        quantityError.textContent = `Choose a quantity from 1 to ${MAX_QUANTITY}.`;
+        quantity.setAttribute("aria-invalid", "true");
+        return;
+      }
+      quantityError.textContent = "";
+      quantity.removeAttribute("aria-invalid");
+      line.quantity = wanted;
+      setQuantity(line.book_id, wanted);
+      if (line.book) {
+        line.problem = !(line.book.stock > 0) ? "Out of stock."
+          : line.book.stock < wanted ? `Only ${line.book.stock} left: lower the quantity to order it.` : "";
+      }
+      problem.textContent = line.problem;
+      showTotal();
+      refresh();
+    });
+    const item = h("li", { class: line.problem ? "cart-line flagged" : "cart-line", "data-book-id": line.book_id });
+    const remove = h("button", { type: "button", class: "secondary small", onclick: () => {
+      removeFromCart(line.book_id);
+      lines.splice(lines.indexOf(line), 1);
+      const next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      say(`Removed ${title} from your cart.`);
+      if (!lines.length) {
+        list.replaceWith(emptyCart());
+        total.remove();
+        note.remove();
+        checkout.remove();
+        document.getElementById("main").focus();
+        return;
+      }
+      refresh();
+      const focusable = next && next.querySelector("input, button");
+      if (focusable) focusable.focus();
+    } }, "Remove");
+    remove.setAttribute("aria-label", `Remove ${title}`);
+    showTotal();
+    item.append(
+      line.book ? cover(line.book, "small") : null,
+      h("div", { class: "cart-line-body" },
+        h("h2", { class: "cart-line-title" }, line.book ? h("a", { href: `#/books/${encodeURIComponent(line.book_id)}` }, title) : title),
+        line.book ? h("p", {}, h("span", { class: "unit-price" }, money(line.book.price_cents)), " each") : null,
+        problem,
+        h("div", { class: "cart-line-controls" },
+          h("div", {}, h("label", { for: `q-${line.book_id}` }, "Quantity"), quantity),
+          h("p", { class: "line-total-wrap" }, h("span", { class: "sr-only" }, "Line total: "), lineTotal),
+          remove),
+        quantityError));
+    return item;
+  }
+
+  lines.forEach((line) => list.append(lineItem(line)));
+  refresh();
+  loading.replaceWith(list);
+  list.after(total, note, checkout);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checkout: the address
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const POSTAL_CODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;
+
+function textRule(label, max, optional = false) {
+  return (value) => {
+    if (!value.trim()) return optional ? "" : `Enter the ${label}.`;
+    if (CONTROL.test(value)) return `The ${label} must be on one line.`;
+    if (value.length > max) return `The ${label} can be at most ${max} characters.`;
+    return "";
+  };
+}
+
+const ADDRESS_FIELDS = [
+  { name: "name", label: "Full name", autocomplete: "name", max: 100, check: textRule("full name", 100) },
+  { name: "line1", label: "Address line 1", hint: "Street and number", autocomplete: "address-line1", max: 100, check: textRule("street and number", 100) },
+  { name: "line2", label: "Address line 2 (optional)", hint: "Flat, building, care of", autocomplete: "address-line2", max: 100, check: textRule("second address line", 100, true) },
+  { name: "city", label: "City", autocomplete: "address-level2", max: 64, check: textRule("city", 64) },
+  { name: "postal_code", label: "Postal code", autocomplete: "postal-code", max: 10, check: (value) => {
+    if (!value.trim()) return "Enter the postal code.";
+    return POSTAL_CODE.test(value.trim()) ? "" : "A postal code is 2 to 10 letters, digits, spaces or hyphens.";
+  } },
+];
+
+function addressStep() {
+  const user = ctx.auth.user() || {};
+  const values = draft || { name: [user.givenName, user.familyName].filter(Boolean).join(" "), country: "US" };
+  const inputs = {};
+  const errors = {};
+  const rows = ADDRESS_FIELDS.map((spec) => {
+    const input = h("input", { id: `addr-${spec.name}`, name: spec.name, autocomplete: spec.autocomplete, maxlength: String(spec.max), value: values[spec.name] || "", required: spec.name !== "line2" });
+    const error = h("p", { class: "field-error", id: `addr-${spec.name}-error` });
+    inputs[spec.name] = input;
+    errors[spec.name] = error;
+    const hint = spec.hint ? h("p", { class: "hint", id: `addr-${spec.name}-hint` }, spec.hint) : null;
+    if (hint) describe(input, hint.id);
+    describe(input, error.id);
+    return h("div", {}, h("label", { for: input.id }, spec.label), input, hint, error);
+  });
+  const country = h("select", { id: "addr-country", name: "country", autocomplete: "country" },
+    COUNTRIES.map(([code, name]) => h("option", { value: code, selected: code === (values.country || "US") }, name)));
+  const form = h("form", { class: "stack address-form", novalidate: true, "aria-labelledby": "address-heading", onsubmit: (event) => {
+    event.preventDefault();
+    let first = null;
+    const address = {};
+    for (const spec of ADDRESS_FIELDS) {
+      const value = inputs[spec.name].value;
+      const message = spec.check(value);
+      errors[spec.name].textContent = message;
+      if (message) {
+        inputs[spec.name].setAttribute("aria-invalid", "true");
+        first = first || inputs[spec.name];
+      } else {
+        inputs[spec.name].removeAttribute("aria-invalid");
+      }
+      if (value.trim()) address[spec.name] = value.trim();
+    }
+    if (first) {
+      first.focus();
+      return;
+    }
+    address.country = country.value;
+    draft = address;
+    location.hash = "#/checkout/review";
+  } },
+  ...rows,
+  h("div", {}, h("label", { for: country.id }, "Country"), country),
+  h("div", { class: "actions" }, h("button", { type: "submit" }, "Continue to review"), h("a", { class: "button-link", href: "#/cart" }, "Back to the cart")));
+  render("Checkout", h("p", { class: "steps-line" }, "Step 1 of 2: delivery address"),
+    h("h2", { id: "address-heading" }, "Where should we send your books?"), form);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checkout: the review and the order
+
+async function reviewStep() {
+  const address = draft;
+  render("Review your order", h("p", { class: "muted" }, "Loading your cart…"));
+  const lines = await loadLines();
+  const ready = orderable(lines);
+  if (!ready.length) {
+    render("Review your order", h("p", {}, "Nothing in your cart can be ordered right now. ", h("a", { href: "#/cart" }, "Back to the cart"), "."));
+    return;
+  }
+  const left = lines.length - ready.length;
+  const problem = errorBox();
+  const key = newKey(); // one key for this review: retries of "Place order" here can never order twice
+  const place = h("button", { type: "button", class: "place-order", onclick: () => busy(place, async () => {
+    place.textContent = "Placing order…";
+    problem.textContent = "";
+    try {
+      const order = await ctx.api.placeOrder(ready.map((line) => ({ book_id: line.book_id, quantity: line.quantity })), key, address);
+      ready.forEach((line) => removeFromCart(line.book_id));
+      draft = null;
+      say(`Thank you! Order ${order.number || order.order_id} is placed: ${money(order.total_cents)}.`);
+      location.hash = `#/orders/${encodeURIComponent(order.order_id)}`;
+    } catch (error) {
+      const hint = error.status === 409 ? " Your cart is kept: check it and try again."
+        : error.status === 400 ? " Your cart is kept: check the address and the cart." : " Your cart is kept.";
+      problem.replaceChildren(`${error.message || "The order could not be placed."}${hint} `,
+        h("a", { href: "#/cart" }, "Back to the cart"), " · ", h("a", { href: "#/checkout" }, "Edit the address"));
+      problem.focus();
+    }
+  }) }, "Place order");
+  problem.setAttribute("tabindex", "-1");
+  render("Review your order",
+    h("p", { class: "steps-line" }, "Step 2 of 2: check and place your order"),
+    h("section", { "aria-labelledby": "review-books" },
+      h("h2", { id: "review-books" }, "Books"),
+      h("ul", { class: "review-lines" }, ready.map((line) => h("li", {},
+        `${line.quantity} × `, h("a", { href: `#/books/${encodeURIComponent(line.book_id)}` }, line.book.title),
+        ` at ${money(line.book.price_cents)}: `, h("strong", {}, money(line.book.price_cents * line.quantity))))),
+      left ? h("p", { class: "muted" }, `${left} ${left === 1 ? "book" : "books"} in your cart cannot be ordered now and ${left === 1 ? "is" : "are"} left out.`) : null,
+      h("p", { class: "subtotal" }, "Total: ", h("strong", {}, money(subtotal(lines)))),
+      h("p", {}, h("a", { href: "#/cart" }, "Change the cart"))),
+    h("section", { "aria-labelledby": "review-address" },
+      h("h2", { id: "review-address" }, "Delivery address"),
+      h("address", { class: "delivery-address" },
+        [address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, countryName(address.country)]
+          .filter(Boolean).map((text) => h("span", {}, text))),
+      h("p", {}, h("a", { href: "#/checkout" }, "Change the address"))),
+    problem,
+    h("div", { class: "actions" }, place));
+}
+
+export async function checkoutView(step) {
+  if (!ctx.auth.user()) return needSignIn("Checkout", "Sign in to check out; your cart is kept.");
+  if (!cartLines().length) return render("Checkout", emptyCart());
+  if (step === "review" && draft) return reviewStep();
+  if (step === "review") {
+    location.replace("#/checkout"); // no address yet (e.g. after a reload): its step first
+    return undefined;
+  }
+  return addressStep();
+}

@@ -1,0 +1,167 @@
+"""Orders you can follow: staff move a customer's order on the staff page (PLACED -> SHIPPED -> DELIVERED), and
+the customer sees its number, its delivery address and the timeline reach DELIVERED."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from local.world.cognito import DEMO_ACCOUNTS
+from tests.e2e.conftest import PHONE, DevStack, Shots, place_order, sign_in, signed_in_fetch, wait_until
+
+ALICE, CAROL = DEMO_ACCOUNTS
+NUMBER = re.compile(r"^BK-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+ADDRESS = {
+    "name": "Carol Reader",
+    "line1": "12 Library Lane",
+    "line2": "Flat 3",
+    "city": "Bath",
+    "postal_code": "BA1 1AA",
+    "country": "GB",
+}
+
+
+@pytest.fixture
+def staff_page(browser: Any, dev_stack: DevStack, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A second browser (its own session) where alice, staff, is signed in."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.shots = Shots(page, f"{request.node.name}-staff")
+    sign_in(page, dev_stack.web, ALICE.username, ALICE.password)
+    page.get_by_role("button", name=f"Sign out {ALICE.username}").wait_for()
+    yield page
+    context.close()
+    assert errors == [], f"script errors in the staff page: {errors}"
+
+
+def _steps(page: Any) -> list[dict[str, Any]]:
+    """The order page's timeline: each step's name, state, whether it is the current one, and its text."""
+    steps: list[dict[str, Any]] = page.evaluate(
+        """() => [...document.querySelectorAll('.order .timeline li')].map((li) => ({
+            name: li.querySelector('.step-name').textContent,
+            state: ['done', 'current', 'pending'].find((s) => li.classList.contains(s)),
+            current: li.getAttribute('aria-current'),
+            text: li.textContent,
+        }))"""
+    )
+    return steps
+
+
+def _staff_card(page: Any, web: str, status: str, order_id: str) -> Any:
+    page.goto(f"{web}#/staff/orders?status={status}")
+    page.get_by_role("heading", name=f"{status.title()} orders").wait_for()
+    card = page.locator(f'[data-order-id="{order_id}"]')
+    card.wait_for()
+    return card
+
+
+def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
+    page: Any, staff_page: Any, dev_stack: DevStack
+) -> None:
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
+    # Customers have no staff page: no link, and the page says so.
+    assert page.get_by_role("link", name="Staff", exact=True).count() == 0
+    page.goto(f"{web}#/staff/orders")
+    page.get_by_role("heading", name="Staff only").wait_for()
+
+    order = place_order(page, [{"book_id": "frankenstein-mary-shelley", "quantity": 1}], ADDRESS)
+    order_id, number = order["order_id"], order["number"]
+    assert NUMBER.match(number), number
+
+    # The customer's order: its number (the id as secondary text and in the URL), address, timeline at PLACED.
+    page.goto(f"{web}#/orders/{order_id}")
+    page.get_by_role("heading", name=f"Order {number}").wait_for()
+    assert order_id in page.locator(".order-id").inner_text()
+    address = page.locator(".delivery").inner_text()
+    assert "12 Library Lane" in address
+    assert "Bath BA1 1AA" in address
+    assert "United Kingdom" in address
+    steps = _steps(page)
+    assert [(s["name"], s["state"], s["current"]) for s in steps] == [
+        ("Placed", "current", "step"),
+        ("Shipped", "pending", None),
+        ("Delivered", "pending", None),
+    ]
+    page.shots("placed")
+
+    # Staff: the order is in the PLACED list with its number; shipped, it leaves that list...
+    staff = staff_page
+    staff.get_by_role("link", name="Staff", exact=True).click()
+    staff.get_by_role("heading", name="Placed orders").wait_for()
+    card = staff.locator(f'[data-order-id="{order_id}"]')
+    card.wait_for()
+    assert number in card.inner_text()
+    assert CAROL.username in card.inner_text()
+    staff.shots("placed-list")
+    card.get_by_role("button", name=f"Mark as shipped {number}").click()
+    card.wait_for(state="detached")
+    staff.get_by_text(f"Order {number} is now shipped.").wait_for()
+
+    # ...and is in the SHIPPED one, where it can only be delivered.
+    card = _staff_card(staff, web, "SHIPPED", order_id)
+    assert card.get_by_role("button").all_inner_texts() == ["Mark as delivered"]
+    staff.shots("shipped-list")
+    card.get_by_role("button", name=f"Mark as delivered {number}").click()
+    card.wait_for(state="detached")
+    card = _staff_card(staff, web, "DELIVERED", order_id)
+    assert card.get_by_role("button").count() == 0
+    staff.shots("delivered-list")
+
+    # The customer sees the timeline reach DELIVERED, each step with its time, and can no longer cancel.
+    page.reload()
+    page.get_by_role("heading", name=f"Order {number}").wait_for()
+    assert wait_until(lambda: page.locator(".badge").inner_text() == "DELIVERED")
+    steps = _steps(page)
+    assert [(s["name"], s["state"], s["current"]) for s in steps] == [
+        ("Placed", "done", None),
+        ("Shipped", "done", None),
+        ("Delivered", "current", "step"),
+    ]
+    assert all("not yet" not in s["text"] and re.search(r"\d", s["text"]) for s in steps), steps
+    assert page.get_by_role("button", name="Cancel order").count() == 0
+    page.shots("delivered")
+    page.get_by_role("link", name="All my orders").click()
+    mine = page.locator(f'[data-order-id="{order_id}"]')
+    mine.wait_for()
+    assert number in mine.inner_text()
+    assert "DELIVERED" in mine.inner_text()
+
+
+def test_staff_cancel_after_confirming_and_see_a_clear_error_when_the_order_moved_meanwhile(
+    page: Any, staff_page: Any, dev_stack: DevStack
+) -> None:
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
+    first = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}])
+    second = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 2}])
+
+    staff = staff_page
+    card = _staff_card(staff, web, "PLACED", first["order_id"])
+    # Cancelling asks first: dismissed, nothing happens; accepted, the order is cancelled.
+    staff.once("dialog", lambda dialog: dialog.dismiss())
+    card.get_by_role("button", name=f"Cancel order {first['number']}").click()
+    staff.wait_for_timeout(300)
+    assert card.is_visible()
+    staff.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name=f"Cancel order {first['number']}").click()
+    card.wait_for(state="detached")
+    _staff_card(staff, web, "CANCELLED", first["order_id"])
+
+    # The customer cancels the second order while staff look at it: moving it is a clear 409.
+    card = _staff_card(staff, web, "PLACED", second["order_id"])
+    signed_in_fetch(page, "POST", f"orders/{second['order_id']}/cancel")
+    card.get_by_role("button", name=f"Mark as shipped {second['number']}").click()
+    alert = card.get_by_role("alert")
+    assert wait_until(lambda: "reload the list" in alert.inner_text())
+    assert f"Order {second['number']} could not become shipped" in alert.inner_text()
+    assert "CANCELLED" in alert.inner_text()
+    staff.shots("conflict")

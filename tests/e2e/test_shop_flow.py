@@ -1,0 +1,260 @@
+"""The shop in a browser, on the local stack, on a phone-sized screen: the home page, a forgiving search, the
+cart (kept in the browser, merged at sign-in) and the checkout with a delivery address."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from local.world.cognito import DEMO_ACCOUNTS
+from tests.e2e.conftest import (
+    DevStack,
+    PageWatch,
+    axe_violations,
+    blocking,
+    describe_violations,
+    sign_in,
+    signed_in_fetch,
+)
+
+ALICE, CAROL = DEMO_ACCOUNTS
+_ORDER_ID = re.compile(r"#/orders/([0-9A-Z]{26})$")
+TIMES = "\u00d7"  # the multiplication sign the pages write between quantity and title
+_ORDER_NUMBER = re.compile(r"BK-[0-9A-Z]{4}-[0-9A-Z]{4}")
+DRACULA = "dracula-bram-stoker"
+FRANKENSTEIN = "frankenstein-mary-shelley"
+EMMA = "emma-jane-austen"
+ADDRESS = {
+    "Full name": "Carol Reader",
+    "Address line 1": "221B Baker Street",
+    "City": "London",
+    "Postal code": "NW1 6XE",
+}
+
+
+def _fits_the_screen(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def _unlabelled_controls(page: Any) -> list[str]:
+    """Inputs, selects and buttons a screen reader could not name."""
+    result: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                            && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+            .map((el) => el.outerHTML)"""
+    )
+    return result
+
+
+def _check_page(page: Any, watch: PageWatch) -> None:
+    """Fits a phone, every control named, no serious accessibility problem, nothing wrong in the console."""
+    assert _fits_the_screen(page)
+    assert _unlabelled_controls(page) == []
+    serious = blocking(axe_violations(page))
+    assert serious == [], describe_violations(serious)
+    assert watch.take() == []
+
+
+def _cart_link(page: Any, count: int) -> None:
+    page.locator("#cart-link", has_text=f"Cart ({count})").wait_for()
+
+
+def _signed_in(page: Any, username: str) -> None:
+    page.get_by_role("button", name=f"Sign out {username}").wait_for()
+
+
+def _book(page: Any, book_id: str) -> dict[str, Any]:
+    """The book as the API has it now (the page's own origin and config)."""
+    book: dict[str, Any] = signed_in_fetch(page, "GET", f"books/{book_id}")
+    return book
+
+
+def _money(cents: int) -> str:
+    return f"${cents // 100}.{cents % 100:02d}"
+
+
+def _card_button(page: Any, title: str) -> Any:
+    """A book card's "Add to cart" button (its name also says the title)."""
+    card = page.locator(".card", has=page.get_by_role("link", name=title, exact=True)).first
+    return card.get_by_role("button", name=re.compile(r"^Add to cart"))
+
+
+def test_home_page_shows_books_before_any_search(page: Any, dev_stack: DevStack, watch: PageWatch) -> None:
+    page.goto(dev_stack.web)
+    page.get_by_role("heading", name="Find your next book", level=1).wait_for()
+    page.locator(".home-row .card").first.wait_for()
+    assert "Loading" not in page.locator("main").inner_text()
+    assert page.get_by_label("Search books").is_visible()
+    titles = page.locator(".home-row h2").all_inner_texts()
+    assert "Featured" in titles, titles
+    # Every card can go in the cart from here; the visible text is "Add to cart", its name says which book.
+    first_card = page.locator(".home-row .card").first
+    title = first_card.locator("h3").inner_text()
+    assert first_card.get_by_role("button", name=f"Add to cart, {title}").inner_text() == "Add to cart"
+    _cart_link(page, 0)
+    _check_page(page, watch)
+    page.shots("home")
+
+    # The brand link and #/home are the home page too.
+    page.goto(f"{dev_stack.web}#/catalog")
+    page.get_by_role("heading", name="Catalog").wait_for()
+    page.get_by_role("link", name="Bookstore").click()
+    page.get_by_role("heading", name="Find your next book").wait_for()
+
+
+def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
+    page: Any, dev_stack: DevStack, watch: PageWatch
+) -> None:
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    _signed_in(page, CAROL.username)
+    newest_before = (signed_in_fetch(page, "GET", "orders?limit=1")["items"] or [{"order_id": ""}])[0]["order_id"]
+
+    # A misspelt search from the home page still finds Dracula, and says what it searched for.
+    page.goto(f"{web}#/")
+    page.locator(".home-row .card").first.wait_for()
+    page.get_by_label("Search books").fill("drakula")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_text("Showing results for").wait_for()
+    assert "dracula" in page.locator("main").inner_text().lower()
+    page.get_by_role("link", name="Dracula", exact=True).first.wait_for()
+    _check_page(page, watch)
+    page.shots("did-you-mean")
+
+    _card_button(page, "Dracula").click()
+    _cart_link(page, 1)
+    page.get_by_role("status").filter(has_text=f"Added 1 {TIMES} Dracula to your cart").wait_for()
+
+    # A second book from its own page.
+    page.goto(f"{web}#/books/{FRANKENSTEIN}")
+    page.get_by_role("heading", name="Frankenstein", level=1).wait_for()
+    details = page.locator(".book-details").inner_text()
+    assert re.search(r"In stock|Only \d+ left", details), details
+    for fact in ("Genre", "Year", "Price", "Availability"):
+        assert fact in details
+    page.get_by_role("heading", name="Customers who bought this also bought").wait_for()
+    _check_page(page, watch)
+    page.shots("book-page")
+    page.get_by_role("button", name="Add to cart", exact=True).click()
+    _cart_link(page, 2)
+    assert page.locator("#cart-link").get_attribute("aria-label") == "Cart, 2 items"
+
+    # The cart: prices from the server, a line total each and the subtotal.
+    page.locator("#cart-link").click()
+    page.get_by_role("heading", name="Your cart", level=1).wait_for()
+    lines = page.locator(".cart-line")
+    lines.nth(1).wait_for()
+    assert lines.count() == 2
+    dracula, frankenstein = _book(page, DRACULA), _book(page, FRANKENSTEIN)
+    text = page.locator("main").inner_text()
+    assert f"{_money(dracula['price_cents'])} each" in text
+    assert f"{_money(frankenstein['price_cents'])} each" in text
+    assert f"Subtotal (2 items): {_money(dracula['price_cents'] + frankenstein['price_cents'])}" in text
+    _check_page(page, watch)
+    page.shots("cart")
+
+    # Checkout: the address form says what is missing, field by field.
+    page.get_by_role("link", name="Checkout").click()
+    page.get_by_role("heading", name="Checkout", level=1).wait_for()
+    page.get_by_label("Full name").fill("")  # prefilled from her profile
+    page.get_by_role("button", name="Continue to review").click()
+    page.get_by_text("Enter the full name.").wait_for()
+    assert page.get_by_label("Full name").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "addr-name"  # the first field to fix has the focus
+    _check_page(page, watch)
+    page.shots("address-errors")
+    for label, value in ADDRESS.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Country").select_option("GB")
+    page.shots("address")
+    page.get_by_role("button", name="Continue to review").click()
+
+    # The review: the books, the total, the address; then one order with both lines.
+    page.get_by_role("heading", name="Review your order", level=1).wait_for()
+    page.get_by_role("button", name="Place order").wait_for()  # after the cart's books are read again
+    review = page.locator("main").inner_text()
+    assert f"1 {TIMES} Dracula" in review
+    assert f"1 {TIMES} Frankenstein" in review
+    assert f"Total: {_money(dracula['price_cents'] + frankenstein['price_cents'])}" in review
+    assert "221B Baker Street" in review
+    assert "United Kingdom" in review
+    _check_page(page, watch)
+    page.shots("review")
+    page.get_by_role("button", name="Place order").click()
+
+    page.wait_for_url(_ORDER_ID)
+    placed = _ORDER_ID.search(page.url)
+    assert placed is not None
+    order_id = placed.group(1)
+    order = signed_in_fetch(page, "GET", f"orders/{order_id}")
+    assert sorted((line["book_id"], line["quantity"]) for line in order["lines"]) == [(DRACULA, 1), (FRANKENSTEIN, 1)]
+    assert order["delivery_address"]["postal_code"] == "NW1 6XE"
+    assert order["delivery_address"]["country"] == "GB"
+    page.get_by_text(order["number"]).first.wait_for()  # the order page says its number
+    assert _ORDER_NUMBER.fullmatch(order["number"])
+    _cart_link(page, 0)
+    page.shots("order-placed")
+
+    # Exactly one new order.
+    recent = signed_in_fetch(page, "GET", "orders?limit=5")["items"]
+    ids = [o["order_id"] for o in recent]
+    new = ids[: ids.index(newest_before)] if newest_before in ids else ids
+    assert new == [order_id]
+    assert watch.take() == []
+
+
+def test_the_cart_survives_a_reload_and_is_merged_at_sign_in(page: Any, dev_stack: DevStack, watch: PageWatch) -> None:
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    _signed_in(page, CAROL.username)
+    page.goto(f"{web}#/books/{EMMA}")
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Add to cart", exact=True).click()
+    _cart_link(page, 2)
+
+    page.reload()
+    _signed_in(page, CAROL.username)
+    _cart_link(page, 2)
+
+    # Signed out: the visitor's own cart (empty); carol's waits for her.
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").click()
+    page.get_by_role("link", name="Sign in").first.wait_for()
+    _cart_link(page, 0)
+    page.goto(f"{web}#/books/{EMMA}")
+    page.get_by_role("button", name="Add to cart", exact=True).click()
+    page.goto(f"{web}#/books/{DRACULA}")
+    page.get_by_role("button", name="Add to cart", exact=True).click()
+    _cart_link(page, 2)
+    page.locator("#cart-link").click()
+    page.locator(".cart-line").nth(1).wait_for()
+    page.get_by_role("link", name="Sign in to check out").wait_for()
+    assert page.get_by_role("link", name="Checkout").count() == 0
+    _check_page(page, watch)
+    page.shots("cart-signed-out")
+
+    # Signing in from the cart merges the visitor's cart into carol's and comes back to the cart.
+    page.get_by_role("link", name="Sign in to check out").click()
+    page.get_by_label("Username").fill(CAROL.username)
+    page.get_by_label("Password").fill(CAROL.password)
+    page.get_by_role("button", name="Sign in").click()
+    _signed_in(page, CAROL.username)
+    page.get_by_role("heading", name="Your cart", level=1).wait_for()
+    _cart_link(page, 4)  # Emma 2 + 1, Dracula 1
+    page.locator(".cart-line").nth(1).wait_for()
+    assert page.get_by_label("Quantity of Emma").input_value() == "3"
+    assert page.get_by_label("Quantity of Dracula").input_value() == "1"
+    page.shots("cart-merged")
+
+    # Changing a quantity and removing a line update the totals at once.
+    emma = _book(page, EMMA)
+    page.get_by_label("Quantity of Emma").fill("1")
+    page.get_by_label("Quantity of Emma").press("Enter")
+    page.get_by_role("button", name="Remove Dracula").click()
+    _cart_link(page, 1)
+    page.get_by_text(f"Subtotal (1 item): {_money(emma['price_cents'])}").wait_for()
+    assert page.locator(".cart-line").count() == 1
+    page.get_by_role("button", name="Remove Emma").click()
+    page.get_by_text("Your cart is empty.").wait_for()
+    _cart_link(page, 0)
+    assert watch.take() == []
