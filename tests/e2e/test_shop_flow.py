@@ -133,7 +133,7 @@ def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
     assert re.search(r"In stock|Only \d+ left", details), details
     for fact in ("Genre", "Year", "Price", "Availability"):
         assert fact in details
-    page.get_by_role("heading", name="Customers who bought this also bought").wait_for()
+    page.get_by_role("heading", name="You might also like").wait_for()
     _check_page(page, watch)
     page.shots("book-page")
     page.get_by_role("button", name="Add to cart", exact=True).click()

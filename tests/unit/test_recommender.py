@@ -245,3 +245,22 @@ def test_similar_ranking_then_genre_bestsellers_without_the_book_itself() -> Non
         ("c", "often bought with Alpha"),
         ("d", "a bestseller in mystery"),
     ]
+
+
+def test_only_books_that_have_sold_are_called_bestsellers() -> None:
+    # Given an overall list whose first book has sold and whose others are the store's picks
+    overall = ["sold-one", "pick-one", "pick-two"]
+    # When a signed-out visitor and a book's page get their picks
+    picks = rank_for_customer(None, {}, {}, overall, limit=3, sold={"sold-one"})
+    similar = rank_similar("x", "X", [], overall, "mystery", sold={"sold-one"})
+    # Then only the book that sold is "a bestseller"; the others say they are staff picks
+    assert [(p.book_id, p.reason) for p in picks] == [
+        ("sold-one", "a bestseller"),
+        ("pick-one", "a staff pick"),
+        ("pick-two", "a staff pick"),
+    ]
+    assert [p.reason for p in similar] == [
+        "a bestseller in mystery",
+        "a staff pick in mystery",
+        "a staff pick in mystery",
+    ]

@@ -128,7 +128,7 @@ export async function bookView(id) {
           h("dt", {}, "Availability"), h("dd", {}, h("span", { class: inStock ? "stock" : "stock out" }, stockState(book)))),
         ...buying, orderProblem,
         book.description ? [h("h2", {}, "About this book"), h("p", { class: "description" }, book.description)] : null)),
-    h("h2", {}, "Customers who bought this also bought"), similar);
+    h("h2", {}, "You might also like"), similar);
   try {
     const data = await ctx.api.similar(book.book_id);
     (data.items || []).forEach((item) => similar.append(bookCard(item.book, item.reason)));

@@ -8,7 +8,7 @@ for a book, the book (GetItem), its similar list with its genre's bestsellers, t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -38,6 +38,7 @@ def rank_for_customer(
     genre: str | None = None,
     limit: int = 10,
     recent_purchases: int = RECENT_PURCHASES,
+    sold: Collection[str] | None = None,
 ) -> list[Pick]:
     """Merge the similar lists of the recent purchases, drop what was bought, backfill with bestsellers of the
     favourite genres (or of the asked genre), then overall bestsellers (unless a genre was asked)."""
@@ -45,11 +46,18 @@ def rank_for_customer(
     bought = history.bought()
     picks = _similar_to_recent(history.recent(recent_purchases), similar, bought, genre)
     genres = [genre] if genre else history.favourite_genres()
+    liked = "" if genre else ", a genre you like"
     for name in genres:
-        reason = f"a bestseller in {name}" + ("" if genre else ", a genre you like")
-        _backfill(picks, genre_lists.get(name, ()), bought, reason)
+        _backfill(
+            picks,
+            genre_lists.get(name, ()),
+            bought,
+            sold,
+            f"a bestseller in {name}{liked}",
+            f"a staff pick in {name}{liked}",
+        )
     if genre is None:
-        _backfill(picks, overall, bought, "a bestseller")
+        _backfill(picks, overall, bought, sold, "a bestseller", "a staff pick")
     return [Pick(b, r) for b, r in list(picks.items())[: limit * 2]]  # room for books that are sold out
 
 
@@ -74,24 +82,37 @@ def _similar_to_recent(
     return {b: f"because you bought {because[b][1]}" for b in ranked}
 
 
-def _backfill(picks: dict[str, str], book_ids: Sequence[str], bought: set[str], reason: str) -> None:
-    """Add the books not bought and not picked yet, in order, with `reason`."""
+def _backfill(
+    picks: dict[str, str],
+    book_ids: Sequence[str],
+    bought: Collection[str],
+    sold: Collection[str] | None,
+    bestseller: str,
+    staff_pick: str,
+) -> None:
+    """Add the books not bought and not picked yet, in order: a book that has sold as `bestseller`, one the store
+    picked (the featured lists that follow the sales) as `staff_pick`. `sold` None: every listed book has sold."""
     for book_id in book_ids:
         if book_id not in bought:
-            picks.setdefault(book_id, reason)
+            picks.setdefault(book_id, bestseller if sold is None or book_id in sold else staff_pick)
 
 
 def rank_similar(
-    book_id: str, title: str, similar: Sequence[SimilarEntry], genre_list: Sequence[str], genre: str, *, limit: int = 10
+    book_id: str,
+    title: str,
+    similar: Sequence[SimilarEntry],
+    genre_list: Sequence[str],
+    genre: str,
+    *,
+    limit: int = 10,
+    sold: Collection[str] | None = None,
 ) -> list[Pick]:
-    """Books bought with `book_id`, then bestsellers of its genre."""
+    """Books bought with `book_id`, then bestsellers (or, unsold, staff picks) of its genre."""
     picks: dict[str, str] = {}
     for entry in similar:
         if entry.book_id != book_id:
             picks.setdefault(entry.book_id, f"often bought with {title}")
-    for other in genre_list:
-        if other != book_id:
-            picks.setdefault(other, f"a bestseller in {genre}")
+    _backfill(picks, genre_list, {book_id}, sold, f"a bestseller in {genre}", f"a staff pick in {genre}")
     return [Pick(b, r) for b, r in list(picks.items())[: limit * 2]]
 
 
@@ -117,10 +138,10 @@ class RecommendationService:
         page_size(limit)
         history = self.recommendations.history(who.username) if who else History()
         genres = [genre] if genre else history.favourite_genres()
-        similar, genre_lists, overall = self.recommendations.lists(
+        similar, genre_lists, overall, sold = self.recommendations.lists(
             similar_of=[line.book_id for line in history.recent()], genres=genres, overall=genre is None
         )
-        picks = rank_for_customer(history, similar, genre_lists, overall, genre=genre, limit=limit)
+        picks = rank_for_customer(history, similar, genre_lists, overall, genre=genre, limit=limit, sold=sold)
         return self._books(picks, limit)
 
     def similar_to(self, book_id: str, limit: int = 10) -> list[Recommendation]:
@@ -129,8 +150,10 @@ class RecommendationService:
         book = self.products.get(book_id)
         if book is None:
             raise BookNotFound(f"There is no book {book_id}.")
-        similar, genre_lists, _ = self.recommendations.lists(similar_of=[book_id], genres=[book.genre])
-        picks = rank_similar(book_id, book.title, similar[book_id], genre_lists[book.genre], book.genre, limit=limit)
+        similar, genre_lists, _, sold = self.recommendations.lists(similar_of=[book_id], genres=[book.genre])
+        picks = rank_similar(
+            book_id, book.title, similar[book_id], genre_lists[book.genre], book.genre, limit=limit, sold=sold
+        )
         return self._books(picks, limit)
 
     def _books(self, picks: Sequence[Pick], limit: int) -> list[Recommendation]:

@@ -52,15 +52,17 @@ class RecommendationRepository(DynamoRepository):
 
     def lists(
         self, similar_of: Sequence[str] = (), genres: Sequence[str] = (), overall: bool = False
-    ) -> tuple[dict[str, list[SimilarEntry]], dict[str, list[str]], list[str]]:
-        """Similar lists of some books and bestseller lists (then featured books), in one BatchGetItem."""
+    ) -> tuple[dict[str, list[SimilarEntry]], dict[str, list[str]], list[str], set[str]]:
+        """Similar lists of some books and bestseller lists (then featured books), in one BatchGetItem; and which
+        of the listed books have really sold (the rest are the store's picks: never called bestsellers)."""
         wanted: list[str | None] = [*dict.fromkeys(genres), *([None] if overall else [])]
         keys = [book_key(b, SIMILAR) for b in dict.fromkeys(similar_of)]
         keys += [list_key(g, kind) for g in wanted for kind in (BESTSELLERS, FEATURED)]
         items = {key_of(i): i for i in self.batch_get(keys)} if keys else {}
         similar = {b: to_similar(items.get((f"BOOK#{b}", SIMILAR))) for b in similar_of}
         ranked = {g: _sold_then_featured(items, g) for g in wanted}
-        return similar, {g: ranked[g] for g in genres}, ranked[None] if overall else []
+        sold = {b for g in wanted for b in _sold(items, g)}
+        return similar, {g: ranked[g] for g in genres}, ranked[None] if overall else [], sold
 
     def bestsellers(self, genre: str | None = None) -> list[str]:
         """A bestseller list followed by the featured books (one request)."""
@@ -203,8 +205,11 @@ class RecommendationRepository(DynamoRepository):
             return False
 
 
+def _sold(items: Mapping[tuple[str, str], Any], genre: str | None) -> list[str]:
+    """The books of a bestseller list: only books that have sold."""
+    return [b for b, _ in to_ranked(items.get((BESTSELLERS, f"GENRE#{genre}" if genre else "ALL"))).entries]
+
+
 def _sold_then_featured(items: Mapping[tuple[str, str], Any], genre: str | None) -> list[str]:
-    sort_key = f"GENRE#{genre}" if genre else "ALL"
-    sold = [b for b, _ in to_ranked(items.get((BESTSELLERS, sort_key))).entries]
-    featured = [b for b, _ in to_ranked(items.get((FEATURED, sort_key))).entries]
-    return list(dict.fromkeys(sold + featured))
+    featured = [b for b, _ in to_ranked(items.get((FEATURED, f"GENRE#{genre}" if genre else "ALL"))).entries]
+    return list(dict.fromkeys(_sold(items, genre) + featured))
