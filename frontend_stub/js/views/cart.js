@@ -244,7 +244,13 @@ async function reviewStep() {
     problem.textContent = "";
     try {
       const order = await ctx.api.placeOrder(ready.map((line) => ({ book_id: line.book_id, quantity: line.quantity })), key, address);
-      ready.forEach((line) => removeFromCart(line.book_id));
+      // Take off only what was ordered: copies added meanwhile (another tab) stay in the cart.
+      const now = new Map(cartLines().map((line) => [line.book_id, line.quantity]));
+      ready.forEach((line) => {
+        const left = (now.get(line.book_id) || 0) - line.quantity;
+        if (left > 0) setQuantity(line.book_id, left);
+        else removeFromCart(line.book_id);
+      });
       draft = null;
       say(`Thank you! Order ${order.number || order.order_id} is placed: ${money(order.total_cents)}.`);
       location.hash = `#/orders/${encodeURIComponent(order.order_id)}`;

@@ -6,7 +6,7 @@ import { addAndSay, bookCard, cover, ctx, money, needSignIn, newKey, stockState 
 export async function catalogView(params) {
   const query = params.get("q") || "";
   const genre = params.get("genre") || "";
-  const search = h("input", { type: "search", name: "q", value: query, autocomplete: "off", placeholder: "Title, author or genre" });
+  const search = h("input", { type: "search", name: "q", value: query, autocomplete: "off", maxlength: "200", placeholder: "Title, author or genre" });
   const genreSelect = h("select", { name: "genre" }, h("option", { value: "" }, "All genres"));
   const results = h("ul", { class: "cards", "aria-label": "Books" });
   const summary = h("p", { class: "muted", "aria-live": "polite" });

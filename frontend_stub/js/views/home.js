@@ -14,7 +14,7 @@ function row(title, items, id) {
 }
 
 export function searchForm(query = "") {
-  const search = h("input", { type: "search", name: "q", value: query, autocomplete: "off", placeholder: "Title, author or genre", enterkeyhint: "search" });
+  const search = h("input", { type: "search", name: "q", value: query, autocomplete: "off", maxlength: "200", placeholder: "Title, author or genre", enterkeyhint: "search" });
   return h("form", { class: "search", role: "search", onsubmit: (event) => {
     event.preventDefault();
     const q = search.value.trim();
