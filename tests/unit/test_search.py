@@ -216,3 +216,15 @@ def test_any_title_is_found_with_one_typing_error_in_a_word(words: list[str], da
     assume(tokens(typed) == [normalize(typed)] and len(normalize(typed)) >= 5)
     hits = catalog.search(typed).items
     assert target.book_id in [hit.book.book_id for hit in hits]
+
+
+def test_did_you_mean_takes_the_word_the_other_words_agree_with() -> None:
+    # Given "Heights" and "Night" are both one or two edits from "hights", in different books
+    heights = book("Wuthering Heights", "Emily Bronte")
+    nights = [book("Twelfth Night", "William Shakespeare", "drama"), book("Night Thoughts", "Edward Young", "poetry")]
+    catalog = CatalogService(FakeProducts(heights, *nights))
+    # When the misspelt word comes with a word of one of those books
+    page = catalog.search("wuthering hights")
+    # Then the suggestion is that book's word, and the book that matches both words comes first
+    assert page.did_you_mean == "wuthering heights"
+    assert page.items[0].book.book_id == heights.book_id

@@ -89,7 +89,17 @@ def corrected_query(query: str, corrections: dict[str, str]) -> str | None:
     """The query as typed with its misspelt words replaced ("pride and prejudce" -> "pride and prejudice")."""
     if not corrections:
         return None
-    return " ".join(corrections.get(normalize(raw), fold(raw)) for raw in split_words(query))
+    return " ".join(_corrected(raw, corrections) for raw in split_words(query))
+
+
+def _corrected(raw: str, corrections: dict[str, str]) -> str:
+    """A typed word, or its correction in the form typed: the index keeps singulars ("hights" is looked up as
+    "hight", corrected to "height"), so a plural typed gets its "s" back ("heights")."""
+    word = normalize(raw)
+    if word not in corrections:
+        return fold(raw)
+    plural = fold(raw).endswith("s") and not word.endswith("s")
+    return corrections[word] + ("s" if plural else "")
 
 
 def find(products: ProductStore, query: str) -> tuple[Ranking, str | None]:
@@ -104,11 +114,23 @@ def find(products: ProductStore, query: str) -> tuple[Ranking, str | None]:
             missing.append(index)
     corrections: dict[str, str] = {}
     for index in missing[:EXPANDED_WORDS]:
-        best: Candidate | None = None
-        for candidate in expand(products, words[index]):
-            postings = products.postings(candidate.term)
-            ranking.add(index, postings, exact=False)
-            best = best or (candidate if postings else None)
+        best = _expand_into(products, ranking, index, words[index])
         if best is not None and best.corrected:
             corrections[words[index]] = best.term
     return ranking, corrected_query(query, corrections)
+
+
+def _expand_into(products: ProductStore, ranking: Ranking, index: int, word: str) -> Candidate | None:
+    """Add the books of the words `word` may stand for; the one to suggest: the candidate found in most of the
+    books the other query words matched ("wuthering hights" -> heights, not night), then the closest."""
+    others = {book_id for book_id, found in ranking.matches.items() if set(found) - {index}}
+    best: tuple[int, int, Candidate] | None = None
+    for order, candidate in enumerate(expand(products, word)):
+        postings = products.postings(candidate.term)
+        ranking.add(index, postings, exact=False)
+        if not postings:
+            continue
+        together = sum(1 for posting in postings if str(posting["book_id"]) in others)
+        if best is None or (-together, order) < (-best[0], best[1]):
+            best = (together, order, candidate)
+    return best[2] if best else None
