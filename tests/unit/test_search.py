@@ -22,6 +22,7 @@ from bookstore.search import (
     tokens,
 )
 from bookstore.services.catalog import CatalogService
+from bookstore.services.search import THIN_RESULTS
 from tests.unit.fakes import FakeProducts
 
 pytestmark = pytest.mark.usefixtures("no_aws")
@@ -139,15 +140,24 @@ def test_a_correction_scores_less_than_the_exact_word(catalog) -> None:
     assert corrected < exact
 
 
-def test_an_exact_query_reads_only_its_postings_and_the_page(catalog, products) -> None:
-    catalog.search("dracula stoker")
-    assert products.calls == ["postings", "postings", "get_many"]
+def test_an_exact_query_reads_its_postings_and_the_page_and_completes_its_last_word_only_when_thin(
+    products,
+) -> None:
+    # Given a catalog where "stoker" finds one book, and one where it finds more than THIN_RESULTS
+    many = [book(f"Tale {n}", "Bram Stoker", "horror") for n in range(THIN_RESULTS)]
+    thick = FakeProducts(DRACULA, *many)
+    # When the exact query runs on each
+    CatalogService(products).search("dracula stoker")
+    CatalogService(thick).search("dracula stoker")
+    # Then the thin one also looks up the words "stoker" begins; the other reads only postings and the page
+    assert products.calls == ["postings", "postings", "words_beginning", "get_many"]
+    assert thick.calls == ["postings", "postings", "get_many"]
 
 
 def test_a_search_makes_a_bounded_number_of_calls(catalog, products) -> None:
     catalog.search("drakula prejudce sherl holmz kierkegard stokerr")
     assert "words_beginning" in products.calls
-    assert len(products.calls) <= 17
+    assert len(products.calls) <= 21
 
 
 def test_nothing_close_finds_nothing_and_suggests_nothing(catalog) -> None:
@@ -228,3 +238,15 @@ def test_did_you_mean_takes_the_word_the_other_words_agree_with() -> None:
     # Then the suggestion is that book's word, and the book that matches both words comes first
     assert page.did_you_mean == "wuthering heights"
     assert page.items[0].book.book_id == heights.book_id
+
+
+def test_a_word_that_found_few_books_is_also_a_prefix() -> None:
+    # Given an author named Frank and a title beginning with "Frank"
+    oz = book("The Wonderful Wizard of Oz", "L. Frank Baum", "children")
+    frankenstein = book("Frankenstein", "Mary Shelley", "horror")
+    catalog = CatalogService(FakeProducts(oz, frankenstein))
+    # When "frank" is searched
+    page = catalog.search("frank")
+    # Then the exact match comes first and the completion follows, with no "did you mean"
+    assert [hit.book.book_id for hit in page.items] == [oz.book_id, frankenstein.book_id]
+    assert page.did_you_mean is None

@@ -3,8 +3,9 @@ the indexed words they begin or misspell, read from the vocabulary (docs/decisio
 
 DynamoDB calls per search, whatever the catalog size: one Query of postings per query word (at most 6); for
 at most EXPANDED_WORDS words without a posting, one or two Queries of the vocabulary and one Query of postings
-per candidate word (at most 3); then the caller's one BatchGetItem of the page's books. At most 17, usually 2
-to 5.
+per candidate word (at most 3); when the exact words found fewer than THIN_RESULTS books, one Query of the
+words the last word begins and one of postings per completion (at most 3); then the caller's one BatchGetItem of
+the page's books. At most 21, usually 2 to 5.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bookstore.search import (
 
 MAX_QUERY_LENGTH = 200
 EXPANDED_WORDS = 2  # query words without a posting looked up in the vocabulary
+THIN_RESULTS = 10  # fewer books than this: the last word is also completed as a prefix
 FUZZY_WEIGHT = 0.5  # a completed or corrected word counts half of an exact one in the score
 
 
@@ -112,12 +114,25 @@ def find(products: ProductStore, query: str) -> tuple[Ranking, str | None]:
         ranking.add(index, postings, exact=True)
         if not postings:
             missing.append(index)
+    last = len(words) - 1
+    if last not in missing and len(ranking.matches) < THIN_RESULTS:
+        _complete_into(products, ranking, last, words[last])
     corrections: dict[str, str] = {}
     for index in missing[:EXPANDED_WORDS]:
         best = _expand_into(products, ranking, index, words[index])
         if best is not None and best.corrected:
             corrections[words[index]] = best.term
     return ranking, corrected_query(query, corrections)
+
+
+def _complete_into(products: ProductStore, ranking: Ranking, index: int, word: str) -> None:
+    """The last word is also a prefix when it found few books ("frank" finds L. Frank Baum exactly, and
+    Frankenstein as a completion, ranked after): one Query of the words it begins, then their postings."""
+    if len(word) < PREFIX_MIN:
+        return
+    for candidate in candidates(word, products.words_beginning(word)):
+        if not candidate.corrected:
+            ranking.add(index, products.postings(candidate.term), exact=False)
 
 
 def _expand_into(products: ProductStore, ranking: Ranking, index: int, word: str) -> Candidate | None:
