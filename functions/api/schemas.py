@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from bookstore.addresses import DeliveryAddress
 from bookstore.catalog import BOOK_ID_PATTERN, MAX_PAGE_SIZE, Book
-from bookstore.orders import MAX_ORDER_LINES, ORDER_ID_PATTERN, DeliveryAddress, Order, OrderLineRequest, OrderStatus
+from bookstore.orders import MAX_ORDER_LINES, ORDER_ID_PATTERN, Order, OrderLineRequest, OrderStatus
 from bookstore.users import USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH
 
 # The error statuses of the routes (docs/openapi.json; 429 is added to every route): signed in, staff, a body.
@@ -91,7 +92,9 @@ class _Request(BaseModel):
 class PlaceOrderBody(_Request):
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
     delivery_address: DeliveryAddress | None = Field(
-        default=None, description="Where to send the books; part of what the Idempotency-Key stands for"
+        default=None,
+        description="Where to send the books; part of what the Idempotency-Key stands for. Without it, the address "
+        "saved on my profile (PATCH /me); with neither, 400.",
     )
 
 
@@ -100,10 +103,14 @@ class ProfileChanges(_Request):
     family_name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     # Only the address the caller has verified in Cognito (docs/api.md#account-rules).
     email: Annotated[str, Field(min_length=3, max_length=254)] | None = None
+    # Saved for my next orders (the shop's checkout saves it; the bot orders to it); null forgets it.
+    delivery_address: DeliveryAddress | None = Field(
+        default=None, description="Where my orders go unless I name another; null forgets the saved one"
+    )
 
 
 class StockBody(_Request):
-    stock: Annotated[int, Field(ge=0, le=1_000_000)]
+    stock: Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
 
 
 class ImageUploadBody(_Request):

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from bookstore.addresses import DeliveryAddress
+
 # Lowercase letters, digits, '.', '_', '-'; 3 to 30 characters; starts with a letter. At most 30 because that is
 # the longest value Lex stores in a slot of a regex-extended AMAZON.AlphaNumeric type, which is how the bot takes a
 # username (bot/model.yaml UsernameValue, https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slot-alphanumeric.html):
@@ -51,3 +53,5 @@ class UserProfile(BaseModel):
     source: Literal["self-sign-up", "staff"]
     created_at: str = Field(default_factory=utc_now)
     updated_at: str | None = None
+    # Where the customer's orders go unless they name another: saved at checkout (PATCH /me), used by the bot.
+    delivery_address: DeliveryAddress | None = None

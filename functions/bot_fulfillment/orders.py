@@ -8,15 +8,18 @@ The slot itself carries the id once the hook has found the order, so later turns
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from bookstore.addresses import DeliveryAddress, one_line
 from bookstore.catalog import Book
 from bookstore.errors import BookNotFound, BookstoreError, Conflict, OrderNotFound, ValidationError
 from bookstore.identity import Caller, SignedIn
 from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
 from bookstore.services.orders import PlaceOrderRequest
+from bookstore.services.profiles import NO_ADDRESS
 from bookstore.wiring import Services
 from bot_fulfillment.cards import confirm_card, money, ordered_card, with_cards
 from bot_fulfillment.catalog import resolved
@@ -78,6 +81,9 @@ def place_order(event: LexEvent, caller: Caller, services: Services, *, context:
     who = caller.signed_in()
     if who is None:
         return close(event, "Failed", SIGN_IN)
+    address = services.profiles.saved_address(who)  # the bot orders to the address saved at checkout
+    if address is None:
+        return close(event, "Failed", NO_ADDRESS)
     book, quantity, checked = _checked_order(event, services)
     if isinstance(checked, LexResponse):
         return checked
@@ -85,14 +91,18 @@ def place_order(event: LexEvent, caller: Caller, services: Services, *, context:
     if event.invocation_source == "DialogCodeHook":
         if book is not None and quantity is not None and intent.confirmation_state in (None, "None"):
             total = money(book.price_cents * quantity)
-            question = f"{quantity} x {book.title} by {book.author} comes to {total}. Shall I place the order?"
+            question = (
+                f"{quantity} x {book.title} by {book.author} comes to {total}, sent to {one_line(address)}. "
+                "Shall I place the order?"
+            )
             return with_cards(confirm_intent(event, question, intent), [confirm_card(book, quantity)])
         return delegate(event, intent)
     if intent.confirmation_state == "Denied":
         return close(event, "Failed", "Okay, I did not place the order.")
     if book is None or quantity is None:
         return elicit_slot(event, "Title" if book is None else "Quantity", "Which book, and how many copies?")
-    return _place(event, who, services, OrderLineRequest(book_id=book.book_id, quantity=quantity), book, context)
+    line = OrderLineRequest(book_id=book.book_id, quantity=quantity)
+    return _place(event, who, services, _Checkout(line, book, address), context)
 
 
 def _checked_order(event: LexEvent, services: Services) -> tuple[Book | None, int | None, Intent | LexResponse]:
@@ -123,19 +133,27 @@ def _checked_order(event: LexEvent, services: Services) -> tuple[Book | None, in
     return book, quantity, intent
 
 
+@dataclass(frozen=True)
+class _Checkout:
+    line: OrderLineRequest
+    book: Book
+    address: DeliveryAddress
+
+
 def _place(
-    event: LexEvent,
-    who: SignedIn,
-    services: Services,
-    line: OrderLineRequest,
-    book: Book,
-    context: LambdaContext | None,
+    event: LexEvent, who: SignedIn, services: Services, checkout: _Checkout, context: LambdaContext | None
 ) -> LexResponse:
     # A retried fulfillment of the same turn carries the same request id: the same order comes back.
     turn = event.session_state.originating_request_id or event.input_transcript
     key = _KEY_UNSAFE.sub("-", f"lex:{event.session_id}:{turn}")[:128]
-    request = PlaceOrderRequest(username=who.username, idempotency_key=key.ljust(8, "-"), lines=[line])
+    request = PlaceOrderRequest(
+        username=who.username,
+        idempotency_key=key.ljust(8, "-"),
+        lines=[checkout.line],
+        delivery_address=checkout.address,
+    )
     order = services.orders.place(request, context)
+    book = checkout.book
     done = close(
         event,
         "Fulfilled",

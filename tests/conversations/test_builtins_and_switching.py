@@ -14,11 +14,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conversations.conftest import ALIAS, BOT, LOCALE, STAFF, LocalLexProcess, session_id
+from tests.support.addresses import save_address
 
 
-def _customer() -> dict[str, str]:
-    """A customer of their own (orders outlive reset_data's tables), so "no orders" means none of this test's."""
-    return {"bookstore:username": f"c{time.monotonic_ns() % 10**9}", "bookstore:groups": "customers"}
+def _customer(local_lex: LocalLexProcess) -> dict[str, str]:
+    """A customer of their own (orders outlive reset_data's tables), so "no orders" means none of this test's; with
+    a delivery address saved, as after a first checkout in the shop, so the bot can order for them."""
+    username = f"c{time.monotonic_ns() % 10**9}"
+    save_address(local_lex.aws.tables["UsersTable"], local_lex.aws.client("dynamodb"), username)
+    return {"bookstore:username": username, "bookstore:groups": "customers"}
 
 
 def _say(lex: Any, session: str, text: str, attributes: dict[str, str]) -> dict[str, Any]:
@@ -58,8 +62,8 @@ def test_a_built_in_intent_at_the_username_prompt_registers_nobody(lex, local_le
 
 
 @pytest.mark.parametrize(("text", "intent"), [("never mind", "Cancel"), ("stop", "Stop")])
-def test_a_built_in_intent_at_the_order_confirmation_places_no_order(lex, text, intent) -> None:
-    customer = _customer()
+def test_a_built_in_intent_at_the_order_confirmation_places_no_order(lex, local_lex, text, intent) -> None:
+    customer = _customer(local_lex)
     session = session_id(f"builtin-order-{intent}")
     confirm = _say(lex, session, "buy 2 copies of Dracula", customer)
     assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
@@ -69,8 +73,8 @@ def test_a_built_in_intent_at_the_order_confirmation_places_no_order(lex, text, 
     assert "no orders" in _said(_say(lex, session, "where is my order", customer))
 
 
-def test_another_intent_at_the_title_prompt_is_served_and_no_order_is_placed(lex) -> None:
-    customer = _customer()
+def test_another_intent_at_the_title_prompt_is_served_and_no_order_is_placed(lex, local_lex) -> None:
+    customer = _customer(local_lex)
     session = session_id("switch-title")
     asked = _say(lex, session, "I want to buy a book", customer)
     assert asked["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "Title"}
@@ -81,8 +85,8 @@ def test_another_intent_at_the_title_prompt_is_served_and_no_order_is_placed(lex
     assert "no orders" in _said(switched)  # the question was not taken for a title
 
 
-def test_a_new_order_at_the_quantity_prompt_replaces_the_first(lex) -> None:
-    customer = _customer()
+def test_a_new_order_at_the_quantity_prompt_replaces_the_first(lex, local_lex) -> None:
+    customer = _customer(local_lex)
     session = session_id("switch-same-intent")
     refused = _say(lex, session, "buy 1000 copies of Dracula", customer)
     assert refused["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
@@ -98,8 +102,8 @@ def test_a_new_order_at_the_quantity_prompt_replaces_the_first(lex) -> None:
     assert "Dracula" not in status
 
 
-def test_refused_answers_end_in_the_fallback_intent_after_max_retries(lex) -> None:
-    customer = _customer()
+def test_refused_answers_end_in_the_fallback_intent_after_max_retries(lex, local_lex) -> None:
+    customer = _customer(local_lex)
     session = session_id("retries")
     _say(lex, session, "buy Dracula", customer)
     for answer in ("1000", "2000"):

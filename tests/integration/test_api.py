@@ -17,6 +17,7 @@ from bookstore.repositories.dynamo import from_item
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.world.catalog import seed_catalog
+from tests.support.addresses import HOME_JSON
 from tests.support.api import api_environment, load_api_modules
 from tests.support.apigw import call
 from tests.support.aws import EVENTS_DIR, LocalAws, load_event
@@ -64,7 +65,8 @@ def _stock(books: ProductRepository, book: Book) -> int:
 
 
 def _order(api: ModuleType, user: str, lines: list[dict[str, Any]], key: str = "key-0000001") -> tuple[int, Any]:
-    return call(api, "POST", "/orders", user=user, body={"lines": lines}, headers={"Idempotency-Key": key})
+    body = {"lines": lines, "delivery_address": HOME_JSON}
+    return call(api, "POST", "/orders", user=user, body=body, headers={"Idempotency-Key": key})
 
 
 # ---- catalog ---------------------------------------------------------------------------------------
@@ -184,7 +186,11 @@ def test_same_key_for_a_different_order_is_409(api, books) -> None:
 
 def test_order_without_idempotency_key_is_400(api, books) -> None:
     status, body = call(
-        api, "POST", "/orders", user="carol", body={"lines": [{"book_id": EMMA.book_id, "quantity": 1}]}
+        api,
+        "POST",
+        "/orders",
+        user="carol",
+        body={"lines": [{"book_id": EMMA.book_id, "quantity": 1}], "delivery_address": HOME_JSON},
     )
     assert status == 400
     assert any("Idempotency-Key" in d["location"] or "idempotency" in d["location"].lower() for d in body["details"])
@@ -197,6 +203,9 @@ def test_order_without_idempotency_key_is_400(api, books) -> None:
         ([{"book_id": EMMA.book_id, "quantity": 4}], 409, "Not enough stock"),
         ([{"book_id": "no-such-book", "quantity": 1}], 404, "There is no book"),
         ([{"book_id": EMMA.book_id, "quantity": 0}], 400, "The request is not valid"),
+        ([{"book_id": EMMA.book_id, "quantity": True}], 400, "The request is not valid"),  # JSON true is no count
+        ([{"book_id": EMMA.book_id, "quantity": "1"}], 400, "The request is not valid"),
+        ([{"book_id": EMMA.book_id, "quantity": 1.0}], 400, "The request is not valid"),
         ([], 400, "The request is not valid"),
         ([{"book_id": EMMA.book_id, "quantity": 1}, {"book_id": EMMA.book_id, "quantity": 1}], 400, "appear once"),
     ],
@@ -275,9 +284,43 @@ def test_an_order_of_several_books_with_an_address_shows_its_number_everywhere(a
     assert "number" not in item
 
 
-def test_an_order_without_an_address_has_none(api, books) -> None:
-    status, order = _place(api, {"lines": TWO_BOOKS})
-    assert (status, order["delivery_address"]) == (201, None)
+def test_without_an_address_or_a_saved_one_nothing_is_ordered(api, books, local_aws) -> None:
+    before = local_aws.items("ProductsTable")
+    status, body = _place(api, {"lines": TWO_BOOKS})
+    assert (status, body["error"]) == (400, "ValidationError")
+    assert "needs a delivery address" in body["message"]
+    assert local_aws.items("ProductsTable") == before
+    assert local_aws.items("OrdersTable") == []
+
+
+def test_an_address_saved_on_the_profile_is_where_orders_go_until_it_is_forgotten(api, books, local_aws) -> None:
+    # Given carol saves her address (as the shop's checkout does)
+    local_aws.create_cognito_user("carol", "carol@example.com")
+    status, profile = call(api, "PATCH", "/me", user="carol", body={"delivery_address": ADDRESS})
+    assert (status, profile["delivery_address"]) == (200, ADDRESS)
+    assert call(api, "GET", "/me", user="carol")[1]["delivery_address"] == ADDRESS
+    # When she orders without naming an address, it goes to the saved one
+    status, order = _place(api, {"lines": TWO_BOOKS}, key="saved-address-1")
+    assert (status, order["delivery_address"]) == (201, ADDRESS)
+    # And one named with the order wins over the saved one, which stays as it was
+    elsewhere = {**ADDRESS, "city": "Edinburgh"}
+    status, order = _place(api, {"lines": TWO_BOOKS, "delivery_address": elsewhere}, key="saved-address-2")
+    assert (status, order["delivery_address"]) == (201, elsewhere)
+    assert call(api, "GET", "/me", user="carol")[1]["delivery_address"] == ADDRESS
+    # When she forgets it, an order without an address is refused again
+    status, profile = call(api, "PATCH", "/me", user="carol", body={"delivery_address": None})
+    assert (status, profile["delivery_address"]) == (200, None)
+    assert _place(api, {"lines": TWO_BOOKS}, key="saved-address-3")[0] == 400
+    assert len(local_aws.items("OrdersTable")) == 2
+
+
+@pytest.mark.parametrize("change", [{"country": "ZZ"}, {"postal_code": "E"}, {"line1": "12\nHarbour"}, {"x": "y"}])
+def test_a_bad_address_is_not_saved_and_the_saved_one_stays(api, books, local_aws, change) -> None:
+    local_aws.create_cognito_user("carol", "carol@example.com")
+    assert call(api, "PATCH", "/me", user="carol", body={"delivery_address": ADDRESS})[0] == 200
+    status, body = call(api, "PATCH", "/me", user="carol", body={"delivery_address": {**ADDRESS, **change}})
+    assert (status, body["error"]) == (400, "ValidationError")
+    assert call(api, "GET", "/me", user="carol")[1]["delivery_address"] == ADDRESS
 
 
 @pytest.mark.parametrize(
@@ -315,8 +358,9 @@ def test_the_same_key_with_another_address_is_409_and_sells_once(api, books, loc
     # When the same key comes back with another address, or none
     moved = _place(api, {"lines": TWO_BOOKS, "delivery_address": {**ADDRESS, "city": "Edinburgh"}}, key="address-key-1")
     dropped = _place(api, {"lines": TWO_BOOKS}, key="address-key-1")
-    # Then both are refused, a true retry gets the first order, and the books were sold once
-    assert (first[0], moved[0], dropped[0]) == (201, 409, 409)
+    # Then both are refused (no address saved: the order has none to go to), a true retry gets the first order,
+    # and the books were sold once
+    assert (first[0], moved[0], dropped[0]) == (201, 409, 400)
     assert "already used for a different order" in moved[1]["message"]
     assert _place(api, {"lines": TWO_BOOKS, "delivery_address": ADDRESS}, key="address-key-1") == first
     assert len(local_aws.items("OrdersTable")) == 1

@@ -18,13 +18,14 @@ from bookstore.catalog import Book
 from bookstore.repositories.products import ProductRepository
 from local.emulators.context import LocalLambdaContext
 from local.openapi import DOCUMENT
+from tests.support.addresses import HOME_JSON
 from tests.support.api import api_environment, chat_module, load_api_modules
 from tests.support.apigw import api_event
 from tests.support.aws import LocalAws
 
 HOBBIT = Book(book_id="the-hobbit-j-r-r-tolkien", title="The Hobbit", author="J. R. R. Tolkien", genre="fantasy",
               year=1937, price_cents=1299, stock=10)  # fmt: skip
-ORDER = {"lines": [{"book_id": HOBBIT.book_id, "quantity": 1}]}
+ORDER = {"lines": [{"book_id": HOBBIT.book_id, "quantity": 1}], "delivery_address": HOME_JSON}
 ORDER_TEXT = json.dumps(ORDER)
 
 

@@ -11,6 +11,7 @@ from bookstore.identity import SignedIn
 from bookstore.recommendations.store import RecommendationRepository
 from bot_fulfillment import dialog
 from bot_fulfillment.lex import LexEvent
+from tests.support.addresses import HOME, save_address
 from tests.support.aws import LocalAws, services_for
 from tests.support.lex import lex_event
 
@@ -26,6 +27,8 @@ def services(local_aws: LocalAws) -> Any:
     services = services_for(local_aws)
     services.catalog.products.create(DRACULA)
     services.catalog.products.create(EMMA)
+    for username in ("carol", "mallory"):  # as after a first checkout in the shop: the bot orders to it
+        save_address(local_aws.tables["UsersTable"], local_aws.dynamodb, username)
     return services
 
 
@@ -74,7 +77,10 @@ def test_recommendations_come_with_reasons(services, local_aws) -> None:
 def test_place_order_confirms_with_the_price_then_orders(services) -> None:
     confirm = turn(services, "PlaceOrder", {"Title": "dracula", "Quantity": "2"}, **CAROL)
     assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
-    assert message(confirm) == "2 x Dracula by Bram Stoker comes to $17.98. Shall I place the order?"
+    assert message(confirm) == (
+        "2 x Dracula by Bram Stoker comes to $17.98, sent to Carol Reader, 12 Baker Street, London NW1 6XE, GB. "
+        "Shall I place the order?"
+    )
     assert confirm["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "Dracula"
     done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CAROL)  # fmt: skip
@@ -84,6 +90,24 @@ def test_place_order_confirms_with_the_price_then_orders(services) -> None:
         f"Done! Order {order.number}: 2 x Dracula, $17.98. Ask me 'where is my order' to follow it."
     )
     assert services.catalog.get(DRACULA.book_id).stock == 3
+    assert order.delivery_address == HOME
+
+
+@pytest.mark.parametrize("invocation", ["DialogCodeHook", "FulfillmentCodeHook"])
+def test_without_a_saved_address_the_bot_orders_nothing_and_says_where_to_give_one(services, invocation) -> None:
+    # Given a signed-in customer who never checked out in the shop (no address saved)
+    dave = {"username": "dave", "groups": "customers"}
+
+    # When they order by chat, at any step
+    response = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "1"}, invocation=invocation,
+                    confirmation="Confirmed", **dave)  # fmt: skip
+
+    # Then nothing is ordered or taken from the stock, and they are told how to give an address
+    assert state(response) == ("Close", "Failed")
+    assert "needs a delivery address" in message(response)
+    assert "checkout in the shop" in message(response)
+    assert services.orders.list_mine(SignedIn("dave")).items == []
+    assert services.catalog.get(DRACULA.book_id).stock == DRACULA.stock
 
 
 def test_retried_order_fulfillment_places_one_order(services) -> None:
@@ -155,6 +179,7 @@ def test_order_status_without_an_id_lists_the_recent_orders_newest_first(service
                 username="carol",
                 idempotency_key=f"recent-orders-{number}",
                 lines=[OrderLineRequest(book_id="dracula-bram-stoker", quantity=1)],
+                delivery_address=HOME,
             ),
             None,
         )
@@ -239,7 +264,10 @@ def test_find_book_falls_back_to_the_typed_words_when_the_resolved_value_is_not_
 def test_place_order_orders_the_title_lex_resolved(services) -> None:
     confirm = resolved_turn(services, "PlaceOrder", {"Title": ("Draculla", ["Dracula"]), "Quantity": ("1", ["1"])},
                             **CAROL)  # fmt: skip
-    assert message(confirm) == "1 x Dracula by Bram Stoker comes to $8.99. Shall I place the order?"
+    assert message(confirm) == (
+        "1 x Dracula by Bram Stoker comes to $8.99, sent to Carol Reader, 12 Baker Street, London NW1 6XE, GB. "
+        "Shall I place the order?"
+    )
     assert confirm["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "Dracula"
 
 
@@ -251,7 +279,8 @@ def _order(services: Any, username: str, key: str, quantity: int = 1) -> str:
     from bookstore.services.orders import PlaceOrderRequest
 
     request = PlaceOrderRequest(username=username, idempotency_key=key,
-                                lines=[OrderLineRequest(book_id=DRACULA.book_id, quantity=quantity)])  # fmt: skip
+                                lines=[OrderLineRequest(book_id=DRACULA.book_id, quantity=quantity)],
+                                delivery_address=HOME)  # fmt: skip
     return services.orders.place(request, None).order_id
 
 

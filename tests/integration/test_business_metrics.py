@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 
 from bookstore.catalog import Book
 from local.emulators.context import LocalLambdaContext
+from tests.support.addresses import HOME_JSON
 from tests.support.api import chat_module
 from tests.support.apigw import call
 from tests.support.aws import LocalAws, load_event
@@ -92,7 +93,7 @@ def test_an_order_emits_orders_placed_and_its_value_once_and_a_retry_emits_nothi
 
     ProductRepository(function_env.tables["ProductsTable"], client=function_env.dynamodb).create(DRACULA)
     capsys.readouterr()
-    body = {"lines": [{"book_id": DRACULA.book_id, "quantity": 2}]}
+    body = {"lines": [{"book_id": DRACULA.book_id, "quantity": 2}], "delivery_address": HOME_JSON}
     headers = {"Idempotency-Key": "metrics-test-0001"}
     assert call(api_handler, "POST", "/orders", user="carol", body=body, headers=headers)[0] == 201
     data = emitted(capsys.readouterr().out)

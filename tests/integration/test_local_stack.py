@@ -21,6 +21,7 @@ from local.world.assembly import Assembly
 from local.world.cognito import DEMO_ACCOUNTS
 from local.world.stack import LocalStack, Ports, start_stack
 from local.world.state import StateError, read, save
+from tests.support.addresses import HOME_JSON
 
 ALICE, CAROL = DEMO_ACCOUNTS
 
@@ -187,7 +188,7 @@ def test_state_survives_a_restart(stack, found: Assembly, tmp_path: Path) -> Non
     status, _, order = request(
         f"{stack.api.url}orders",
         method="POST",
-        body={"lines": [{"book_id": "emma-jane-austen", "quantity": 1}]},
+        body={"lines": [{"book_id": "emma-jane-austen", "quantity": 1}], "delivery_address": HOME_JSON},
         headers={"Authorization": token, "Idempotency-Key": "state-test-1"},
     )
     assert status == 201

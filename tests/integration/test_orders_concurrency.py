@@ -14,6 +14,7 @@ from bookstore.orders import OrderLineRequest
 from bookstore.repositories.orders import OrderRepository
 from bookstore.repositories.products import ProductRepository
 from bookstore.services.orders import OrderService, PlaceOrderRequest
+from tests.support.addresses import HOME
 from tests.support.aws import LocalAws, SerializedClient
 
 BOOK = Book(book_id="dracula-bram-stoker", title="Dracula", author="Bram Stoker", genre="horror", year=1897,
@@ -44,6 +45,7 @@ def test_fifty_concurrent_orders_for_ten_books_sell_exactly_ten(service, local_a
             username=f"customer{number}",
             idempotency_key=f"key-{number:08d}",
             lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=1)],
+            delivery_address=HOME,
         )
         barrier.wait()
         try:
@@ -69,7 +71,10 @@ def test_fifty_concurrent_orders_for_ten_books_sell_exactly_ten(service, local_a
 
 def test_concurrent_retries_of_one_order_take_the_stock_once(service) -> None:
     request = PlaceOrderRequest(
-        username="carol", idempotency_key="same-key-0001", lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=2)]
+        username="carol",
+        idempotency_key="same-key-0001",
+        lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=2)],
+        delivery_address=HOME,
     )
     first = service.place(request, None)
     again = [service.place(request, None) for _ in range(3)]
@@ -81,7 +86,10 @@ def test_concurrent_retries_of_one_order_take_the_stock_once(service) -> None:
 
 def test_cancelling_returns_stock_exactly_once_even_when_repeated(service) -> None:
     request = PlaceOrderRequest(
-        username="carol", idempotency_key="cancel-key-01", lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=4)]
+        username="carol",
+        idempotency_key="cancel-key-01",
+        lines=[OrderLineRequest(book_id=BOOK.book_id, quantity=4)],
+        delivery_address=HOME,
     )
     order = service.place(request, None)
     for _ in range(3):

@@ -19,6 +19,7 @@ from bookstore.services.orders import PlaceOrderRequest
 from local.emulators.context import LocalLambdaContext
 from local.emulators.streams import StreamReader, deliver
 from local.recommendations import WRITE_THREADS, writer
+from tests.support.addresses import HOME
 from tests.support.aws import LocalAws, services_for
 
 BOOKS = [
@@ -45,7 +46,9 @@ class Shop:
     def order(self, username: str, *letters: str) -> str:
         self._keys += 1
         lines = [OrderLineRequest(book_id=f"book-{c}", quantity=1) for c in letters]
-        request = PlaceOrderRequest(username=username, idempotency_key=f"key-{self._keys:05}", lines=lines)
+        request = PlaceOrderRequest(
+            username=username, idempotency_key=f"key-{self._keys:05}", lines=lines, delivery_address=HOME
+        )
         return self.services.orders.place(request, None).order_id
 
     def cancel(self, username: str, order_id: str) -> None:

@@ -340,6 +340,7 @@ class FakeUsers(Switchable):
                 "email": changed.email,
                 "given_name": changed.given_name,
                 "family_name": changed.family_name,
+                "delivery_address": changed.delivery_address,
                 "updated_at": changed.updated_at or utc_now(),
             }
         )

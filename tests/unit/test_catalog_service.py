@@ -252,7 +252,14 @@ def test_image_upload_refusals(products, book_id: str, content_type: str, config
 
 # ---- these unit tests stay off AWS -----------------------------------------------------------------------------
 
-IN_MEMORY_FILES = ["fakes.py", "test_order_service.py", "test_user_admin_service.py", "test_catalog_service.py"]
+IN_MEMORY_FILES = [
+    "fakes.py",
+    "shop_data.py",
+    "test_order_service.py",
+    "test_order_tracking.py",
+    "test_user_admin_service.py",
+    "test_catalog_service.py",
+]
 
 
 @pytest.mark.parametrize("name", IN_MEMORY_FILES)
@@ -268,4 +275,5 @@ def test_the_service_unit_tests_import_no_aws_sdk_and_no_moto(name: str) -> None
     assert not {m for m in imported if m.startswith(("bookstore.repositories", "tests.support"))} - {
         "bookstore.repositories.products",  # fakes.py reads POSTINGS_PER_TERM and WORDS_PER_PARTITION, constants
         "bookstore.repositories.orders",  # and checked_start_key, the pure check of a paging cursor's shape
+        "bookstore.repositories.cursor",  # encode_cursor: base64 of a key, no client
     }

@@ -18,19 +18,13 @@ from bookstore.orders import Order, OrderLineRequest, OrderStatus
 from bookstore.services import orders as orders_module
 from bookstore.services.orders import TRANSITIONS, OrderService, PlaceOrderRequest
 from tests.unit.fakes import FakeOrders, FakeProducts, InMemoryIdempotency
+from tests.unit.shop_data import ALICE, BOB, DRACULA, EMMA, HOME_ADDRESS
 
 pytestmark = [
     pytest.mark.usefixtures("no_aws"),
     # Placing without a Lambda context (None outside Lambda) is expected; Powertools warns about it.
     pytest.mark.filterwarnings("ignore:Couldn't determine the remaining time left"),
 ]
-
-DRACULA = Book(book_id="dracula-bram-stoker", title="Dracula", author="Bram Stoker", genre="horror", year=1897,
-               price_cents=899, stock=10)  # fmt: skip
-EMMA = Book(book_id="emma-jane-austen", title="Emma", author="Jane Austen", genre="romance", year=1815,
-            price_cents=1299, stock=3)  # fmt: skip
-ALICE = SignedIn("alice")
-BOB = SignedIn("bob")
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +60,7 @@ def request(*lines: tuple[str, int], who: SignedIn = ALICE, key: str = "key-0000
         username=who.username,
         idempotency_key=key,
         lines=[OrderLineRequest(book_id=book_id, quantity=quantity) for book_id, quantity in lines],
+        delivery_address=HOME_ADDRESS,
     )
 
 

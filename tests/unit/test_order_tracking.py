@@ -12,16 +12,15 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.jmespath_utils import query
+from pydantic import ValidationError as PydanticValidationError
 
 from bookstore import orders as orders_domain
-from bookstore.catalog import Book
+from bookstore.addresses import COUNTRY_CODES, DeliveryAddress
 from bookstore.errors import Conflict, OrderNotFound, ValidationError
 from bookstore.identity import SignedIn
 from bookstore.ids import ulid
 from bookstore.orders import (
-    COUNTRY_CODES,
     ORDER_NUMBER_PATTERN,
-    DeliveryAddress,
     Order,
     OrderLineRequest,
     order_number,
@@ -31,19 +30,12 @@ from bookstore.repositories.cursor import encode_cursor
 from bookstore.services import orders as orders_module
 from bookstore.services.orders import NUMBER_LOOK_BACK, PAYLOAD_VALIDATION, OrderService, PlaceOrderRequest
 from tests.unit.fakes import FakeOrders, FakeProducts, InMemoryIdempotency
+from tests.unit.shop_data import ALICE, BOB, DRACULA, EMMA, HOME
 
 pytestmark = [
     pytest.mark.usefixtures("no_aws"),
     pytest.mark.filterwarnings("ignore:Couldn't determine the remaining time left"),
 ]
-
-DRACULA = Book(book_id="dracula-bram-stoker", title="Dracula", author="Bram Stoker", genre="horror", year=1897,
-               price_cents=899, stock=10)  # fmt: skip
-EMMA = Book(book_id="emma-jane-austen", title="Emma", author="Jane Austen", genre="romance", year=1815,
-            price_cents=1299, stock=3)  # fmt: skip
-ALICE = SignedIn("alice")
-BOB = SignedIn("bob")
-HOME = {"name": "Alice Liddell", "line1": "1 Rabbit Hole", "city": "Oxford", "postal_code": "OX1 1AA", "country": "GB"}
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +73,7 @@ def place(
         username=who.username,
         idempotency_key=key,
         lines=[OrderLineRequest(book_id=DRACULA.book_id, quantity=quantity)],
-        delivery_address=None if address is None else DeliveryAddress.model_validate(address),
+        delivery_address=DeliveryAddress.model_validate(HOME if address is None else address),
     )
     return service.place(request, None)
 
@@ -192,14 +184,29 @@ def test_the_address_is_stored_with_the_order(service, orders) -> None:
     )
 
 
-def test_orders_without_an_address_keep_working(service) -> None:
-    assert place(service).delivery_address is None
+def test_an_order_request_without_an_address_is_refused() -> None:
+    with pytest.raises(PydanticValidationError, match="delivery_address"):
+        PlaceOrderRequest.model_validate(
+            {
+                "username": "alice",
+                "idempotency_key": "key-00000001",
+                "lines": [{"book_id": DRACULA.book_id, "quantity": 1}],
+            }
+        )
+
+
+def test_orders_stored_before_addresses_were_required_still_read(service, orders) -> None:
+    placed = place(service)
+    stored = orders.orders[placed.order_id].model_dump()
+    stored.pop("delivery_address")
+
+    assert Order.model_validate(stored).delivery_address is None
 
 
 @pytest.mark.parametrize(
     ("first", "again"),
-    [(HOME, {**HOME, "line1": "2 Rabbit Hole"}), (HOME, None), (None, HOME)],
-    ids=["another address", "the address dropped", "an address added"],
+    [(HOME, {**HOME, "line1": "2 Rabbit Hole"}), (HOME, {**HOME, "line2": "Flat 2"})],
+    ids=["another street", "a flat added"],
 )
 def test_the_same_key_with_another_address_is_a_conflict(service, orders, products, first, again) -> None:
     # Given an order placed with a key

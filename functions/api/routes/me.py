@@ -23,7 +23,7 @@ def get_me() -> UserProfile:
 
 @router.patch(
     "/me",
-    summary="Change my name, or take my newly verified e-mail",
+    summary="Change my name or saved delivery address, or take my newly verified e-mail",
     tags=["me"],
     security=SIGNED_IN,
     responses=responses(UserProfile, 400, *AUTH, 403, 409, *BODY),
@@ -35,6 +35,8 @@ def patch_me(changes: Annotated[ProfileChanges, Body()]) -> UserProfile:
         given_name=changes.given_name,
         family_name=changes.family_name,
         new_email=changes.email,
+        address=changes.delivery_address,
+        forget_address="delivery_address" in changes.model_fields_set and changes.delivery_address is None,
     )
 
 

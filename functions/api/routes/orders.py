@@ -54,13 +54,14 @@ def list_orders(limit: Limit = 20, cursor: Cursor = None) -> OrderList:
 )
 def place_order(body: Annotated[PlaceOrderBody, Body()], idempotency_key: IdempotencyKey) -> Response[str]:
     who = signed_in(router)
+    shop = services()
     request = PlaceOrderRequest(
         username=who.username,
         idempotency_key=idempotency_key,
         lines=body.lines,
-        delivery_address=body.delivery_address,
+        delivery_address=shop.profiles.delivery_address(who, body.delivery_address),
     )
-    order = services().orders.place(request, router.lambda_context)
+    order = shop.orders.place(request, router.lambda_context)
     return Response(status_code=201, content_type="application/json", body=order.model_dump_json())
 
 

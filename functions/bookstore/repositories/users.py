@@ -47,7 +47,7 @@ class UserRepository(DynamoRepository):
             "pk": f"USER#{profile.username}",
             "sk": PROFILE_SK,
             "type": "user",
-            **profile.model_dump(),
+            **profile.model_dump(exclude_none=True),
         }
         codes = self.transact(
             [
@@ -111,12 +111,12 @@ class UserRepository(DynamoRepository):
         Conditional on the stored profile still holding `current`'s email, so a concurrent edit is not
         silently overwritten. Raises EmailAlreadyUsed if the new email belongs to someone else.
         """
-        names = {"#e": "email", "#g": "given_name", "#f": "family_name", "#t": "updated_at"}
-        values = {":e": changed.email, ":old": current.email, ":t": changed.updated_at or utc_now()}
+        names = {"#e": "email", "#g": "given_name", "#f": "family_name", "#t": "updated_at", "#a": "delivery_address"}
+        values: dict[str, Any] = {":e": changed.email, ":old": current.email, ":t": changed.updated_at or utc_now()}
         sets = ["#e = :e", "#t = :t"]
         removes = []
-        for placeholder, field in (("#g", "given_name"), ("#f", "family_name")):
-            value = getattr(changed, field)
+        for placeholder, field in (("#g", "given_name"), ("#f", "family_name"), ("#a", "delivery_address")):
+            value = changed.model_dump(include={field}, exclude_none=True).get(field)
             if value is None:
                 removes.append(placeholder)
             else:

@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from bookstore import aws
+from bookstore.addresses import DeliveryAddress
 from bookstore.catalog import MAX_PAGE_SIZE, Page, page_size
 from bookstore.errors import BookNotFound, Conflict, InvalidTransition, OrderNotFound, ValidationError
 from bookstore.identity import SignedIn
@@ -31,7 +32,6 @@ from bookstore.ids import ulid
 from bookstore.observability import logger, metrics
 from bookstore.orders import (
     MAX_ORDER_LINES,
-    DeliveryAddress,
     Order,
     OrderLine,
     OrderLineRequest,
@@ -59,7 +59,7 @@ class PlaceOrderRequest(BaseModel):
     username: str  # SignedIn.username: normalized
     idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
-    delivery_address: DeliveryAddress | None = None  # None: orders by chat, or collected in the shop
+    delivery_address: DeliveryAddress  # given at checkout, or the one saved on the profile (ProfileService)
 
 
 def _idempotency_config() -> IdempotencyConfig:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bookstore.addresses import DeliveryAddress
 from bookstore.errors import Conflict, ValidationError
 from bookstore.identity import SignedIn
 from bookstore.services.accounts import AccountService
 from bookstore.services.user_admin import UserAdminService, check_email_format
 from bookstore.users import UserProfile, utc_now
+
+NO_ADDRESS = (
+    "An order needs a delivery address, and you have none saved: give one at checkout in the shop "
+    "(it is kept for your next orders), then order again."
+)
 
 
 @dataclass
@@ -36,12 +42,16 @@ class ProfileService:
         given_name: str | None,
         family_name: str | None,
         new_email: str | None = None,
+        address: DeliveryAddress | None = None,
+        forget_address: bool = False,
     ) -> UserProfile:
-        if given_name is None and family_name is None and new_email is None:
-            raise ValidationError("Nothing to change: send given_name, family_name and/or email.")
+        if given_name is None and family_name is None and new_email is None and address is None and not forget_address:
+            raise ValidationError("Nothing to change: send given_name, family_name, email and/or delivery_address.")
         profile = self.me(who, email)
         if new_email is not None:
             profile = self._take_verified_email(profile, new_email)
+        if address is not None or forget_address:
+            profile = self._keep_address(profile, address)
         if given_name is not None:
             profile = self.admin.edit(username=profile.username, attribute="first name", value=given_name).profile
         if family_name is not None:
@@ -62,4 +72,26 @@ class ProfileService:
             return profile
         changed = profile.model_copy(update={"email": address, "updated_at": utc_now()})
         self.admin.users.update(profile, changed)  # moves the e-mail guard; EmailAlreadyUsed if it is taken
+        return changed
+
+    def delivery_address(self, who: SignedIn, given: DeliveryAddress | None = None) -> DeliveryAddress:
+        """Where an order goes: the address given with it, else the one saved on the customer's profile.
+        ValidationError when there is neither: no order is placed without somewhere to send it."""
+        if given is not None:
+            return given
+        profile = self.admin.users.get(who.username)
+        if profile is None or profile.delivery_address is None:
+            raise ValidationError(NO_ADDRESS)
+        return profile.delivery_address
+
+    def saved_address(self, who: SignedIn) -> DeliveryAddress | None:
+        profile = self.admin.users.get(who.username)
+        return None if profile is None else profile.delivery_address
+
+    def _keep_address(self, profile: UserProfile, address: DeliveryAddress | None) -> UserProfile:
+        """Save `address` as where the customer's orders go by default (None: forget the saved one)."""
+        if profile.delivery_address == address:
+            return profile
+        changed = profile.model_copy(update={"delivery_address": address, "updated_at": utc_now()})
+        self.admin.users.update(profile, changed)
         return changed
