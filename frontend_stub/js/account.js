@@ -2,6 +2,7 @@
 // forgotten password, and the signed-in account page. Cognito calls go through auth.js; text only via textContent.
 import { Auth, PASSWORD_RULES, SESSION_EXPIRED, USERNAME_PATTERN, USERNAME_RULE, passwordProblem, usernameProblem } from "./auth.js";
 import { busy, describe, errorBox, field, h, render, say, showError } from "./dom.js";
+import { addressBlock } from "./shop.js";
 
 let auth;
 let api;
@@ -423,15 +424,20 @@ export async function accountView(needSignIn) {
     h("dt", {}, "Username"), h("dd", {}, user.username),
     h("dt", {}, "E-mail"), h("dd", { id: "account-email" }, user.email || "—"));
   const nameBox = h("div");
+  const addressBox = h("div");
   const emailBox = h("div");
   const passwordBox = h("div");
   const totpBox = h("div");
   render("My account", details,
     section("Name", nameBox),
+    section("Delivery address", addressBox),
     section("E-mail address", emailBox),
     section("Password", passwordBox),
     section("Two-step sign-in", totpBox));
-  nameForm(nameBox, user);
+  const me = api.me(); // one GET /me for the name form and the saved address
+  me.catch(() => {}); // each panel says what it needs to
+  nameForm(nameBox, user, me);
+  addressPanel(addressBox, me);
   emailForm(emailBox, user);
   passwordForm(passwordBox);
   await totpPanel(totpBox);
@@ -447,15 +453,62 @@ function signedOutOn(error) {
   return false;
 }
 
-function nameForm(box, user) {
+// The address the checkout saved (PATCH /me), where the chat's orders go; "Forget this address" removes it.
+const NO_SAVED_ADDRESS = "No delivery address is saved. The address you give at checkout is saved for your next "
+  + "orders (unless you untick the box), and ordering by chat sends your books to it.";
+
+async function addressPanel(box, me) {
+  const problem = errorBox();
+  box.replaceChildren(h("p", { class: "muted" }, "Checking…"));
+  let address;
+  try {
+    const profile = await me;
+    address = (profile && profile.delivery_address) || null;
+  } catch (error) {
+    if (!signedOutOn(error)) {
+      box.replaceChildren(problem);
+      showError(problem, error);
+    }
+    return;
+  }
+  showSavedAddress(box, address);
+}
+
+function showSavedAddress(box, address) {
+  if (!address) {
+    box.replaceChildren(h("p", { class: "no-saved-address", tabindex: "-1" }, NO_SAVED_ADDRESS));
+    return;
+  }
+  const problem = errorBox();
+  const forget = h("button", { type: "button", class: "secondary" }, "Forget this address");
+  forget.addEventListener("click", () => busy(forget, async () => {
+    problem.textContent = "";
+    try {
+      await api.saveDeliveryAddress(null);
+    } catch (error) {
+      if (!signedOutOn(error)) showError(problem, error);
+      return;
+    }
+    showSavedAddress(box, null);
+    say("Your saved delivery address is forgotten.");
+    box.querySelector(".no-saved-address").focus(); // the button is gone: the sentence that replaced it
+  }));
+  box.replaceChildren(
+    h("p", {}, "Your next checkout starts from this address, and your orders by chat go to it:"),
+    addressBlock(address, { class: "delivery-address saved-address" }),
+    problem,
+    h("div", { class: "actions" }, forget));
+}
+
+function nameForm(box, user, me) {
   const given = h("input", { name: "given_name", autocomplete: "given-name", maxlength: "64", value: user.givenName });
   const family = h("input", { name: "family_name", autocomplete: "family-name", maxlength: "64", value: user.familyName });
   const submit = h("button", { type: "submit" }, "Save the name");
   const problem = errorBox();
   const done = h("p", { role: "status", class: "ok" });
-  api.request("GET", "me", { signedIn: true }).then((me) => {
-    if (me && !given.value && me.given_name) given.value = me.given_name;
-    if (me && !family.value && me.family_name) family.value = me.family_name;
+  me.then((profile) => {
+    if (profile && !given.value && profile.given_name) given.value = profile.given_name;
+    if (profile && !family.value && profile.family_name) family.value = profile.family_name;
   }).catch(() => {});
   box.replaceChildren(h("form", { class: "stack", onsubmit: async (event) => {
     event.preventDefault();

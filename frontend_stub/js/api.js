@@ -58,6 +58,10 @@ export class Api {
   orders(cursor) { return this.request("GET", "orders", { signedIn: true, query: { cursor, limit: 20 } }); }
   order(id) { return this.request("GET", `orders/${encodeURIComponent(id)}`, { signedIn: true }); }
   home() { return this.request("GET", "home"); }
+  // The signed-in customer's profile (GET /me), with delivery_address when one is saved.
+  me() { return this.request("GET", "me", { signedIn: true }); }
+  // Saves the address as where the next orders go (the checkout's and the chat's); null forgets it.
+  saveDeliveryAddress(address) { return this.request("PATCH", "me", { signedIn: true, body: { delivery_address: address } }); }
   // One order of all the lines; deliveryAddress {name, line1, line2?, city, postal_code, country} when given.
   placeOrder(lines, key, deliveryAddress) {
     const body = deliveryAddress ? { lines, delivery_address: deliveryAddress } : { lines };

@@ -3,7 +3,8 @@
 // browser, merged at sign-in"). Lines are only {book_id, quantity}: prices, titles and stock always come from
 // the server when the cart is shown.
 //
-// Other modules use: addToCart, cartLines, setQuantity, removeFromCart, clearCart, cartCount, onCartChange.
+// Other modules use: addToCart, cartLines, setQuantity, removeFromCart, subtractFromCart, clearCart, cartCount,
+// onCartChange.
 // app.js calls setCartOwner(username | null) when the signed-in user changes.
 //
 // The API's limits (functions/bookstore/orders.py): MAX_QUANTITY per line, MAX_ORDER_LINES lines per order.
@@ -153,6 +154,20 @@ export function removeFromCart(bookId) {
   update((lines) => {
     const index = lines.findIndex((line) => line.book_id === bookId);
     if (index >= 0) lines.splice(index, 1);
+  });
+}
+
+/** Takes off what was ordered, [{ book_id, quantity }]: only those copies, so copies added meanwhile (in another
+ * tab) stay in the cart; a line left with no copies is removed. One change, one notice to the listeners. */
+export function subtractFromCart(lines) {
+  update((kept) => {
+    for (const ordered of lines || []) {
+      const index = kept.findIndex((line) => line.book_id === ordered.book_id);
+      if (index < 0) continue;
+      const left = kept[index].quantity - clampQuantity(ordered.quantity);
+      if (left > 0) kept[index].quantity = left;
+      else kept.splice(index, 1);
+    }
   });
 }
 

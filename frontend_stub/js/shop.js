@@ -20,6 +20,21 @@ export function newKey() {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+export function countryName(code) {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+// A delivery address {name, line1, line2?, city, postal_code, country} as an <address>, one line each.
+export function addressBlock(address, attributes = {}) {
+  const lines = [address.name, address.line1, address.line2, [address.city, address.postal_code].filter(Boolean).join(" "),
+    address.country ? countryName(address.country) : ""].filter(Boolean);
+  return h("address", { class: "delivery-address", ...attributes }, lines.map((text) => h("span", {}, text)));
+}
+
 export function needSignIn(title, reason) {
   const next = location.hash || "#/catalog";
   render(title, h("p", {}, reason, " ", h("a", { href: `#/signin?next=${encodeURIComponent(next)}` }, "Sign in"), " or ",

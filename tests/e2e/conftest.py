@@ -163,6 +163,47 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.fixture
+def staff_page(browser: Any, dev_stack: DevStack, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A second browser (its own session) where alice, staff, is signed in."""
+    from local.world.cognito import DEMO_ACCOUNTS
+
+    alice = DEMO_ACCOUNTS[0]
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.shots = Shots(page, f"{request.node.name}-staff")
+    sign_in(page, dev_stack.web, alice.username, alice.password)
+    page.get_by_role("button", name=f"Sign out {alice.username}").wait_for()
+    yield page
+    context.close()
+    assert errors == [], f"script errors in the staff page: {errors}"
+
+
+def staff_card(page: Any, web: str, status: str, order_id: str) -> Any:
+    """On the staff page, the card of the order in the list of `status` (e.g. "SHIPPED")."""
+    page.goto(f"{web}#/staff/orders?status={status}")
+    page.get_by_role("heading", name=f"{status.title()} orders").wait_for()
+    card = page.locator(f'[data-order-id="{order_id}"]')
+    card.wait_for()
+    return card
+
+
+def timeline_steps(page: Any) -> list[dict[str, Any]]:
+    """The order page's timeline: each step's name, state, whether it is the current one, and its text."""
+    steps: list[dict[str, Any]] = page.evaluate(
+        """() => [...document.querySelectorAll('.order .timeline li')].map((li) => ({
+            name: li.querySelector('.step-name').textContent,
+            state: ['done', 'current', 'pending'].find((s) => li.classList.contains(s)),
+            current: li.getAttribute('aria-current'),
+            text: li.textContent,
+        }))"""
+    )
+    return steps
+
+
 def sign_in(page: Any, web: str, username: str, password: str) -> None:
     page.goto(f"{web}#/signin")
     page.get_by_label("Username").fill(username)
@@ -209,6 +250,39 @@ def place_order(page: Any, lines: list[dict[str, Any]], address: dict[str, Any] 
     return order
 
 
+# The checkout's address form: its labels and the values typed (the country is a select, by its ISO code).
+CHECKOUT_ADDRESS = {
+    "Full name": "Carol Reader",
+    "Address line 1": "221B Baker Street",
+    "City": "London",
+    "Postal code": "NW1 6XE",
+}
+SAVE_ADDRESS = "Save this address for my next orders and for ordering by chat"
+ORDER_URL = re.compile(r"#/orders/([0-9A-Z]{26})$")
+
+
+def fill_address(page: Any, address: dict[str, str] | None = None, country: str = "GB") -> None:
+    """On the checkout's address step: types the address over whatever is prefilled and chooses the country."""
+    page.get_by_role("heading", name="Where should we send your books?").wait_for()
+    page.get_by_label("Address line 2 (optional)").fill("")
+    for label, value in (address or CHECKOUT_ADDRESS).items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Country").select_option(country)
+
+
+def check_out(page: Any, address: dict[str, str] | None = None, country: str = "GB") -> str:
+    """From the checkout's address step (e.g. after "Buy now"): the address, the review, "Place order"; the id of
+    the order placed, once its page shows."""
+    fill_address(page, address, country)
+    page.get_by_role("button", name="Continue to review").click()
+    page.get_by_role("heading", name="Review your order", level=1).wait_for()
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url(ORDER_URL)
+    placed = ORDER_URL.search(page.url)
+    assert placed is not None
+    return placed.group(1)
+
+
 # ---- accessibility and page hygiene ------------------------------------------------------------------------
 
 
@@ -247,6 +321,22 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'] for n in v['nodes'][:5])}"
         for v in violations
     )
+
+
+def fits_the_screen(page: Any) -> bool:
+    """Nothing wider than the screen (no sideways scrolling on a phone)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def unlabelled_controls(page: Any) -> list[str]:
+    """Inputs, selects and buttons a screen reader could not name."""
+    result: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                            && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+            .map((el) => el.outerHTML)"""
+    )
+    return result
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 from local.world.cognito import DEMO_ACCOUNTS
 from tests.e2e.conftest import (
     ARTIFACTS,
+    SAVE_ADDRESS,
     DevStack,
     PageWatch,
     axe_violations,
@@ -21,6 +22,7 @@ from tests.e2e.conftest import (
     describe_violations,
     place_order,
     sign_in,
+    signed_in_fetch,
     wait_until,
 )
 
@@ -135,12 +137,21 @@ def test_every_page_of_a_signed_in_customer(page: Any, dev_stack: DevStack, watc
     add.click()
     audit.check("chat-with-cards")
     audit.visit("cart", "#/cart", lambda p: p.locator("main li").first.wait_for())
-    audit.visit("checkout", "#/checkout", _heading("Checkout"))
+    # The checkout and the account page with a saved address: the form prefilled, its "Save" checkbox; the review.
+    signed_in_fetch(page, "PATCH", "me", {"delivery_address": ADDRESS})
+    audit.visit("checkout", "#/checkout", lambda p: p.get_by_label(SAVE_ADDRESS).wait_for())
+    page.get_by_role("button", name="Continue to review").click()
+    page.get_by_role("button", name="Place order").wait_for()
+    audit.check("checkout-review")
     audit.visit("orders", "#/orders", lambda p: p.locator(f'[data-order-id="{order["order_id"]}"]').wait_for())
     audit.visit("order", f"#/orders/{order['order_id']}", _heading("Progress"))
     audit.visit("order-not-found", f"#/orders/{NO_ORDER}", _heading("Order not found"), expected=(NOT_FOUND,))
     audit.visit("recommendations", "#/recommendations", _heading("Picked for you"))
-    audit.visit("account", "#/account", _heading("My account"))
+    audit.visit("account", "#/account", lambda p: p.get_by_role("button", name="Forget this address").wait_for())
+    # Forgotten: the panel says where an address comes from.
+    page.get_by_role("button", name="Forget this address").click()
+    page.get_by_text("No delivery address is saved.").wait_for()
+    audit.check("account-address-forgotten")
     audit.visit("staff-only", "#/staff/orders", _heading("Staff only"))
     audit.finish("customer")
 

@@ -8,9 +8,17 @@ from urllib.parse import urlsplit
 
 from local.world.cognito import DEMO_ACCOUNTS
 from local.world.covers import WIDTH as COVER_WIDTH
-from tests.e2e.conftest import DevStack, sign_in, wait_until
+from tests.e2e.conftest import DevStack, sign_in, signed_in_fetch, wait_until
 
 ALICE, CAROL = DEMO_ACCOUNTS
+# The bot orders only to a saved address (without one it refuses): carol keeps this one on her profile.
+ADDRESS = {
+    "name": "Carol Reader",
+    "line1": "12 Library Lane",
+    "city": "Bath",
+    "postal_code": "BA1 1AA",
+    "country": "GB",
+}
 
 
 def _say(page: Any, text: str) -> None:
@@ -27,6 +35,7 @@ def test_a_found_book_comes_as_a_card_with_cover_link_and_buttons(page: Any, dev
     web = dev_stack.web
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
+    signed_in_fetch(page, "PATCH", "me", {"delivery_address": ADDRESS})
     page.get_by_role("link", name="Chat", exact=True).click()
 
     _say(page, "do you have Draculla")

@@ -4,13 +4,10 @@ the customer sees its number, its delivery address and the timeline reach DELIVE
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from local.world.cognito import DEMO_ACCOUNTS
-from tests.e2e.conftest import PHONE, DevStack, Shots, place_order, sign_in, signed_in_fetch, wait_until
+from tests.e2e.conftest import DevStack, place_order, sign_in, signed_in_fetch, staff_card, timeline_steps, wait_until
 
 ALICE, CAROL = DEMO_ACCOUNTS
 NUMBER = re.compile(r"^BK-[0-9A-Z]{4}-[0-9A-Z]{4}$")
@@ -22,43 +19,6 @@ ADDRESS = {
     "postal_code": "BA1 1AA",
     "country": "GB",
 }
-
-
-@pytest.fixture
-def staff_page(browser: Any, dev_stack: DevStack, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A second browser (its own session) where alice, staff, is signed in."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.shots = Shots(page, f"{request.node.name}-staff")
-    sign_in(page, dev_stack.web, ALICE.username, ALICE.password)
-    page.get_by_role("button", name=f"Sign out {ALICE.username}").wait_for()
-    yield page
-    context.close()
-    assert errors == [], f"script errors in the staff page: {errors}"
-
-
-def _steps(page: Any) -> list[dict[str, Any]]:
-    """The order page's timeline: each step's name, state, whether it is the current one, and its text."""
-    steps: list[dict[str, Any]] = page.evaluate(
-        """() => [...document.querySelectorAll('.order .timeline li')].map((li) => ({
-            name: li.querySelector('.step-name').textContent,
-            state: ['done', 'current', 'pending'].find((s) => li.classList.contains(s)),
-            current: li.getAttribute('aria-current'),
-            text: li.textContent,
-        }))"""
-    )
-    return steps
-
-
-def _staff_card(page: Any, web: str, status: str, order_id: str) -> Any:
-    page.goto(f"{web}#/staff/orders?status={status}")
-    page.get_by_role("heading", name=f"{status.title()} orders").wait_for()
-    card = page.locator(f'[data-order-id="{order_id}"]')
-    card.wait_for()
-    return card
 
 
 def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
@@ -84,7 +44,7 @@ def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
     assert "12 Library Lane" in address
     assert "Bath BA1 1AA" in address
     assert "United Kingdom" in address
-    steps = _steps(page)
+    steps = timeline_steps(page)
     assert [(s["name"], s["state"], s["current"]) for s in steps] == [
         ("Placed", "current", "step"),
         ("Shipped", "pending", None),
@@ -106,12 +66,12 @@ def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
     staff.get_by_text(f"Order {number} is now shipped.").wait_for()
 
     # ...and is in the SHIPPED one, where it can only be delivered.
-    card = _staff_card(staff, web, "SHIPPED", order_id)
+    card = staff_card(staff, web, "SHIPPED", order_id)
     assert card.get_by_role("button").all_inner_texts() == ["Mark as delivered"]
     staff.shots("shipped-list")
     card.get_by_role("button", name=f"Mark as delivered {number}").click()
     card.wait_for(state="detached")
-    card = _staff_card(staff, web, "DELIVERED", order_id)
+    card = staff_card(staff, web, "DELIVERED", order_id)
     assert card.get_by_role("button").count() == 0
     staff.shots("delivered-list")
 
@@ -119,7 +79,7 @@ def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
     page.reload()
     page.get_by_role("heading", name=f"Order {number}").wait_for()
     assert wait_until(lambda: page.locator(".badge").inner_text() == "DELIVERED")
-    steps = _steps(page)
+    steps = timeline_steps(page)
     assert [(s["name"], s["state"], s["current"]) for s in steps] == [
         ("Placed", "done", None),
         ("Shipped", "done", None),
@@ -141,11 +101,11 @@ def test_staff_cancel_after_confirming_and_see_a_clear_error_when_the_order_move
     web = dev_stack.web
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
-    first = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}])
-    second = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 2}])
+    first = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}], ADDRESS)
+    second = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 2}], ADDRESS)
 
     staff = staff_page
-    card = _staff_card(staff, web, "PLACED", first["order_id"])
+    card = staff_card(staff, web, "PLACED", first["order_id"])
     # Cancelling asks first: dismissed, nothing happens; accepted, the order is cancelled.
     staff.once("dialog", lambda dialog: dialog.dismiss())
     card.get_by_role("button", name=f"Cancel order {first['number']}").click()
@@ -154,10 +114,10 @@ def test_staff_cancel_after_confirming_and_see_a_clear_error_when_the_order_move
     staff.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name=f"Cancel order {first['number']}").click()
     card.wait_for(state="detached")
-    _staff_card(staff, web, "CANCELLED", first["order_id"])
+    staff_card(staff, web, "CANCELLED", first["order_id"])
 
     # The customer cancels the second order while staff look at it: moving it is a clear 409.
-    card = _staff_card(staff, web, "PLACED", second["order_id"])
+    card = staff_card(staff, web, "PLACED", second["order_id"])
     signed_in_fetch(page, "POST", f"orders/{second['order_id']}/cancel")
     card.get_by_role("button", name=f"Mark as shipped {second['number']}").click()
     alert = card.get_by_role("alert")

@@ -1,5 +1,6 @@
 """The shop in a browser, on the local stack, on a phone-sized screen: the home page, a forgiving search, the
-cart (kept in the browser, merged at sign-in) and the checkout with a delivery address."""
+cart (kept in the browser, merged at sign-in), the checkout with a delivery address (saved for the next orders and
+for ordering by chat), and the order followed until staff deliver it."""
 
 from __future__ import annotations
 
@@ -8,13 +9,21 @@ from typing import Any
 
 from local.world.cognito import DEMO_ACCOUNTS
 from tests.e2e.conftest import (
+    CHECKOUT_ADDRESS,
+    SAVE_ADDRESS,
     DevStack,
     PageWatch,
     axe_violations,
     blocking,
+    check_out,
     describe_violations,
+    fits_the_screen,
     sign_in,
     signed_in_fetch,
+    staff_card,
+    timeline_steps,
+    unlabelled_controls,
+    wait_until,
 )
 
 ALICE, CAROL = DEMO_ACCOUNTS
@@ -24,33 +33,21 @@ _ORDER_NUMBER = re.compile(r"BK-[0-9A-Z]{4}-[0-9A-Z]{4}")
 DRACULA = "dracula-bram-stoker"
 FRANKENSTEIN = "frankenstein-mary-shelley"
 EMMA = "emma-jane-austen"
-ADDRESS = {
-    "Full name": "Carol Reader",
-    "Address line 1": "221B Baker Street",
-    "City": "London",
-    "Postal code": "NW1 6XE",
+ADDRESS = CHECKOUT_ADDRESS  # typed at checkout, by label
+SAVED = {
+    "name": "Carol Reader",
+    "line1": "221B Baker Street",
+    "line2": None,
+    "city": "London",
+    "postal_code": "NW1 6XE",
+    "country": "GB",
 }
-
-
-def _fits_the_screen(page: Any) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
-def _unlabelled_controls(page: Any) -> list[str]:
-    """Inputs, selects and buttons a screen reader could not name."""
-    result: list[str] = page.evaluate(
-        """() => [...document.querySelectorAll('input, select, textarea, button')]
-            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
-                            && !(el.tagName === 'BUTTON' && el.textContent.trim()))
-            .map((el) => el.outerHTML)"""
-    )
-    return result
 
 
 def _check_page(page: Any, watch: PageWatch) -> None:
     """Fits a phone, every control named, no serious accessibility problem, nothing wrong in the console."""
-    assert _fits_the_screen(page)
-    assert _unlabelled_controls(page) == []
+    assert fits_the_screen(page)
+    assert unlabelled_controls(page) == []
     serious = blocking(axe_violations(page))
     assert serious == [], describe_violations(serious)
     assert watch.take() == []
@@ -103,12 +100,23 @@ def test_home_page_shows_books_before_any_search(page: Any, dev_stack: DevStack,
     page.get_by_role("heading", name="Find your next book").wait_for()
 
 
-def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
-    page: Any, dev_stack: DevStack, watch: PageWatch
+def _say_in_chat(page: Any, text: str) -> None:
+    message = page.get_by_label("Message")
+    message.fill(text)
+    message.press("Enter")
+
+
+def test_customer_finds_a_misspelt_book_checks_out_a_cart_and_follows_the_order_until_delivered(
+    page: Any, staff_page: Any, dev_stack: DevStack, watch: PageWatch
 ) -> None:
+    """One customer, start to end: a misspelt search, two books in the cart, one order with both at a new address
+    (saved), staff ship and deliver it, the customer sees it delivered; the next checkout starts from the saved
+    address, and the chat orders to it."""
     web = dev_stack.web
     sign_in(page, web, CAROL.username, CAROL.password)
     _signed_in(page, CAROL.username)
+    # She starts with no saved address (other tests may have left one): the checkout asks for it.
+    signed_in_fetch(page, "PATCH", "me", {"delivery_address": None})
     newest_before = (signed_in_fetch(page, "GET", "orders?limit=1")["items"] or [{"order_id": ""}])[0]["order_id"]
 
     # A misspelt search from the home page still finds Dracula, and says what it searched for.
@@ -134,6 +142,7 @@ def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
     for fact in ("Genre", "Year", "Price", "Availability"):
         assert fact in details
     page.get_by_role("heading", name="You might also like").wait_for()
+    assert page.get_by_role("button", name="Place order").count() == 0  # the web orders through the checkout only
     _check_page(page, watch)
     page.shots("book-page")
     page.get_by_role("button", name="Add to cart", exact=True).click()
@@ -157,6 +166,10 @@ def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
     # Checkout: the address form says what is missing, field by field.
     page.get_by_role("link", name="Checkout").click()
     page.get_by_role("heading", name="Checkout", level=1).wait_for()
+    page.get_by_role("heading", name="Where should we send your books?").wait_for()
+    assert page.get_by_label("Address line 1").input_value() == ""  # nothing saved yet
+    save = page.get_by_label(SAVE_ADDRESS)
+    assert save.is_checked()  # saving is the default
     page.get_by_label("Full name").fill("")  # prefilled from her profile
     page.get_by_role("button", name="Continue to review").click()
     page.get_by_text("Enter the full name.").wait_for()
@@ -167,6 +180,12 @@ def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
     for label, value in ADDRESS.items():
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_label("Country").select_option("GB")
+    # The checkbox works from the keyboard: Space unticks and ticks it again.
+    save.focus()
+    page.keyboard.press("Space")
+    assert not save.is_checked()
+    page.keyboard.press("Space")
+    assert save.is_checked()
     page.shots("address")
     page.get_by_role("button", name="Continue to review").click()
 
@@ -179,6 +198,7 @@ def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
     assert f"Total: {_money(dracula['price_cents'] + frankenstein['price_cents'])}" in review
     assert "221B Baker Street" in review
     assert "United Kingdom" in review
+    assert "Saved for your next orders" in review
     _check_page(page, watch)
     page.shots("review")
     page.get_by_role("button", name="Place order").click()
@@ -188,19 +208,85 @@ def test_customer_finds_a_misspelt_book_fills_a_cart_and_checks_out(
     assert placed is not None
     order_id = placed.group(1)
     order = signed_in_fetch(page, "GET", f"orders/{order_id}")
+    number = order["number"]
     assert sorted((line["book_id"], line["quantity"]) for line in order["lines"]) == [(DRACULA, 1), (FRANKENSTEIN, 1)]
     assert order["delivery_address"]["postal_code"] == "NW1 6XE"
     assert order["delivery_address"]["country"] == "GB"
-    page.get_by_text(order["number"]).first.wait_for()  # the order page says its number
-    assert _ORDER_NUMBER.fullmatch(order["number"])
+    page.get_by_role("heading", name=f"Order {number}").wait_for()  # the order page says its number
+    assert _ORDER_NUMBER.fullmatch(number)
+    shown = page.locator(".order").inner_text()
+    assert f"1 {TIMES} Dracula" in shown
+    assert f"1 {TIMES} Frankenstein" in shown
     _cart_link(page, 0)
+    assert page.locator(".warning").count() == 0  # the address was saved: no note about it
+    _check_page(page, watch)
     page.shots("order-placed")
 
-    # Exactly one new order.
+    # Exactly one new order; the address is saved on her profile.
     recent = signed_in_fetch(page, "GET", "orders?limit=5")["items"]
     ids = [o["order_id"] for o in recent]
     new = ids[: ids.index(newest_before)] if newest_before in ids else ids
     assert new == [order_id]
+    assert signed_in_fetch(page, "GET", "me")["delivery_address"] == SAVED
+
+    # Staff (their own browser) ship the order, then deliver it, on the staff page.
+    staff = staff_page
+    card = staff_card(staff, web, "PLACED", order_id)
+    assert number in card.inner_text()
+    assert CAROL.username in card.inner_text()
+    card.get_by_role("button", name=f"Mark as shipped {number}").click()
+    card.wait_for(state="detached")
+    staff.get_by_text(f"Order {number} is now shipped.").wait_for()
+    card = staff_card(staff, web, "SHIPPED", order_id)
+    card.get_by_role("button", name=f"Mark as delivered {number}").click()
+    card.wait_for(state="detached")
+    staff_card(staff, web, "DELIVERED", order_id)
+    staff.shots("delivered-list")
+
+    # The customer's order page: the timeline has reached DELIVERED.
+    page.reload()
+    page.get_by_role("heading", name=f"Order {number}").wait_for()
+    assert wait_until(lambda: page.locator(".badge").inner_text() == "DELIVERED")
+    assert [(s["name"], s["state"], s["current"]) for s in timeline_steps(page)] == [
+        ("Placed", "done", None),
+        ("Shipped", "done", None),
+        ("Delivered", "current", "step"),
+    ]
+    _check_page(page, watch)
+    page.shots("order-delivered")
+
+    # Her next checkout ("Buy now" on a book's page) starts from the saved address.
+    page.goto(f"{web}#/books/{EMMA}")
+    page.get_by_role("heading", name="Emma", level=1).wait_for()
+    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("heading", name="Where should we send your books?").wait_for()
+    page.get_by_text("Your saved address is filled in").wait_for()
+    for label, value in ADDRESS.items():
+        assert page.get_by_label(label, exact=True).input_value() == value, label
+    assert page.get_by_label("Country").input_value() == "GB"
+    assert page.get_by_label(SAVE_ADDRESS).is_checked()
+    _check_page(page, watch)
+    page.shots("address-saved")
+    second_id = check_out(page, ADDRESS)
+    second = signed_in_fetch(page, "GET", f"orders/{second_id}")
+    assert [(line["book_id"], line["quantity"]) for line in second["lines"]] == [(EMMA, 1)]
+    assert second["delivery_address"] == SAVED
+    _cart_link(page, 0)
+
+    # The chat orders to the saved address, and says so before placing the order.
+    page.get_by_role("link", name="Chat", exact=True).click()
+    page.get_by_label("Message").wait_for()
+    _say_in_chat(page, "buy 1 copy of Emma")
+    page.locator(".message.bot", has_text="sent to Carol Reader, 221B Baker Street, London NW1 6XE, GB").last.wait_for()
+    _say_in_chat(page, "yes")
+    done = page.locator(".message.bot", has_text="Done! Order").last
+    done.wait_for()
+    chat_number = re.search(r"Done! Order (BK-[0-9A-Z]{4}-[0-9A-Z]{4})", done.inner_text())
+    assert chat_number is not None
+    page.shots("chat-ordered")
+    by_chat = signed_in_fetch(page, "GET", "orders?limit=1")["items"][0]
+    assert by_chat["number"] == chat_number.group(1)
+    assert by_chat["delivery_address"] == SAVED
     assert watch.take() == []
 
 
@@ -258,3 +344,33 @@ def test_the_cart_survives_a_reload_and_is_merged_at_sign_in(page: Any, dev_stac
     page.get_by_text("Your cart is empty.").wait_for()
     _cart_link(page, 0)
     assert watch.take() == []
+
+
+def test_an_address_that_cannot_be_saved_does_not_hide_the_order(page: Any, dev_stack: DevStack) -> None:
+    """Saving the address after the order is best effort: when PATCH /me fails, the order page still shows the
+    order placed, with a short note that the address was not kept."""
+    web = dev_stack.web
+    sign_in(page, web, CAROL.username, CAROL.password)
+    _signed_in(page, CAROL.username)
+
+    def refuse_saving(route: Any) -> None:
+        if route.request.method == "PATCH":
+            route.fulfill(status=503, content_type="application/json", body='{"message": "Try again later."}')
+        else:
+            route.fallback()
+
+    page.route(re.compile(r"/me$"), refuse_saving)
+    page.goto(f"{web}#/books/{EMMA}")
+    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("heading", name="Where should we send your books?").wait_for()
+    assert page.get_by_label(SAVE_ADDRESS).is_checked()
+    order_id = check_out(page)
+    page.get_by_role("heading", name="Your order", level=1).wait_for()
+    note = page.locator(".warning")
+    note.wait_for()
+    assert "Your order is placed, but your address could not be saved for next time (Try again later.)" in (
+        note.inner_text()
+    )
+    assert page.locator(f'.order[data-order-id="{order_id}"]').is_visible()
+    _cart_link(page, 0)
+    page.shots("address-not-saved")

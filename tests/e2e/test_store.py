@@ -8,36 +8,29 @@ import urllib.request
 from typing import Any
 
 from local.world.cognito import DEMO_ACCOUNTS
-from tests.e2e.conftest import ROOT, DevStack, sign_in, signed_in_fetch, wait_until
+from tests.e2e.conftest import (
+    ROOT,
+    DevStack,
+    check_out,
+    fits_the_screen,
+    sign_in,
+    signed_in_fetch,
+    unlabelled_controls,
+    wait_until,
+)
 
 ALICE, CAROL = DEMO_ACCOUNTS
-_ORDER_ID = re.compile(r"#/orders/([0-9A-Z]{26})$")
 
 
 def _expect_text(page: Any, selector: str, text: str) -> None:
     page.locator(selector, has_text=text).first.wait_for()
 
 
-def _fits_the_screen(page: Any) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
-def _unlabelled_controls(page: Any) -> list[str]:
-    """Inputs, selects and buttons a screen reader could not name."""
-    result: list[str] = page.evaluate(
-        """() => [...document.querySelectorAll('input, select, textarea, button')]
-            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
-                            && !(el.tagName === 'BUTTON' && el.textContent.trim()))
-            .map((el) => el.outerHTML)"""
-    )
-    return result
-
-
 def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_stack: DevStack) -> None:
     web = dev_stack.web
     page.goto(f"{web}#/catalog")
     page.get_by_role("link", name="horror").wait_for()
-    assert _unlabelled_controls(page) == []
+    assert unlabelled_controls(page) == []
     page.shots("catalog")
 
     sign_in(page, web, CAROL.username, CAROL.password)
@@ -47,7 +40,7 @@ def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_sta
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Dracula").first.wait_for()
     assert page.get_by_role("button", name="Show more").is_hidden()  # one page of results only
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     page.shots("search-results")
 
     page.get_by_role("link", name="Dracula").first.click()
@@ -59,17 +52,16 @@ def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_sta
     assert re.search(r"In stock|Only \d+ left", page.locator(".book-details").inner_text())
     stock_before = signed_in_fetch(page, "GET", "books/dracula-bram-stoker")["stock"]
     page.get_by_label("Quantity").fill("2")
-    assert _unlabelled_controls(page) == []
+    assert unlabelled_controls(page) == []
     page.shots("book-page")
-    page.get_by_role("button", name="Place order").click()
-
-    page.wait_for_url(_ORDER_ID)
-    placed = _ORDER_ID.search(page.url)
-    assert placed is not None
-    order_id = placed.group(1)
+    # "Buy now": the copies go in the cart and the checkout asks where to send them.
+    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("heading", name="Checkout", level=1).wait_for()
+    assert unlabelled_controls(page) == []
+    order_id = check_out(page)
     _expect_text(page, ".badge", "PLACED")
     assert "2 \u00d7 Dracula" in page.locator(".order").inner_text()  # "2 x Dracula", with the multiplication sign
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     page.shots("order-placed")
 
     page.get_by_role("link", name="My orders", exact=True).click()
@@ -84,15 +76,12 @@ def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_sta
 
 
 def _carol_orders(page: Any, web: str, book_id: str) -> str:
-    """Carol signs in and orders one copy of the book from its page; the new order's id."""
+    """Carol signs in and buys one copy of the book from its page (through the checkout); the new order's id."""
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
     page.goto(f"{web}#/books/{book_id}")
-    page.get_by_role("button", name="Place order").click()
-    page.wait_for_url(_ORDER_ID)
-    placed = _ORDER_ID.search(page.url)
-    assert placed is not None
-    return placed.group(1)
+    page.get_by_role("button", name="Buy now").click()
+    return check_out(page)
 
 
 def test_customer_follows_and_cancels_an_order(page: Any, dev_stack: DevStack) -> None:
@@ -125,7 +114,7 @@ def test_staff_registers_a_user_through_the_chat_and_the_user_can_be_found(page:
     message.fill("change the email of e2e.reader")
     message.press("Enter")
     _expect_text(page, ".message.bot", "What is the new email for e2e.reader?")
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     page.shots("chat-found")
 
     # ...and the user pool and the users table have them, a customer with that email.

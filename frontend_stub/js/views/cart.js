@@ -1,11 +1,13 @@
 // The cart (#/cart) and the checkout (#/checkout: the delivery address, then #/checkout/review: the last look
 // and "Place order"). Titles, prices and stock always come from the server (GET /books/{id} per line); the
 // cart itself only holds {book_id, quantity} (cart.js).
-import { cartLines, MAX_QUANTITY, removeFromCart, setQuantity } from "../cart.js";
+import { cartLines, MAX_QUANTITY, removeFromCart, setQuantity, subtractFromCart } from "../cart.js";
 import { busy, describe, errorBox, h, render, say, showError } from "../dom.js";
-import { cover, ctx, money, needSignIn, newKey } from "../shop.js";
+import { cover, ctx, money, needSignIn, newKey, countryName as regionName } from "../shop.js";
+import { leaveOrderNote } from "./orders.js";
 
-// The address typed in this visit, kept between the two checkout steps (never stored).
+// The address typed in this visit, kept between the two checkout steps (not in the browser's storage):
+// { address, save }, `save` being whether to keep it on the profile (PATCH /me) once the order is placed.
 let draft = null;
 
 // Common ISO 3166-1 alpha-2 codes; the API takes any assigned code.
@@ -19,7 +21,7 @@ const COUNTRIES = [
 
 function countryName(code) {
   const found = COUNTRIES.find(([value]) => value === code);
-  return found ? found[1] : code;
+  return found ? found[1] : regionName(code);
 }
 
 // Each cart line with its book from the server: { book_id, quantity, book, problem }; `problem` (a sentence)
@@ -176,9 +178,28 @@ const ADDRESS_FIELDS = [
   } },
 ];
 
-function addressStep() {
+// The customer's saved address (GET /me), or null when none is saved or the profile cannot be read now.
+async function savedAddress() {
+  try {
+    const me = await ctx.api.me();
+    return (me && me.delivery_address) || null;
+  } catch {
+    return null;
+  }
+}
+
+const SAVE_LABEL = "Save this address for my next orders and for ordering by chat";
+
+async function addressStep() {
   const user = ctx.auth.user() || {};
-  const values = draft || { name: [user.givenName, user.familyName].filter(Boolean).join(" "), country: "US" };
+  let saved = null;
+  if (!draft) {
+    const loading = h("p", { class: "muted" }, "Loading your address…");
+    render("Checkout", loading);
+    saved = await savedAddress();
+    if (!loading.isConnected) return; // the customer went to another page meanwhile
+  }
+  const values = (draft && draft.address) || saved || { name: [user.givenName, user.familyName].filter(Boolean).join(" "), country: "US" };
   const inputs = {};
   const errors = {};
   const rows = ADDRESS_FIELDS.map((spec) => {
@@ -191,8 +212,15 @@ function addressStep() {
     describe(input, error.id);
     return h("div", {}, h("label", { for: input.id }, spec.label), input, hint, error);
   });
+  const chosenCountry = values.country || "US";
+  const known = COUNTRIES.some(([code]) => code === chosenCountry);
   const country = h("select", { id: "addr-country", name: "country", autocomplete: "country" },
-    COUNTRIES.map(([code, name]) => h("option", { value: code, selected: code === (values.country || "US") }, name)));
+    known ? null : h("option", { value: chosenCountry, selected: true }, countryName(chosenCountry)),
+    COUNTRIES.map(([code, name]) => h("option", { value: code, selected: code === chosenCountry }, name)));
+  const save = h("input", { id: "addr-save", name: "save", type: "checkbox", checked: draft ? draft.save : true });
+  const saveHint = h("p", { class: "hint", id: "addr-save-hint" },
+    "Your next checkout starts from it, and the chat orders to it. You can forget it on your account page.");
+  describe(save, saveHint.id);
   const form = h("form", { class: "stack address-form", novalidate: true, "aria-labelledby": "address-heading", onsubmit: (event) => {
     event.preventDefault();
     let first = null;
@@ -214,21 +242,24 @@ function addressStep() {
       return;
     }
     address.country = country.value;
-    draft = address;
+    draft = { address, save: save.checked };
     location.hash = "#/checkout/review";
   } },
   ...rows,
   h("div", {}, h("label", { for: country.id }, "Country"), country),
+  h("div", { class: "check" }, save, h("label", { for: save.id }, SAVE_LABEL), saveHint),
   h("div", { class: "actions" }, h("button", { type: "submit" }, "Continue to review"), h("a", { class: "button-link", href: "#/cart" }, "Back to the cart")));
   render("Checkout", h("p", { class: "steps-line" }, "Step 1 of 2: delivery address"),
-    h("h2", { id: "address-heading" }, "Where should we send your books?"), form);
+    h("h2", { id: "address-heading" }, "Where should we send your books?"),
+    saved ? h("p", { class: "muted saved-address-note" }, "Your saved address is filled in; change it for this order if you like.") : null,
+    form);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Checkout: the review and the order
 
 async function reviewStep() {
-  const address = draft;
+  const { address, save } = draft;
   render("Review your order", h("p", { class: "muted" }, "Loading your cart…"));
   const lines = await loadLines();
   const ready = orderable(lines);
@@ -243,16 +274,22 @@ async function reviewStep() {
     place.textContent = "Placing order…";
     problem.textContent = "";
     try {
-      const order = await ctx.api.placeOrder(ready.map((line) => ({ book_id: line.book_id, quantity: line.quantity })), key, address);
+      const ordered = ready.map((line) => ({ book_id: line.book_id, quantity: line.quantity }));
+      const order = await ctx.api.placeOrder(ordered, key, address);
       // Take off only what was ordered: copies added meanwhile (another tab) stay in the cart.
-      const now = new Map(cartLines().map((line) => [line.book_id, line.quantity]));
-      ready.forEach((line) => {
-        const left = (now.get(line.book_id) || 0) - line.quantity;
-        if (left > 0) setQuantity(line.book_id, left);
-        else removeFromCart(line.book_id);
-      });
+      subtractFromCart(ordered);
       draft = null;
       say(`Thank you! Order ${order.number || order.order_id} is placed: ${money(order.total_cents)}.`);
+      if (save) {
+        // Best effort: the order is placed whatever happens here; the order page says if the address was not kept.
+        place.textContent = "Saving your address…";
+        try {
+          await ctx.api.saveDeliveryAddress(address);
+        } catch (error) {
+          leaveOrderNote(order.order_id,
+            `Your order is placed, but your address could not be saved for next time (${error.message || "the shop did not answer"}). You can give it again at your next checkout.`);
+        }
+      }
       location.hash = `#/orders/${encodeURIComponent(order.order_id)}`;
     } catch (error) {
       const hint = error.status === 409 ? " Your cart is kept: check it and try again."
@@ -278,6 +315,8 @@ async function reviewStep() {
       h("address", { class: "delivery-address" },
         [address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, countryName(address.country)]
           .filter(Boolean).map((text) => h("span", {}, text))),
+      h("p", { class: "muted" }, save ? "Saved for your next orders and for ordering by chat once the order is placed."
+        : "Used for this order only."),
       h("p", {}, h("a", { href: "#/checkout" }, "Change the address"))),
     problem,
     h("div", { class: "actions" }, place));

@@ -1,7 +1,7 @@
 // The catalog: search and browse, a book's page, and the books picked for the signed-in customer.
 import { busy, errorBox, field, h, render, say, showError } from "../dom.js";
-import { MAX_QUANTITY } from "../cart.js";
-import { addAndSay, bookCard, cover, ctx, money, needSignIn, newKey, stockState } from "../shop.js";
+import { addToCart, MAX_QUANTITY } from "../cart.js";
+import { addAndSay, bookCard, cover, ctx, money, needSignIn, stockState } from "../shop.js";
 
 export async function catalogView(params) {
   const query = params.get("q") || "";
@@ -91,29 +91,24 @@ export async function bookView(id) {
     quantity.focus();
     return 0;
   }
-  let key = newKey(); // one key per intended order: a retry of the same click cannot order twice
-  quantity.addEventListener("input", () => { key = newKey(); });
-  // Ordering this book alone, at once (signed in); the cart is the main path.
-  const orderButton = ctx.auth.user() ? h("button", { type: "button", class: "secondary", onclick: async () => {
+  // "Buy now": the chosen copies go in the cart and the checkout opens (an order always has a delivery address,
+  // which only the checkout asks for; signed out, it asks to sign in first and keeps the cart).
+  const buyNow = h("button", { type: "button", class: "secondary", onclick: () => {
     const count = chosen();
     if (!count) return;
-    await busy(orderButton, async () => {
-      orderButton.textContent = "Placing order…";
-      try {
-        const order = await ctx.api.placeOrder([{ book_id: book.book_id, quantity: count }], key);
-        key = newKey();
-        say(`Order placed: ${count} × ${book.title}, ${money(order.total_cents)}.`);
-        location.hash = `#/orders/${order.order_id}`;
-      } catch (error) {
-        showError(orderProblem, error);
-      }
-    });
-  } }, "Place order") : null;
+    const outcome = addToCart(book.book_id, count);
+    if (!outcome.ok) {
+      orderProblem.textContent = outcome.message;
+      return;
+    }
+    say(`${count} × ${book.title} ${count === 1 ? "is" : "are"} in your cart: now the delivery address.${outcome.message ? ` ${outcome.message}` : ""}`);
+    location.hash = "#/checkout";
+  } }, "Buy now");
   const orderForm = h("form", { class: "order-form", onsubmit: (event) => {
     event.preventDefault();
     const count = chosen();
     if (count && addAndSay(book, count)) added.replaceChildren("In your cart. ", h("a", { href: "#/cart" }, "View the cart and check out"));
-  } }, field("Quantity", quantity), h("button", { type: "submit" }, "Add to cart"), orderButton);
+  } }, field("Quantity", quantity), h("button", { type: "submit" }, "Add to cart"), buyNow);
   const buying = inStock ? [orderForm, added] : [h("p", {}, "This book is out of stock for now.")];
   const similar = h("ul", { class: "cards", "aria-label": "Similar books" });
   render(book.title,

@@ -136,6 +136,19 @@ export async function ordersView() {
   await load();
 }
 
+// A note for the page of an order just placed (e.g. the checkout could not save the address): shown once.
+let orderNote = null;
+
+export function leaveOrderNote(orderId, text) {
+  orderNote = { orderId, text };
+}
+
+function takeOrderNote(orderId) {
+  const note = orderNote && orderNote.orderId === orderId ? orderNote.text : "";
+  if (note) orderNote = null;
+  return note;
+}
+
 export async function orderView(id) {
   if (!ctx.auth.user()) return needSignIn("Order", "Sign in to follow your order.");
   const problem = errorBox();
@@ -143,7 +156,9 @@ export async function orderView(id) {
   try {
     const order = await ctx.api.order(id);
     const list = h("ul", { class: "orders", "aria-label": "Your order" }, orderCard(order, { detailed: true, onChange: () => ctx.route() }));
-    render("Your order", list, h("p", {}, h("a", { href: "#/orders" }, "All my orders")));
+    const note = takeOrderNote(order.order_id);
+    render("Your order", note ? h("p", { class: "warning", role: "status" }, note) : null, list,
+      h("p", {}, h("a", { href: "#/orders" }, "All my orders")));
   } catch (error) {
     render(error.status === 404 ? "Order not found" : "Order", problem, h("p", {}, h("a", { href: "#/orders" }, "All my orders")));
     showError(problem, error);
