@@ -6,6 +6,8 @@ whichever way a customer shops. Books found, recommended and ordered also come a
 
 from __future__ import annotations
 
+import re
+
 from bookstore.catalog import Book
 from bookstore.errors import ValidationError
 from bookstore.identity import Caller
@@ -53,12 +55,47 @@ def _search(services: Services, words: list[str | None], genre: str | None) -> l
     return []
 
 
+# Words that ask for a book rather than name one, as they start a request: "do you have", "search for", "find
+# books about". What follows them is searched when Lex filled no slot ("find sherlock": a part of a title).
+_ASKING = frozenset(
+    {
+        "find", "search", "look", "looking", "for", "do", "you", "have", "has", "got", "any", "some", "something",
+        "a", "an", "book", "books", "novel", "novels", "me", "show", "i", "i'm", "im", "am", "want", "wanna", "to",
+        "get", "is", "are", "there", "please", "called", "titled", "named", "about", "on", "anything", "by",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[\w']+")
+
+
+def _named(transcript: str) -> str:
+    """What the customer named after the words that ask: "do you have sherlock?" -> "sherlock"."""
+    words = _WORD.findall(transcript.lower())
+    while words and words[0] in _ASKING:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _search_what_was_said(event: LexEvent, services: Services) -> LexResponse:
+    """FindBook with no slot filled: the words the customer said after asking are searched as the shop's search
+    box would (typos, prefixes); books found are the answer, else the bot asks what they are looking for."""
+    named = _named(event.input_transcript or "")
+    books = _search(services, [named], None) if named else []
+    if not books:
+        return elicit_slot(event, "Title", "What are you looking for? Tell me a title, an author or a genre.")
+    return _found(event, books)
+
+
+def _found(event: LexEvent, books: list[Book]) -> LexResponse:
+    text = "I found: " + "; ".join(_describe(b) for b in books) + "."
+    return with_cards(close(event, "Fulfilled", text), [book_card(b) for b in books])
+
+
 def find_book(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     intent = event.intent
     title, author, genre = resolved(intent, "Title"), resolved(intent, "Author"), resolved(intent, "Genre")
     if event.invocation_source == "DialogCodeHook":
         if not (title or author or genre):
-            return elicit_slot(event, "Title", "What are you looking for? Tell me a title, an author or a genre.")
+            return _search_what_was_said(event, services)
         return delegate(event)
     books = _search(services, [title, author], genre)
     said = [intent.value("Title"), intent.value("Author")]
@@ -67,8 +104,7 @@ def find_book(event: LexEvent, caller: Caller, services: Services) -> LexRespons
     wanted = " ".join(p for p in (f'"{title}"' if title else "", f"by {author}" if author else "", genre or "") if p)
     if not books:
         return close(event, "Fulfilled", f"I couldn't find any book {wanted}. Try another title, author or genre.")
-    text = "I found: " + "; ".join(_describe(b) for b in books) + "."
-    return with_cards(close(event, "Fulfilled", text), [book_card(b) for b in books])
+    return _found(event, books)
 
 
 def recommend_books(event: LexEvent, caller: Caller, services: Services) -> LexResponse:

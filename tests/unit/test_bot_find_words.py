@@ -1,0 +1,34 @@
+"""What FindBook searches when Lex filled no slot: the words after the ones that ask ("find sherlock")."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from bot_fulfillment.catalog import _ASKING, _named
+
+
+@pytest.mark.parametrize(
+    ("said", "named"),
+    [
+        ("find sherlock", "sherlock"),
+        ("Do you have anything by Sherlok?", "sherlok"),
+        ("search for sherl", "sherl"),
+        ("I'm looking for the hound", "the hound"),
+        ("find books about whales", "whales"),
+        ("I'm looking for a book", ""),
+        ("", ""),
+    ],
+)
+def test_the_words_that_ask_are_dropped_from_the_start(said: str, named: str) -> None:
+    assert _named(said) == named
+
+
+@given(
+    st.lists(st.sampled_from(sorted(_ASKING)), max_size=6),
+    st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12), min_size=1, max_size=4),
+)
+def test_whatever_is_asked_the_name_after_it_is_kept_whole(asking: list[str], name: list[str]) -> None:
+    assume(name[0] not in _ASKING)  # else it is an asking word too
+    assert _named(" ".join([*asking, *name])) == " ".join(name)
