@@ -9,6 +9,10 @@ a book that exists is left as it is, so a re-run never resets stock that orders 
 recommendation engine has learned bestsellers from orders, the store's featured lists (shown after the
 bestsellers) are seeded from stock levels (the store stocks most of what sells best); existing featured lists
 are never overwritten.
+
+With --stage, each book's cover (title and author, drawn as `make dev` draws them) is uploaded to the stage's
+images bucket (the ProductImagesBucketName output) and the new books point at it. Books the stage already had
+keep the image they have.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import sys
 from pathlib import Path
 
 import local  # noqa: F401  (functions/ on sys.path)
+from bookstore.catalog import Book
 from local.cli import CliError, ProgressBar, attach, friendly_error, run
 from local.world.catalog import CATALOG, load_catalog, seed_catalog
+from local.world.covers import with_covers
 from local.world.targets import Target, endpoint_target, stage_target
 
 TABLES = ("ProductsTable", "RecommendationsTable")
+IMAGES_BUCKET = "ProductImagesBucketName"  # the Data stack's output
 OFFLINE_HINT = "or run without --stage to seed the running `make dev`"
 
 
@@ -34,6 +41,15 @@ def find_target(args: argparse.Namespace) -> Target:
     target = attach(TABLES)
     print(f"Seeding the store of {target.description}", file=sys.stderr)
     return target
+
+
+def with_stage_covers(found: Target, books: list[Book]) -> list[Book]:
+    """The books with their covers uploaded to the target's images bucket, if it names one (a deployed stage)."""
+    bucket = found.outputs.get(IMAGES_BUCKET)
+    if not bucket:
+        return books
+    print(f"Drawing and uploading {len(books)} covers to s3://{bucket}/books/covers/", file=sys.stderr)
+    return with_covers(found.client("s3"), bucket, books)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         books = load_catalog(args.catalog)
         found = find_target(args)
+        books = with_stage_covers(found, books)
         products, recommendations = found.tables["ProductsTable"], found.tables["RecommendationsTable"]
         print(f"Seeding {len(books)} books into {products}", file=sys.stderr)
         with ProgressBar("books", len(books), "books") as bar:

@@ -6,7 +6,9 @@ the store's featured lists are seeded from stock levels; existing featured lists
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,6 @@ from bookstore.ids import slug
 from bookstore.recommendations.store import RecommendationRepository
 from bookstore.repositories.dynamo import to_item
 from bookstore.repositories.products import book_item, book_key, index_items
-from bookstore.users import utc_now
 from local.world.targets import TargetError, batch_write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,8 +25,19 @@ CATALOG = ROOT / "data" / "books.csv"
 BESTSELLERS = 20
 
 
+ARRIVALS_SPREAD = timedelta(days=90)
+
+
 class SeedError(TargetError):
     pass
+
+
+def _arrived(book_id: str, now: datetime) -> str:
+    """When a seeded book 'arrived': a moment of the last 90 days fixed by its id, so the home page's new arrivals
+    of a freshly seeded store are a mix of the catalog, in a stable order, not one timestamp ordered by id."""
+    digest = int.from_bytes(hashlib.blake2b(book_id.encode(), digest_size=4).digest(), "big")
+    ago = timedelta(milliseconds=digest % int(ARRIVALS_SPREAD.total_seconds() * 1000))
+    return (now - ago).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def load_catalog(path: Path = CATALOG) -> list[Book]:
@@ -83,9 +95,11 @@ def seed_catalog(
     """Returns (created, already there). Every new book's index items are written before any new book item, so a
     seed that stops half-way leaves no book without its postings: a re-run writes what is missing."""
     existing = _existing(dynamodb, products_table, books)
-    now = utc_now()
+    now = datetime.now(UTC)
     new = [
-        book.model_copy(update={"created_at": book.created_at or now}) for book in books if book.book_id not in existing
+        book.model_copy(update={"created_at": book.created_at or _arrived(book.book_id, now)})
+        for book in books
+        if book.book_id not in existing
     ]
     written = len(books) - len(new)
     progress(written, len(books))

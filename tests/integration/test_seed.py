@@ -48,6 +48,20 @@ def test_seed_loads_everything_and_a_rerun_changes_nothing(local_aws: LocalAws) 
     assert [p["book_id"] for p in products.postings("musketeer")]  # search works on seeded data
 
 
+def test_the_seeded_new_arrivals_are_a_mix_of_the_catalog_in_a_stable_order(local_aws: LocalAws) -> None:
+    books = load_catalog()
+    tables = local_aws.tables
+    seed_catalog(local_aws.dynamodb, tables["ProductsTable"], tables["RecommendationsTable"], books)
+    products = ProductRepository(tables["ProductsTable"], client=local_aws.dynamodb)
+    newest = products.arrivals(12)
+    stored = products.get_many(newest)
+
+    assert len({stored[book_id].created_at for book_id in newest}) == 12  # not one timestamp ordered by id
+    assert newest != sorted(newest, reverse=True)
+    assert len({stored[book_id].genre for book_id in newest}) >= 4  # not the last genre of the file
+    assert newest == products.arrivals(12)
+
+
 def test_seed_writes_featured_lists_once_and_keeps_the_store_s_own(local_aws: LocalAws) -> None:
     tables = local_aws.tables
     recommendations = RecommendationRepository(tables["RecommendationsTable"], client=local_aws.dynamodb)
@@ -56,6 +70,27 @@ def test_seed_writes_featured_lists_once_and_keeps_the_store_s_own(local_aws: Lo
     assert len(recommendations.bestsellers()) == 20
     assert recommendations.bestsellers("horror") == ["chosen-by-the-store"]
     assert not [i for i in local_aws.items("RecommendationsTable") if i["pk"]["S"] == "BESTSELLERS"]
+
+
+def test_a_stage_seed_uploads_each_new_book_s_cover_to_the_stage_s_images_bucket(local_aws: LocalAws) -> None:
+    import boto3
+
+    from local.seed import with_stage_covers
+    from local.world.targets import Target
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="stage-images")
+    stage = Target("stage dev", {}, {"ProductImagesBucketName": "stage-images"}, session=boto3.session.Session())
+    books = load_catalog()[:3]
+
+    covered = with_stage_covers(stage, books)
+
+    assert [b.image_key for b in covered] == [f"books/covers/{b.book_id}.png" for b in books]
+    for book in covered:
+        body = s3.get_object(Bucket="stage-images", Key=book.image_key)["Body"].read()
+        assert body.startswith(b"\x89PNG")
+    local_target = Target("the local stack", {}, {})
+    assert with_stage_covers(local_target, books) == books  # no bucket named: nothing drawn or uploaded
 
 
 def test_a_broken_catalog_names_the_line(tmp_path) -> None:
