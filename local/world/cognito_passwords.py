@@ -9,7 +9,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from local.world.cognito_pool import WRONG_CODE, CognitoError, Forward, PoolFlows, delivery
+from local.world.cognito_pool import WRONG_CODE, CognitoError, Forward, PoolFlows
 
 RESET_CODE_SECONDS = 3600
 NO_VERIFIED_ADDRESS = "Cannot reset password for the user as there is no registered/verified email or phone_number"
@@ -28,12 +28,9 @@ class PasswordFlows(PoolFlows):
         return "".join(chars)
 
     def forgot_password(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        client_id = params.get("ClientId", "")
         user = self.find_user(params.get("Username"))
         if user is None:
-            if self.hides_users(client_id):
-                return {"CodeDeliveryDetails": delivery(f"{params.get('Username', 'x')}@example.com")}
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+            return self.unknown_user_code(params)
         if not user.enabled:
             raise CognitoError("NotAuthorizedException", "User is disabled.")
         if user.status == "FORCE_CHANGE_PASSWORD":

@@ -125,6 +125,13 @@ class PoolFlows:
         client = self.pool.clients[client_id]
         return bool(client.extended_config.get("PreventUserExistenceErrors") == "ENABLED")
 
+    def unknown_user_code(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The answer to a code request (ForgotPassword, ResendConfirmationCode) for a user who does not exist: a
+        pretend delivery when the client hides users (PreventUserExistenceErrors), else UserNotFoundException."""
+        if self.hides_users(params.get("ClientId", "")):
+            return {"CodeDeliveryDetails": delivery(f"{params.get('Username', 'x')}@example.com")}
+        raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+
     def _token_client(self, access_token: str) -> str | None:
         client = token_claims(access_token).get("client_id")
         return client if isinstance(client, str) and self.owns_client(client) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from local.world.cognito_pool import WRONG_CODE, CognitoError, Forward, PoolFlows, delivery
+from local.world.cognito_pool import WRONG_CODE, CognitoError, Forward, PoolFlows
 
 SIGN_UP_CODE_SECONDS = 24 * 3600
 
@@ -51,12 +51,9 @@ class SignUpFlows(PoolFlows):
         return {}
 
     def resend_confirmation_code(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        client_id = params.get("ClientId", "")
         user = self.find_user(params.get("Username"))
         if user is None:
-            if self.hides_users(client_id):
-                return {"CodeDeliveryDetails": delivery(f"{params.get('Username', 'x')}@example.com")}
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
+            return self.unknown_user_code(params)
         if user.status != "UNCONFIRMED":
             raise CognitoError("InvalidParameterException", "User is already confirmed.")
         email = user.attribute_lookup.get("email", "")
