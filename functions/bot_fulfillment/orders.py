@@ -27,6 +27,7 @@ from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_in
 
 SIGN_IN = "Please sign in first, so I know whose order this is."
 BOOK_ATTRIBUTE = "orderBookId"  # the book found for the order in progress (_book_titled)
+ADDRESS_ATTRIBUTE = "orderAddress"  # the delivery address the customer was asked to confirm (_confirm)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
 
 
@@ -90,19 +91,28 @@ def place_order(event: LexEvent, caller: Caller, services: Services, *, context:
     intent = checked
     if event.invocation_source == "DialogCodeHook":
         if book is not None and quantity is not None and intent.confirmation_state in (None, "None"):
-            total = money(book.price_cents * quantity)
-            question = (
-                f"{quantity} x {book.title} by {book.author} comes to {total}, sent to {one_line(address)}. "
-                "Shall I place the order?"
-            )
-            return with_cards(confirm_intent(event, question, intent), [confirm_card(book, quantity)])
+            return _confirm(event, intent, book, quantity, address)
         return delegate(event, intent)
     if intent.confirmation_state == "Denied":
         return close(event, "Failed", "Okay, I did not place the order.")
     if book is None or quantity is None:
         return elicit_slot(event, "Title" if book is None else "Quantity", "Which book, and how many copies?")
+    if event.session_state.session_attributes.get(ADDRESS_ATTRIBUTE) != one_line(address):
+        # The saved address changed after the customer said yes (a checkout in another tab): ask again with it.
+        return _confirm(event, intent, book, quantity, address)
     line = OrderLineRequest(book_id=book.book_id, quantity=quantity)
     return _place(event, who, services, _Checkout(line, book, address), context)
+
+
+def _confirm(event: LexEvent, intent: Intent, book: Book, quantity: int, address: DeliveryAddress) -> LexResponse:
+    """Ask for a yes to this book, quantity, price and address; the address asked about is kept in the session,
+    and only an order to that same address is placed."""
+    total = money(book.price_cents * quantity)
+    sent_to = one_line(address)
+    event.session_state.session_attributes[ADDRESS_ATTRIBUTE] = sent_to
+    question = f"{quantity} x {book.title} by {book.author} comes to {total}, sent to {sent_to}. "
+    question += "Shall I place the order?"
+    return with_cards(confirm_intent(event, question, intent), [confirm_card(book, quantity)])
 
 
 def _checked_order(event: LexEvent, services: Services) -> tuple[Book | None, int | None, Intent | LexResponse]:

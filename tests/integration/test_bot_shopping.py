@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bookstore.addresses import one_line
 from bookstore.catalog import Book
 from bookstore.identity import SignedIn
 from bookstore.recommendations.store import RecommendationRepository
@@ -20,6 +21,8 @@ DRACULA = Book(book_id="dracula-bram-stoker", title="Dracula", author="Bram Stok
 EMMA = Book(book_id="emma-jane-austen", title="Emma", author="Jane Austen", genre="romance", year=1815,
             price_cents=799, stock=0)  # fmt: skip
 CAROL: dict[str, Any] = {"username": "carol", "groups": "customers"}
+# What the confirmation step keeps in the session: the address the customer said yes to (orders go only there).
+CONFIRMED: dict[str, Any] = {"session_attributes": {"orderAddress": one_line(HOME)}}
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_place_order_confirms_with_the_price_then_orders(services) -> None:
     )
     assert confirm["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "Dracula"
     done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, invocation="FulfillmentCodeHook",
-                confirmation="Confirmed", **CAROL)  # fmt: skip
+                confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
     order = services.orders.latest(SignedIn("carol"))
     assert message(done) == (
@@ -110,9 +113,29 @@ def test_without_a_saved_address_the_bot_orders_nothing_and_says_where_to_give_o
     assert services.catalog.get(DRACULA.book_id).stock == DRACULA.stock
 
 
+def test_a_yes_orders_only_to_the_address_it_was_given_for(services, local_aws) -> None:
+    # Given carol was asked to confirm an order to her saved address
+    confirm = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "1"}, **CAROL)
+    asked = confirm["sessionState"]["sessionAttributes"]
+    # When her saved address changes before she says yes (a checkout in another tab)
+    moved = HOME.model_copy(update={"line1": "99 Changed Road"})
+    save_address(local_aws.tables["UsersTable"], local_aws.dynamodb, "carol", moved)
+    again = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "1"}, invocation="FulfillmentCodeHook",
+                 confirmation="Confirmed", session_attributes=asked, **CAROL)  # fmt: skip
+    # Then nothing is ordered: she is asked again, with the new address
+    assert again["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
+    assert "sent to Carol Reader, 99 Changed Road, London" in message(again)
+    assert services.orders.list_mine(SignedIn("carol")).items == []
+    # And her yes to that question orders to it
+    done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "1"}, invocation="FulfillmentCodeHook",
+                confirmation="Confirmed", session_attributes=again["sessionState"]["sessionAttributes"], **CAROL)  # fmt: skip
+    assert state(done) == ("Close", "Fulfilled")
+    assert services.orders.latest(SignedIn("carol")).delivery_address == moved
+
+
 def test_retried_order_fulfillment_places_one_order(services) -> None:
     event = lex_event("PlaceOrder", {"Title": "Dracula", "Quantity": "1"}, invocation="FulfillmentCodeHook",
-                      confirmation="Confirmed", **CAROL)  # fmt: skip
+                      confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     first = dialog.handle(LexEvent.model_validate(event), services, None).dump()
     second = dialog.handle(LexEvent.model_validate(event), services, None).dump()
     assert message(first) == message(second)
@@ -150,7 +173,7 @@ def test_orders_need_a_signed_in_caller(services) -> None:
 
 def _ordered(services: Any, quantity: int = 1) -> str:
     turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": str(quantity)}, invocation="FulfillmentCodeHook",
-         confirmation="Confirmed", transcript=f"yes {quantity}", **CAROL)  # fmt: skip
+         confirmation="Confirmed", transcript=f"yes {quantity}", **CONFIRMED, **CAROL)  # fmt: skip
     return str(services.orders.latest(SignedIn("carol")).order_id)
 
 
@@ -209,7 +232,7 @@ def test_cancel_confirms_the_latest_order_then_returns_stock(services) -> None:
     assert confirm["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
     assert message(confirm).startswith(f"Cancel your order {_number(order_id)} (2 x Dracula, $17.98, placed ")
     done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
-                confirmation="Confirmed", **CAROL)  # fmt: skip
+                confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
     assert message(done) == f"Order {_number(order_id)} is cancelled; 2 book(s) went back on the shelf."
     assert services.catalog.get(DRACULA.book_id).stock == 5
@@ -310,10 +333,10 @@ def test_cancel_without_an_id_skips_orders_that_can_no_longer_be_cancelled(servi
         f"Cancel your order {_number(placed)} (2 x Dracula, $17.98, placed "
     )
     # Yes: Lex calls the dialog hook with the id and the confirmation, then fulfils; the order is cancelled.
-    confirmed = turn(services, "CancelOrder", {"OrderId": placed}, confirmation="Confirmed", **CAROL)
+    confirmed = turn(services, "CancelOrder", {"OrderId": placed}, confirmation="Confirmed", **CONFIRMED, **CAROL)
     assert confirmed["sessionState"]["dialogAction"]["type"] == "Delegate"
     done = turn(services, "CancelOrder", {"OrderId": placed}, invocation="FulfillmentCodeHook",
-                confirmation="Confirmed", **CAROL)  # fmt: skip
+                confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
     assert services.orders.get_mine(SignedIn("carol"), placed).status == "CANCELLED"
     assert services.orders.get_mine(SignedIn("carol"), shipped).status == "SHIPPED"
@@ -398,7 +421,7 @@ def test_cancel_by_order_number_confirms_with_the_id_filled_then_cancels(service
 
     # And on yes, the order is cancelled and its books return
     done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
-                confirmation="Confirmed", **CAROL)  # fmt: skip
+                confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     assert message(done) == f"Order {number} is cancelled; 2 book(s) went back on the shelf."
     assert services.catalog.get(DRACULA.book_id).stock == 5
 
@@ -594,7 +617,7 @@ def test_placing_an_order_shows_the_book_to_confirm_and_then_the_order(services)
         }
     ]
     done = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, invocation="FulfillmentCodeHook",
-                confirmation="Confirmed", **CAROL)  # fmt: skip
+                confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     order_id = services.orders.latest(SignedIn("carol")).order_id
     assert cards(done) == [
         {
@@ -628,7 +651,9 @@ def test_an_exact_title_is_ordered_even_when_a_longer_one_ranks_first(services) 
 def test_a_slot_asked_again_after_a_yes_needs_a_new_confirmation(services) -> None:
     """Found by a reviewer: the stock fell between "yes" and fulfilment, the hook asked for the quantity again, and
     the next answer was ordered without a confirmation. The re-elicited intent carries no confirmation."""
-    asked = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "9"}, confirmation="Confirmed", **CAROL)
+    asked = turn(
+        services, "PlaceOrder", {"Title": "Dracula", "Quantity": "9"}, confirmation="Confirmed", **CONFIRMED, **CAROL
+    )
     assert asked["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "Quantity"}
     assert asked["sessionState"]["intent"]["confirmationState"] == "None"
     again = turn(services, "PlaceOrder", {"Title": "Dracula", "Quantity": "2"}, **CAROL)
