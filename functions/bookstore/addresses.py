@@ -20,17 +20,25 @@ _ISO_3166_1_ALPHA_2 = """
 """
 COUNTRY_CODES = frozenset(_ISO_3166_1_ALPHA_2.split())
 # The patterns go in the document; the validators below enforce exactly them, with a message a person can act on.
-_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+# A line of an address: no C0 or C1 control characters, DEL, line or paragraph separators, nor the bidirectional
+# embeddings, overrides and isolates (U+202A-E, U+2066-9: they can make an address read otherwise on the staff
+# page); and at least one character that shows: not only spaces and zero-width characters. Written so that Python
+# and ECMAScript read it alike (their \s differ only in characters excluded here anyway), so the document's
+# pattern is exactly the rule.
+_NOT_ON_A_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_BLANK = r"\s\u200b-\u200d\u2060\ufeff"
+_TEXT_PATTERN = rf"^[^{_NOT_ON_A_LINE}]*[^{_BLANK}{_NOT_ON_A_LINE}][^{_NOT_ON_A_LINE}]*$"
 _POSTAL_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$"
 _COUNTRY_PATTERN = r"^[A-Z]{2}$"
-# _TEXT_PATTERN in Python: its \s lacks U+FEFF, which the document's (ECMAScript) \s has.
-_TEXT_RE = re.compile(r"[^\x00-\x1f\x7f]*[^\s\ufeff\x00-\x1f\x7f][^\x00-\x1f\x7f]*")
+_TEXT_RE = re.compile(_TEXT_PATTERN)
 
 
 def _address_text(value: str) -> str:
     """A line of an address: something to read, on one line; stored without the spaces around it."""
     if _TEXT_RE.fullmatch(value) is None:
-        raise ValueError("must have something other than spaces, and no line breaks or other control characters")
+        raise ValueError(
+            "must have something to read, on one line: no line breaks, control or text-direction characters"
+        )
     return value.strip()
 
 

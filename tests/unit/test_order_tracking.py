@@ -7,7 +7,9 @@ DynamoDB side (gsi2, cursors, what is stored) is in tests/integration/test_api.p
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import subprocess
 from typing import Any
 
 import pytest
@@ -240,6 +242,43 @@ def test_the_country_codes_are_iso_3166_1_alpha_2() -> None:
     assert len(COUNTRY_CODES) == 249  # the officially assigned codes
     assert {"GB", "US", "DE", "FR", "JP", "AX", "SS"} <= COUNTRY_CODES
     assert not {"UK", "EU", "XK", "ZZ"} & COUNTRY_CODES  # reserved or user-assigned, not countries
+
+
+# What an address line takes: ordinary text of any script, and nothing that breaks the line, hides, or turns the
+# text's direction around (it would make an address read otherwise on the staff page).
+LINES_TAKEN = [
+    "Zoë O'Brien",
+    "12 Baker Street",
+    "李雷",
+    "Müller-Lüdenscheidt",
+    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+    "Flat 2 \U0001f600",
+]
+LINES_REFUSED = ["", "   ", "Carol\nReed", "Carol\u2028Reed", "Carol\u2029Reed", "Carol\u0085Reed", "Carol\x9bReed",
+                 "\u200b", "\u200b \ufeff", "\u202eevil", "a\u2066b", "\x00"]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", LINES_TAKEN)
+def test_an_address_line_of_any_script_is_taken(line: str) -> None:
+    assert DeliveryAddress.model_validate({**HOME, "name": line}).name == line.strip()
+
+
+@pytest.mark.parametrize("line", LINES_REFUSED)
+def test_an_address_line_that_breaks_hides_or_turns_text_around_is_refused(line: str) -> None:
+    with pytest.raises(PydanticValidationError, match="name"):
+        DeliveryAddress.model_validate({**HOME, "name": line})
+
+
+def test_the_documented_pattern_is_the_rule_as_ecmascript_reads_it() -> None:
+    """The document's pattern, run by Node's RegExp (what a JavaScript client or validator uses), decides every
+    sample as the Python validator does."""
+    pattern = DeliveryAddress.model_json_schema()["properties"]["name"]["pattern"]
+    samples = LINES_TAKEN + LINES_REFUSED
+    script = "const [p, s] = JSON.parse(require('fs').readFileSync(0, 'utf8'));" \
+             "console.log(JSON.stringify(s.map((x) => new RegExp(p).test(x))));"  # fmt: skip
+    node = subprocess.run(["node", "-e", script], input=json.dumps([pattern, samples]), capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    assert json.loads(node.stdout) == [True] * len(LINES_TAKEN) + [False] * len(LINES_REFUSED)
 
 
 # ---- staff: orders by status ---------------------------------------------------------------------------------
