@@ -8,7 +8,7 @@ import { ctx, needSignIn } from "./shop.js";
 import { bookView, catalogView, recommendationsView } from "./views/catalog.js";
 import { CHAT_KEY, chatView } from "./views/chat.js";
 import { orderView, ordersView } from "./views/orders.js";
-import { cartView, checkoutView } from "./views/cart.js";
+import { cartView, checkoutView, forgetDraftUnlessOwnedBy } from "./views/cart.js";
 import { homeView } from "./views/home.js";
 import { isStaff, staffOrdersView } from "./views/staff.js";
 
@@ -107,6 +107,7 @@ async function start() {
   ctx.route = route;
   initAccount({ auth: ctx.auth, api: ctx.api });
   ctx.auth.onChange(updateNav);
+  ctx.auth.onChange(forgetDraftUnlessOwnedBy); // the checkout's typed address is only its typist's
   updateNav(ctx.auth.user());
   startCart();
   window.addEventListener("hashchange", route);

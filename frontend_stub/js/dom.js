@@ -42,7 +42,8 @@ export function describe(element, id) {
 
 export function render(title, ...children) {
   document.title = `${title} · Bookstore`;
-  main.replaceChildren(h("h1", {}, title), ...children);
+  // Like h(): null, undefined and false children are left out (replaceChildren would show them as text).
+  main.replaceChildren(h("h1", {}, title), ...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
   main.focus({ preventScroll: true });
 }
 

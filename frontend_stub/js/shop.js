@@ -20,12 +20,35 @@ export function newKey() {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+// Every ISO 3166-1 alpha-2 code the API accepts (functions/bookstore/addresses.py, _ISO_3166_1_ALPHA_2).
+export const COUNTRY_CODES = `
+  AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+  CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO
+  FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE
+  JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO
+  MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW
+  PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM
+  TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+`.trim().split(/\s+/);
+
+let regionNames = null;
+
+// The English name of a region code ("DE" -> "Germany"); the code itself when it has no name (or no Intl), "" for none.
 export function countryName(code) {
+  if (code === null || code === undefined || code === "") return "";
+  const text = String(code);
   try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+    regionNames = regionNames || new Intl.DisplayNames(["en"], { type: "region" });
+    return regionNames.of(text.toUpperCase()) || text;
   } catch {
-    return code;
+    return text;
   }
+}
+
+// [code, name] for every code, sorted by name (for a country <select>).
+export function countryOptions() {
+  const collator = new Intl.Collator("en");
+  return COUNTRY_CODES.map((code) => [code, countryName(code)]).sort((a, b) => collator.compare(a[1], b[1]));
 }
 
 // A delivery address {name, line1, line2?, city, postal_code, country} as an <address>, one line each.

@@ -271,7 +271,7 @@ def fill_address(page: Any, address: dict[str, str] | None = None, country: str 
 
 
 def check_out(page: Any, address: dict[str, str] | None = None, country: str = "GB") -> str:
-    """From the checkout's address step (e.g. after "Buy now"): the address, the review, "Place order"; the id of
+    """From the checkout's address step (e.g. after "Add to cart and check out"): the address, the review, "Place order"; the id of
     the order placed, once its page shows."""
     fill_address(page, address, country)
     page.get_by_role("button", name="Continue to review").click()

@@ -294,9 +294,9 @@ def test_an_invited_user_chooses_a_password_signs_in_and_orders(page: Any, dev_s
     _signed_in(page, username)
     page.shots("signed-in")
 
-    # A new customer has no saved address: "Buy now" leads to the checkout, which asks for one.
+    # A new customer has no saved address: "Add to cart and check out" leads to the checkout, which asks for one.
     page.goto(f"{web}#/books/dracula-bram-stoker")
-    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("button", name="Add to cart and check out").click()
     check_out(page, {"Full name": "Ivy Invited", "Address line 1": "1 Main Street", "City": "Springfield",
                      "Postal code": "12345"}, country="US")  # fmt: skip
     page.locator(".badge", has_text="PLACED").wait_for()

@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     blocking,
     check_out,
     describe_violations,
+    fill_address,
     fits_the_screen,
     sign_in,
     signed_in_fetch,
@@ -51,6 +52,12 @@ def _check_page(page: Any, watch: PageWatch) -> None:
     serious = blocking(axe_violations(page))
     assert serious == [], describe_violations(serious)
     assert watch.take() == []
+
+
+def _no_null_text(page: Any) -> None:
+    """The page never shows a stray "null" (a missing value written out as text)."""
+    text = page.locator("main").inner_text()
+    assert re.search(r"\bnull\b", text) is None, text
 
 
 def _cart_link(page: Any, count: int) -> None:
@@ -168,6 +175,16 @@ def test_customer_finds_a_misspelt_book_checks_out_a_cart_and_follows_the_order_
     page.get_by_role("heading", name="Checkout", level=1).wait_for()
     page.get_by_role("heading", name="Where should we send your books?").wait_for()
     assert page.get_by_label("Address line 1").input_value() == ""  # nothing saved yet
+    _no_null_text(page)
+    # Every country the API accepts (ISO 3166-1 alpha-2, 249 codes), by name; the United States by default.
+    countries = page.get_by_label("Country").evaluate("s => [...s.options].map((o) => [o.value, o.textContent])")
+    assert len(countries) == 249
+    assert len({code for code, _ in countries}) == 249
+    assert all(re.fullmatch(r"[A-Z]{2}", code) and name and name != code for code, name in countries), countries
+    assert ["DE", "Germany"] in countries
+    assert ["AX", "Åland Islands"] in countries
+    assert (countries[0][1], countries[-1][1]) == ("Afghanistan", "Zimbabwe")  # by name, not by code
+    assert page.get_by_label("Country").input_value() == "US"
     save = page.get_by_label(SAVE_ADDRESS)
     assert save.is_checked()  # saving is the default
     page.get_by_label("Full name").fill("")  # prefilled from her profile
@@ -197,6 +214,7 @@ def test_customer_finds_a_misspelt_book_checks_out_a_cart_and_follows_the_order_
     assert f"1 {TIMES} Frankenstein" in review
     assert f"Total: {_money(dracula['price_cents'] + frankenstein['price_cents'])}" in review
     assert "221B Baker Street" in review
+    assert "London NW1 6XE" in review  # the city, then the postal code, as on the order and account pages
     assert "United Kingdom" in review
     assert "Saved for your next orders" in review
     _check_page(page, watch)
@@ -219,6 +237,9 @@ def test_customer_finds_a_misspelt_book_checks_out_a_cart_and_follows_the_order_
     assert f"1 {TIMES} Frankenstein" in shown
     _cart_link(page, 0)
     assert page.locator(".warning").count() == 0  # the address was saved: no note about it
+    _no_null_text(page)
+    # The address reads as everywhere else: the city, then the postal code.
+    assert "London NW1 6XE" in page.locator(".delivery").inner_text()
     _check_page(page, watch)
     page.shots("order-placed")
 
@@ -255,10 +276,10 @@ def test_customer_finds_a_misspelt_book_checks_out_a_cart_and_follows_the_order_
     _check_page(page, watch)
     page.shots("order-delivered")
 
-    # Her next checkout ("Buy now" on a book's page) starts from the saved address.
+    # Her next checkout ("Add to cart and check out" on a book's page) starts from the saved address.
     page.goto(f"{web}#/books/{EMMA}")
     page.get_by_role("heading", name="Emma", level=1).wait_for()
-    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("button", name="Add to cart and check out").click()
     page.get_by_role("heading", name="Where should we send your books?").wait_for()
     page.get_by_text("Your saved address is filled in").wait_for()
     for label, value in ADDRESS.items():
@@ -361,7 +382,7 @@ def test_an_address_that_cannot_be_saved_does_not_hide_the_order(page: Any, dev_
 
     page.route(re.compile(r"/me$"), refuse_saving)
     page.goto(f"{web}#/books/{EMMA}")
-    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("button", name="Add to cart and check out").click()
     page.get_by_role("heading", name="Where should we send your books?").wait_for()
     assert page.get_by_label(SAVE_ADDRESS).is_checked()
     order_id = check_out(page)
@@ -374,3 +395,40 @@ def test_an_address_that_cannot_be_saved_does_not_hide_the_order(page: Any, dev_
     assert page.locator(f'.order[data-order-id="{order_id}"]').is_visible()
     _cart_link(page, 0)
     page.shots("address-not-saved")
+
+
+def test_a_checkout_address_typed_by_one_user_is_never_shown_to_the_next(page: Any, dev_stack: DevStack) -> None:
+    """Carol types an address and reaches the review, then signs out without ordering; alice signs in in the same
+    tab: her checkout (both steps) never shows carol's address, so she can neither order to it nor save it."""
+    web = dev_stack.web
+    street = "7 Private Mews"
+    sign_in(page, web, CAROL.username, CAROL.password)
+    _signed_in(page, CAROL.username)
+    page.goto(f"{web}#/books/{EMMA}")
+    page.get_by_role("button", name="Add to cart and check out").click()
+    fill_address(page, {**ADDRESS, "Address line 1": street})
+    page.get_by_role("button", name="Continue to review").click()
+    page.get_by_role("heading", name="Review your order", level=1).wait_for()
+    page.get_by_role("button", name="Place order").wait_for()
+    assert street in page.locator("main").inner_text()
+
+    page.get_by_role("button", name=f"Sign out {CAROL.username}").click()
+    page.get_by_role("link", name="Sign in").first.wait_for()
+    sign_in(page, web, ALICE.username, ALICE.password)  # the same tab: the page is not reloaded
+    _signed_in(page, ALICE.username)
+    page.goto(f"{web}#/books/{DRACULA}")
+    page.get_by_role("button", name="Add to cart", exact=True).click()
+
+    page.goto(f"{web}#/checkout")
+    page.get_by_role("heading", name="Where should we send your books?").wait_for()
+    assert page.get_by_label("Address line 1").input_value() != street
+    assert street not in page.locator("main").inner_text()
+    page.shots("next-user-checkout")
+
+    # The review's URL has no address for her: it goes back to the address step.
+    page.goto(f"{web}#/checkout/review")
+    page.wait_for_url(re.compile(r"#/checkout$"))
+    page.get_by_role("heading", name="Where should we send your books?").wait_for()
+    assert page.get_by_label("Address line 1").input_value() != street
+    assert street not in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Place order").count() == 0

@@ -54,8 +54,8 @@ def test_customer_signs_in_searches_orders_and_sees_the_order(page: Any, dev_sta
     page.get_by_label("Quantity").fill("2")
     assert unlabelled_controls(page) == []
     page.shots("book-page")
-    # "Buy now": the copies go in the cart and the checkout asks where to send them.
-    page.get_by_role("button", name="Buy now").click()
+    # "Add to cart and check out": the copies go in the cart and the checkout asks where to send them.
+    page.get_by_role("button", name="Add to cart and check out").click()
     page.get_by_role("heading", name="Checkout", level=1).wait_for()
     assert unlabelled_controls(page) == []
     order_id = check_out(page)
@@ -80,7 +80,7 @@ def _carol_orders(page: Any, web: str, book_id: str) -> str:
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
     page.goto(f"{web}#/books/{book_id}")
-    page.get_by_role("button", name="Buy now").click()
+    page.get_by_role("button", name="Add to cart and check out").click()
     return check_out(page)
 
 

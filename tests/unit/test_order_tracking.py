@@ -10,6 +10,7 @@ import itertools
 import json
 import re
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -236,6 +237,13 @@ def test_without_an_address_the_key_stands_for_the_lines_alone_as_before_address
 
     assert query({"lines": lines, "delivery_address": None}, PAYLOAD_VALIDATION) == lines
     assert query({"lines": lines, "delivery_address": HOME}, PAYLOAD_VALIDATION) == [lines, HOME]
+
+
+def test_the_shop_offers_exactly_the_countries_the_api_takes() -> None:
+    shop = (Path(__file__).parents[2] / "frontend_stub" / "js" / "shop.js").read_text()
+    listed = re.search(r"export const COUNTRY_CODES = `([^`]*)`", shop)
+    assert listed is not None
+    assert set(listed.group(1).split()) == COUNTRY_CODES
 
 
 def test_the_country_codes_are_iso_3166_1_alpha_2() -> None:

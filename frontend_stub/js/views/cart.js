@@ -3,26 +3,27 @@
 // cart itself only holds {book_id, quantity} (cart.js).
 import { cartLines, MAX_QUANTITY, removeFromCart, setQuantity, subtractFromCart } from "../cart.js";
 import { busy, describe, errorBox, h, render, say, showError } from "../dom.js";
-import { cover, ctx, money, needSignIn, newKey, countryName as regionName } from "../shop.js";
+import { addressBlock, countryName, countryOptions, cover, ctx, money, needSignIn, newKey } from "../shop.js";
 import { leaveOrderNote } from "./orders.js";
 
 // The address typed in this visit, kept between the two checkout steps (not in the browser's storage):
-// { address, save }, `save` being whether to keep it on the profile (PATCH /me) once the order is placed.
+// { username, address, save }, `save` being whether to keep it on the profile (PATCH /me) once the order is
+// placed. It belongs to the user who typed it: cleared on sign-out, and never shown to anyone else.
 let draft = null;
 
-// Common ISO 3166-1 alpha-2 codes; the API takes any assigned code.
-const COUNTRIES = [
-  ["AU", "Australia"], ["AT", "Austria"], ["BE", "Belgium"], ["BR", "Brazil"], ["CA", "Canada"], ["DK", "Denmark"],
-  ["FI", "Finland"], ["FR", "France"], ["DE", "Germany"], ["IN", "India"], ["IE", "Ireland"], ["IT", "Italy"],
-  ["JP", "Japan"], ["MX", "Mexico"], ["NL", "Netherlands"], ["NZ", "New Zealand"], ["NO", "Norway"], ["PL", "Poland"],
-  ["PT", "Portugal"], ["SG", "Singapore"], ["ZA", "South Africa"], ["ES", "Spain"], ["SE", "Sweden"],
-  ["CH", "Switzerland"], ["GB", "United Kingdom"], ["US", "United States"],
-];
-
-function countryName(code) {
-  const found = COUNTRIES.find(([value]) => value === code);
-  return found ? found[1] : regionName(code);
+// Drops the draft unless `user` typed it; app.js calls it whenever who is signed in changes.
+export function forgetDraftUnlessOwnedBy(user) {
+  if (draft && (!user || draft.username !== user.username)) draft = null;
 }
+
+// The draft of the signed-in user, or null.
+function currentDraft() {
+  forgetDraftUnlessOwnedBy(ctx.auth && ctx.auth.user());
+  return draft;
+}
+
+// All the codes the API accepts, by name (built once, on the first checkout).
+let countries = null;
 
 // Each cart line with its book from the server: { book_id, quantity, book, problem }; `problem` (a sentence)
 // marks a line that cannot be ordered as it is, and is left out of the checkout.
@@ -192,6 +193,7 @@ const SAVE_LABEL = "Save this address for my next orders and for ordering by cha
 
 async function addressStep() {
   const user = ctx.auth.user() || {};
+  const draft = currentDraft();
   let saved = null;
   if (!draft) {
     const loading = h("p", { class: "muted" }, "Loading your address…");
@@ -213,10 +215,11 @@ async function addressStep() {
     return h("div", {}, h("label", { for: input.id }, spec.label), input, hint, error);
   });
   const chosenCountry = values.country || "US";
-  const known = COUNTRIES.some(([code]) => code === chosenCountry);
+  countries = countries || countryOptions();
+  const known = countries.some(([code]) => code === chosenCountry);
   const country = h("select", { id: "addr-country", name: "country", autocomplete: "country" },
     known ? null : h("option", { value: chosenCountry, selected: true }, countryName(chosenCountry)),
-    COUNTRIES.map(([code, name]) => h("option", { value: code, selected: code === chosenCountry }, name)));
+    countries.map(([code, name]) => h("option", { value: code, selected: code === chosenCountry }, name)));
   const save = h("input", { id: "addr-save", name: "save", type: "checkbox", checked: draft ? draft.save : true });
   const saveHint = h("p", { class: "hint", id: "addr-save-hint" },
     "Your next checkout starts from it, and the chat orders to it. You can forget it on your account page.");
@@ -242,7 +245,9 @@ async function addressStep() {
       return;
     }
     address.country = country.value;
-    draft = { address, save: save.checked };
+    const owner = ctx.auth.user();
+    if (!owner) return; // signed out meanwhile: nothing is kept
+    setDraft({ username: owner.username, address, save: save.checked });
     location.hash = "#/checkout/review";
   } },
   ...rows,
@@ -258,7 +263,11 @@ async function addressStep() {
 // ---------------------------------------------------------------------------------------------------------
 // Checkout: the review and the order
 
-async function reviewStep() {
+function setDraft(value) {
+  draft = value;
+}
+
+async function reviewStep(draft) {
   const { address, save } = draft;
   render("Review your order", h("p", { class: "muted" }, "Loading your cart…"));
   const lines = await loadLines();
@@ -271,6 +280,13 @@ async function reviewStep() {
   const problem = errorBox();
   const key = newKey(); // one key for this review: retries of "Place order" here can never order twice
   const place = h("button", { type: "button", class: "place-order", onclick: () => busy(place, async () => {
+    const user = ctx.auth.user();
+    if (!user || user.username !== draft.username) {
+      // Someone else is signed in now (another tab): never order to the address they did not type.
+      setDraft(null);
+      location.hash = "#/checkout";
+      return;
+    }
     place.textContent = "Placing order…";
     problem.textContent = "";
     try {
@@ -278,7 +294,7 @@ async function reviewStep() {
       const order = await ctx.api.placeOrder(ordered, key, address);
       // Take off only what was ordered: copies added meanwhile (another tab) stay in the cart.
       subtractFromCart(ordered);
-      draft = null;
+      setDraft(null);
       say(`Thank you! Order ${order.number || order.order_id} is placed: ${money(order.total_cents)}.`);
       if (save) {
         // Best effort: the order is placed whatever happens here; the order page says if the address was not kept.
@@ -312,9 +328,7 @@ async function reviewStep() {
       h("p", {}, h("a", { href: "#/cart" }, "Change the cart"))),
     h("section", { "aria-labelledby": "review-address" },
       h("h2", { id: "review-address" }, "Delivery address"),
-      h("address", { class: "delivery-address" },
-        [address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, countryName(address.country)]
-          .filter(Boolean).map((text) => h("span", {}, text))),
+      addressBlock(address),
       h("p", { class: "muted" }, save ? "Saved for your next orders and for ordering by chat once the order is placed."
         : "Used for this order only."),
       h("p", {}, h("a", { href: "#/checkout" }, "Change the address"))),
@@ -325,7 +339,8 @@ async function reviewStep() {
 export async function checkoutView(step) {
   if (!ctx.auth.user()) return needSignIn("Checkout", "Sign in to check out; your cart is kept.");
   if (!cartLines().length) return render("Checkout", emptyCart());
-  if (step === "review" && draft) return reviewStep();
+  const draft = currentDraft();
+  if (step === "review" && draft) return reviewStep(draft);
   if (step === "review") {
     location.replace("#/checkout"); // no address yet (e.g. after a reload): its step first
     return undefined;

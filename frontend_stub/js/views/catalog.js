@@ -1,6 +1,6 @@
 // The catalog: search and browse, a book's page, and the books picked for the signed-in customer.
 import { busy, errorBox, field, h, render, say, showError } from "../dom.js";
-import { addToCart, MAX_QUANTITY } from "../cart.js";
+import { addToCart, cartCount, MAX_QUANTITY } from "../cart.js";
 import { addAndSay, bookCard, cover, ctx, money, needSignIn, stockState } from "../shop.js";
 
 export async function catalogView(params) {
@@ -91,7 +91,7 @@ export async function bookView(id) {
     quantity.focus();
     return 0;
   }
-  // "Buy now": the chosen copies go in the cart and the checkout opens (an order always has a delivery address,
+  // "Add to cart and check out": the chosen copies go in the cart and the checkout of the whole cart opens (an order always has a delivery address,
   // which only the checkout asks for; signed out, it asks to sign in first and keeps the cart).
   const buyNow = h("button", { type: "button", class: "secondary", onclick: () => {
     const count = chosen();
@@ -101,9 +101,10 @@ export async function bookView(id) {
       orderProblem.textContent = outcome.message;
       return;
     }
-    say(`${count} × ${book.title} ${count === 1 ? "is" : "are"} in your cart: now the delivery address.${outcome.message ? ` ${outcome.message}` : ""}`);
+    const copies = cartCount();
+    say(`Added ${count} × ${book.title} to your cart (${copies} ${copies === 1 ? "item" : "items"}); checking out the whole cart: now the delivery address.${outcome.message ? ` ${outcome.message}` : ""}`);
     location.hash = "#/checkout";
-  } }, "Buy now");
+  } }, "Add to cart and check out");
   const orderForm = h("form", { class: "order-form", onsubmit: (event) => {
     event.preventDefault();
     const count = chosen();

@@ -2,7 +2,7 @@
 // its short number and delivery address; cancelling while PLACED. The pieces (label, timeline, address, lines)
 // are shared with the staff page (views/staff.js).
 import { busy, errorBox, h, render, say, showError } from "../dom.js";
-import { ctx, date, money, needSignIn } from "../shop.js";
+import { addressBlock, ctx, date, money, needSignIn } from "../shop.js";
 
 // The steps an order goes through, in order, and how each reads.
 export const STEPS = ["PLACED", "SHIPPED", "DELIVERED"];
@@ -52,28 +52,13 @@ export function timeline(order, label) {
     }));
 }
 
-function countryName(code) {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
-  } catch {
-    return code;
-  }
-}
-
 // The delivery address, one line each, or nothing when the order has none.
 export function deliveryAddress(order, headingLevel = "h3") {
   const address = order.delivery_address;
   if (!address) return null;
-  const lines = [
-    address.name,
-    address.line1,
-    address.line2,
-    [address.city, address.postal_code].filter(Boolean).join(" "),
-    address.country ? countryName(address.country) : null,
-  ].filter(Boolean);
   return h("div", { class: "delivery" },
     h(headingLevel, {}, "Delivery address"),
-    h("p", { class: "address" }, lines.flatMap((line, index) => (index ? [h("br"), line] : [line]))));
+    addressBlock(address, { class: "delivery-address address" }));
 }
 
 export function orderLines(order) {
