@@ -65,6 +65,7 @@ _ASKING = frozenset(
     }
 )  # fmt: skip
 _WORD = re.compile(r"[\w']+")
+NAMED_WORDS_MAX = 8  # the longest title of the sample catalog has 8 words after "the"
 
 
 def _named(transcript: str) -> str:
@@ -75,19 +76,31 @@ def _named(transcript: str) -> str:
     return " ".join(words)
 
 
-def _search_what_was_said(event: LexEvent, services: Services) -> LexResponse:
-    """FindBook with no slot filled: the words the customer said after asking are searched as the shop's search
-    box would (typos, prefixes); books found are the answer, else the bot asks what they are looking for."""
+def books_named(event: LexEvent, services: Services) -> list[Book]:
+    """The books the words of this turn name, after the words that ask, as the shop's search box finds them
+    (typos, prefixes); none for a long sentence, which is no title."""
     named = _named(event.input_transcript or "")
-    books = _search(services, [named], None) if named else []
+    if not named or len(named.split()) > NAMED_WORDS_MAX:
+        return []
+    return _search(services, [named], None)
+
+
+def _search_what_was_said(event: LexEvent, services: Services) -> LexResponse:
+    """FindBook with no slot filled: the words the customer said after asking are searched; books found are the
+    answer, else the bot asks what they are looking for."""
+    books = books_named(event, services)
     if not books:
         return elicit_slot(event, "Title", "What are you looking for? Tell me a title, an author or a genre.")
     return _found(event, books)
 
 
+def listed(books: list[Book]) -> str:
+    """The books as one sentence part: "Dracula by Bram Stoker ($8.99, in stock); Emma by ..."."""
+    return "; ".join(_describe(b) for b in books)
+
+
 def _found(event: LexEvent, books: list[Book]) -> LexResponse:
-    text = "I found: " + "; ".join(_describe(b) for b in books) + "."
-    return with_cards(close(event, "Fulfilled", text), [book_card(b) for b in books])
+    return with_cards(close(event, "Fulfilled", f"I found: {listed(books)}."), [book_card(b) for b in books])
 
 
 def find_book(event: LexEvent, caller: Caller, services: Services) -> LexResponse:

@@ -13,6 +13,7 @@ from bookstore.identity import Caller
 from bookstore.observability import logger, metrics, tracer
 from bookstore.wiring import Services
 from bot_fulfillment import catalog, orders, staff
+from bot_fulfillment.cards import book_card, with_cards
 from bot_fulfillment.lex import (
     LexEvent,
     LexResponse,
@@ -24,6 +25,7 @@ IntentHandler = Callable[[LexEvent, Caller, Services], LexResponse]
 
 UNEXPECTED = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 FALLBACK = 'Sorry, I didn\'t understand that. Say "help" to hear what I can do.'
+ORDER_HINT = 'Say "buy" and a title to order one, or "help" to hear what I can do.'
 HELP_CUSTOMER = (
     'I can find books ("find books by Jane Austen"), recommend some ("recommend a mystery"), place an order '
     '("buy two copies of Dracula"), tell you where your order is ("where is my order") and cancel it.'
@@ -62,8 +64,14 @@ def help_intent(event: LexEvent, caller: Caller, services: Services) -> LexRespo
 
 
 def fallback(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
+    """Not understood. A customer who types only a title ("dracula", "wuthering heights") gets the books it names
+    as an offer, with the usual hint; anything else gets the hint alone."""
     metrics.add_metric(name="FallbackTurns", unit=MetricUnit.Count, value=1)
-    return elicit_intent(event, FALLBACK)
+    books = catalog.books_named(event, services)
+    if not books:
+        return elicit_intent(event, FALLBACK)
+    offer = f"I'm not sure what you'd like, but these books match what you said: {catalog.listed(books)}. "
+    return with_cards(elicit_intent(event, offer + ORDER_HINT), [book_card(book) for book in books])
 
 
 # PlaceOrder also takes the invocation's Lambda context: handle() calls orders.place_order with it.
