@@ -68,10 +68,10 @@ _WORD = re.compile(r"[\w']+")
 NAMED_WORDS_MAX = 8  # the longest title of the sample catalog has 8 words after "the"
 
 
-def _named(transcript: str) -> str:
+def _named(transcript: str, asking: frozenset[str] = _ASKING) -> str:
     """What the customer named after the words that ask: "do you have sherlock?" -> "sherlock"."""
     words = _WORD.findall(transcript.lower())
-    while words and words[0] in _ASKING:
+    while words and words[0] in asking:
         words.pop(0)
     return " ".join(words)
 
@@ -83,6 +83,28 @@ def books_named(event: LexEvent, services: Services) -> list[Book]:
     if not named or len(named.split()) > NAMED_WORDS_MAX:
         return []
     return _search(services, [named], None)
+
+
+# Words that ask to buy, as they start a request: "I'd like to buy", "order me two copies of".
+_ORDERING = frozenset(
+    {
+        "buy", "order", "purchase", "get", "i", "i'd", "id", "i'm", "im", "would", "like", "want", "wanna", "to",
+        "please", "me", "can", "could", "you", "a", "an", "copy", "copies", "of", "book", "one", "two", "three",
+        "four", "five", "some", "just", "also", "and", "for",
+    }
+)  # fmt: skip
+
+
+def book_ordered(event: LexEvent, services: Services) -> Book | None:
+    """PlaceOrder with no Title filled ("I want to buy sherlock": a part of a title matches no slot value): the
+    book the words after the ordering ones name, if one stands out (CatalogService.find_by_title), else None."""
+    named = _named(event.input_transcript or "", _ORDERING)
+    if not named or len(named.split()) > NAMED_WORDS_MAX or named.isdigit():
+        return None
+    try:
+        return services.catalog.find_by_title(named)
+    except ValidationError:
+        return None
 
 
 def _search_what_was_said(event: LexEvent, services: Services) -> LexResponse:

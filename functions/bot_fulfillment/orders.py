@@ -22,7 +22,7 @@ from bookstore.services.orders import PlaceOrderRequest
 from bookstore.services.profiles import NO_ADDRESS
 from bookstore.wiring import Services
 from bot_fulfillment.cards import confirm_card, money, ordered_card, with_cards
-from bot_fulfillment.catalog import resolved
+from bot_fulfillment.catalog import book_ordered, resolved
 from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 
 SIGN_IN = "Please sign in first, so I know whose order this is."
@@ -62,7 +62,8 @@ def _book_titled(services: Services, event: LexEvent, intent: Intent) -> tuple[s
     title again, as long as the Title slot still names it (the customer may change their mind)."""
     title = resolved(intent, "Title")
     if title is None:
-        return None, None
+        named = book_ordered(event, services) if event.invocation_source == "DialogCodeHook" else None
+        return (None, None) if named is None else (named.title, named)
     chosen = event.session_state.session_attributes.get(BOOK_ATTRIBUTE)
     if chosen:
         try:

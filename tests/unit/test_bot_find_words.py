@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot_fulfillment.catalog import _ASKING, _named
+from bot_fulfillment.catalog import _ASKING, _ORDERING, _named
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,16 @@ def test_the_words_that_ask_are_dropped_from_the_start(said: str, named: str) ->
 def test_whatever_is_asked_the_name_after_it_is_kept_whole(asking: list[str], name: list[str]) -> None:
     assume(name[0] not in _ASKING)  # else it is an asking word too
     assert _named(" ".join([*asking, *name])) == " ".join(name)
+
+
+@pytest.mark.parametrize(
+    ("said", "named"),
+    [
+        ("i want to buy sherlock", "sherlock"),
+        ("I'd like to order two copies of the hound", "the hound"),
+        ("can you get me a copy of dracula please", "dracula please"),
+        ("buy a book", ""),
+    ],
+)
+def test_the_words_that_ask_to_buy_are_dropped_from_the_start(said: str, named: str) -> None:
+    assert _named(said, _ORDERING) == named
