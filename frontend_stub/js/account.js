@@ -2,6 +2,7 @@
 // forgotten password, and the signed-in account page. Cognito calls go through auth.js; text only via textContent.
 import { Auth, PASSWORD_RULES, SESSION_EXPIRED, USERNAME_PATTERN, USERNAME_RULE, passwordProblem, usernameProblem } from "./auth.js";
 import { busy, describe, errorBox, field, h, render, say, showError } from "./dom.js";
+import { addressForm } from "./address_form.js";
 import { addressBlock } from "./shop.js";
 
 let auth;
@@ -453,9 +454,10 @@ function signedOutOn(error) {
   return false;
 }
 
-// The address the checkout saved (PATCH /me), where the chat's orders go; "Forget this address" removes it.
-const NO_SAVED_ADDRESS = "No delivery address is saved. The address you give at checkout is saved for your next "
-  + "orders (unless you untick the box), and ordering by chat sends your books to it.";
+// The saved delivery address (PATCH /me): where the chat's orders go and where the next checkout starts. The
+// customer adds or changes it here (the shared address form) or at checkout, and "Forget this address" removes it.
+const NO_SAVED_ADDRESS = "No delivery address is saved. Add one to order by chat; the address you give at checkout "
+  + "is saved too (unless you untick the box).";
 
 async function addressPanel(box, me) {
   const problem = errorBox();
@@ -475,11 +477,16 @@ async function addressPanel(box, me) {
 }
 
 function showSavedAddress(box, address) {
+  const problem = errorBox();
   if (!address) {
-    box.replaceChildren(h("p", { class: "no-saved-address", tabindex: "-1" }, NO_SAVED_ADDRESS));
+    const add = h("button", { type: "button", class: "add-address" }, "Add a delivery address");
+    add.addEventListener("click", () => editAddress(box, null));
+    box.replaceChildren(h("p", { class: "no-saved-address", tabindex: "-1" }, NO_SAVED_ADDRESS),
+      h("div", { class: "actions" }, add));
     return;
   }
-  const problem = errorBox();
+  const change = h("button", { type: "button", class: "secondary change-address" }, "Change");
+  change.addEventListener("click", () => editAddress(box, address));
   const forget = h("button", { type: "button", class: "secondary" }, "Forget this address");
   forget.addEventListener("click", () => busy(forget, async () => {
     problem.textContent = "";
@@ -495,9 +502,50 @@ function showSavedAddress(box, address) {
   }));
   box.replaceChildren(
     h("p", {}, "Your next checkout starts from this address, and your orders by chat go to it:"),
-    addressBlock(address, { class: "delivery-address saved-address" }),
+    addressBlock(address, { class: "delivery-address saved-address", tabindex: "-1" }),
     problem,
-    h("div", { class: "actions" }, forget));
+    h("div", { class: "actions" }, change, forget));
+}
+
+// The address form in the panel: empty (but the name) to add one, prefilled to change the saved one. Saving
+// PATCHes /me; the server's per-field refusals show under their fields, and what was typed stays.
+function editAddress(box, saved) {
+  const user = auth.user() || {};
+  const values = saved || { name: [user.givenName, user.familyName].filter(Boolean).join(" "), country: "US" };
+  const problem = errorBox();
+  const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+  const heading = h("h3", { id: "account-address-heading" }, saved ? "Change your delivery address" : "Add a delivery address");
+  const editor = addressForm({
+    values,
+    idPrefix: "account-addr",
+    submitLabel: "Save the address",
+    attributes: { "aria-labelledby": heading.id },
+    actions: [cancel],
+    onSubmit: async (address) => {
+      problem.textContent = "";
+      let profile;
+      try {
+        profile = await api.saveDeliveryAddress(address);
+      } catch (error) {
+        if (signedOutOn(error)) return;
+        if (error.status === 400 && editor.showServerErrors(error)) return;
+        showError(problem, error);
+        problem.focus();
+        return;
+      }
+      showSavedAddress(box, (profile && profile.delivery_address) || address);
+      say("Your delivery address is saved.");
+      box.querySelector(".saved-address").focus();
+    },
+  });
+  problem.setAttribute("tabindex", "-1");
+  cancel.addEventListener("click", () => {
+    showSavedAddress(box, saved);
+    box.querySelector(saved ? ".change-address" : ".add-address").focus();
+  });
+  editor.form.insertBefore(problem, editor.form.lastElementChild);
+  box.replaceChildren(heading, editor.form);
+  editor.focusFirst();
 }
 
 function nameForm(box, user, me) {

@@ -152,6 +152,14 @@ def test_every_page_of_a_signed_in_customer(page: Any, dev_stack: DevStack, watc
     page.get_by_role("button", name="Forget this address").click()
     page.get_by_text("No delivery address is saved.").wait_for()
     audit.check("account-address-forgotten")
+    # The address form, opened from the panel: empty, then with its field errors (nothing is sent).
+    page.get_by_role("button", name="Add a delivery address").click()
+    page.get_by_role("form", name="Add a delivery address").wait_for()
+    audit.check("account-address-form")
+    page.get_by_label("Address line 1").fill("")
+    page.get_by_role("button", name="Save the address").click()
+    page.get_by_text("Enter the street and number.").wait_for()
+    audit.check("account-address-form-errors")
     audit.visit("staff-only", "#/staff/orders", _heading("Staff only"))
     audit.finish("customer")
 

@@ -19,7 +19,16 @@ from typing import Any
 import pytest
 
 from local.world.cognito import DEMO_ACCOUNTS
-from tests.e2e.conftest import DevStack, check_out, fits_the_screen, sign_in, unlabelled_controls, wait_until
+from tests.e2e.conftest import (
+    DevStack,
+    PageWatch,
+    check_out,
+    fits_the_screen,
+    sign_in,
+    signed_in_fetch,
+    unlabelled_controls,
+    wait_until,
+)
 
 ALICE, CAROL = DEMO_ACCOUNTS
 POLICY = [
@@ -541,3 +550,151 @@ def test_forgot_password_for_an_unknown_user_answers_like_for_a_known_one(page: 
     page.get_by_role("heading", name="Choose a new password").wait_for()
     page.get_by_text(re.compile(r"^We sent a code to \S+\.$")).wait_for()
     page.shots("unknown-user")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The delivery address on the account page
+
+# What a new customer types on the account page (labels of the shared address form) and what the API then keeps.
+NEW_ADDRESS = {
+    "Full name": "Ada Adder",
+    "Address line 1": "5 Elm Road",
+    "Address line 2 (optional)": "Flat 2",
+    "City": "Leeds",
+    "Postal code": "LS1 4AP",
+}
+NEW_ADDRESS_SAVED = {
+    "name": "Ada Adder",
+    "line1": "5 Elm Road",
+    "line2": "Flat 2",
+    "city": "Leeds",
+    "postal_code": "LS1 4AP",
+    "country": "GB",
+}
+# What Chromium logs for the API's 400 that the form shows field by field.
+BAD_REQUEST = "the server responded with a status of 400"
+
+
+def _new_customer(page: Any, dev_stack: DevStack, prefix: str) -> str:
+    """Signs up and confirms a new customer (so with no saved address), signed in on `page`; the username."""
+    _outbox_ready(dev_stack)
+    web = dev_stack.web
+    username = _name(prefix)
+    _sign_up(page, web, username, "Address-Reader-2026!")
+    _confirm(page, _mail(web, username, "sign-up code")["code"])
+    _signed_in(page, username)
+    return username
+
+
+def _open_account(page: Any, web: str) -> Any:
+    """The account page's "Delivery address" section, once it has read the profile."""
+    page.goto(f"{web}#/account")
+    panel = page.get_by_role("region", name="Delivery address")
+    panel.get_by_role("button").first.wait_for()
+    return panel
+
+
+def test_a_new_customer_adds_an_address_on_the_account_page_and_orders_by_chat(
+    page: Any, dev_stack: DevStack, watch: PageWatch
+) -> None:
+    web = dev_stack.web
+    _new_customer(page, dev_stack, "addr")
+    assert signed_in_fetch(page, "GET", "me").get("delivery_address") is None
+
+    panel = _open_account(page, web)
+    panel.get_by_text("No delivery address is saved.").wait_for()
+    assert panel.get_by_role("button", name="Forget this address").count() == 0
+    # The form opens from the keyboard, with the focus on its first field.
+    add = panel.get_by_role("button", name="Add a delivery address")
+    add.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("form", name="Add a delivery address").wait_for()
+    assert page.evaluate("document.activeElement.id") == "account-addr-name"
+    assert page.get_by_label("Country").input_value() == "US"
+    assert unlabelled_controls(page) == []
+    assert fits_the_screen(page)
+    page.shots("account-address-form")
+    for label, value in NEW_ADDRESS.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_label("Postal code").press("Enter")  # submits the form
+
+    # Saved: the panel shows it, with the focus on it, and the profile holds it.
+    saved = panel.locator(".saved-address")
+    saved.wait_for()
+    assert wait_until(lambda: page.evaluate("document.activeElement.classList.contains('saved-address')"))
+    assert "Leeds LS1 4AP" in saved.inner_text()
+    assert "United Kingdom" in saved.inner_text()
+    page.get_by_text("Your delivery address is saved.").wait_for()
+    assert signed_in_fetch(page, "GET", "me")["delivery_address"] == NEW_ADDRESS_SAVED
+    page.shots("account-address-saved")
+
+    # A reload reads it back from the server.
+    page.reload()
+    panel = _open_account(page, web)
+    saved = panel.locator(".saved-address")
+    saved.wait_for()
+    assert "5 Elm Road" in saved.inner_text()
+    assert "Flat 2" in saved.inner_text()
+    panel.get_by_role("button", name="Change").wait_for()
+    panel.get_by_role("button", name="Forget this address").wait_for()
+
+    # "Change" opens the form prefilled; "Cancel" leaves the address as it is.
+    panel.get_by_role("button", name="Change").click()
+    page.get_by_role("form", name="Change your delivery address").wait_for()
+    for label, value in NEW_ADDRESS.items():
+        assert page.get_by_label(label, exact=True).input_value() == value, label
+    assert page.get_by_label("Country").input_value() == "GB"
+    page.get_by_role("button", name="Cancel").click()
+    panel.get_by_role("button", name="Change").wait_for()
+    assert page.evaluate("document.activeElement.textContent") == "Change"
+
+    # The chat orders to it, and says so before placing the order.
+    page.get_by_role("link", name="Chat", exact=True).click()
+    message = page.get_by_label("Message")
+    message.fill("buy 1 copy of Emma")
+    message.press("Enter")
+    page.locator(".message.bot", has_text="sent to Ada Adder, 5 Elm Road, Flat 2, Leeds LS1 4AP, GB").last.wait_for()
+    page.shots("chat-confirms-the-address")
+    assert watch.take() == []
+
+
+def test_a_bad_address_on_the_account_page_shows_the_field_error_and_saves_nothing(
+    page: Any, dev_stack: DevStack, watch: PageWatch
+) -> None:
+    web = dev_stack.web
+    _new_customer(page, dev_stack, "badaddr")
+    before = signed_in_fetch(page, "GET", "me")
+    assert before.get("delivery_address") is None
+
+    panel = _open_account(page, web)
+    panel.get_by_role("button", name="Add a delivery address").click()
+    page.get_by_role("form", name="Add a delivery address").wait_for()
+    for label, value in {**NEW_ADDRESS, "Postal code": "LS1 4AP!"}.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Save the address").click()
+    page.get_by_text("A postal code is 2 to 10 letters, digits, spaces or hyphens.").wait_for()
+    postal = page.get_by_label("Postal code")
+    assert postal.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "account-addr-postal_code"
+    assert postal.input_value() == "LS1 4AP!"  # what was typed stays
+    page.shots("account-address-bad-postal-code")
+    assert signed_in_fetch(page, "GET", "me") == before
+
+    # What only the server refuses (a right-to-left override in the city) comes back as a 400 naming the field:
+    # its message shows under the city, nothing else is marked, and everything typed stays.
+    postal.fill("LS1 4AP")
+    page.get_by_label("City").fill("Leeds\u202e")
+    page.get_by_role("button", name="Save the address").click()
+    city_error = page.locator("#account-addr-city-error")
+    wait_until(lambda: city_error.inner_text().strip() != "")
+    assert city_error.inner_text().strip() != ""
+    assert page.get_by_label("City").get_attribute("aria-invalid") == "true"
+    assert postal.get_attribute("aria-invalid") is None
+    assert page.evaluate("document.activeElement.id") == "account-addr-city"
+    assert page.get_by_label("City").input_value() == "Leeds\u202e"
+    assert page.get_by_label("Full name").input_value() == "Ada Adder"
+    assert page.get_by_role("form", name="Add a delivery address").is_visible()
+    page.shots("account-address-server-error")
+    assert signed_in_fetch(page, "GET", "me") == before
+    assert watch.take(expected=(BAD_REQUEST,)) == []

@@ -3,7 +3,8 @@
 // cart itself only holds {book_id, quantity} (cart.js).
 import { cartLines, MAX_QUANTITY, removeFromCart, setQuantity, subtractFromCart } from "../cart.js";
 import { busy, describe, errorBox, h, render, say, showError } from "../dom.js";
-import { addressBlock, countryName, countryOptions, cover, ctx, money, needSignIn, newKey } from "../shop.js";
+import { addressForm } from "../address_form.js";
+import { addressBlock, cover, ctx, money, needSignIn, newKey } from "../shop.js";
 import { leaveOrderNote } from "./orders.js";
 
 // The address typed in this visit, kept between the two checkout steps (not in the browser's storage):
@@ -21,9 +22,6 @@ function currentDraft() {
   forgetDraftUnlessOwnedBy(ctx.auth && ctx.auth.user());
   return draft;
 }
-
-// All the codes the API accepts, by name (built once, on the first checkout).
-let countries = null;
 
 // Each cart line with its book from the server: { book_id, quantity, book, problem }; `problem` (a sentence)
 // marks a line that cannot be ordered as it is, and is left out of the checkout.
@@ -156,29 +154,6 @@ export async function cartView() {
 // ---------------------------------------------------------------------------------------------------------
 // Checkout: the address
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const POSTAL_CODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;
-
-function textRule(label, max, optional = false) {
-  return (value) => {
-    if (!value.trim()) return optional ? "" : `Enter the ${label}.`;
-    if (CONTROL.test(value)) return `The ${label} must be on one line.`;
-    if (value.length > max) return `The ${label} can be at most ${max} characters.`;
-    return "";
-  };
-}
-
-const ADDRESS_FIELDS = [
-  { name: "name", label: "Full name", autocomplete: "name", max: 100, check: textRule("full name", 100) },
-  { name: "line1", label: "Address line 1", hint: "Street and number", autocomplete: "address-line1", max: 100, check: textRule("street and number", 100) },
-  { name: "line2", label: "Address line 2 (optional)", hint: "Flat, building, care of", autocomplete: "address-line2", max: 100, check: textRule("second address line", 100, true) },
-  { name: "city", label: "City", autocomplete: "address-level2", max: 64, check: textRule("city", 64) },
-  { name: "postal_code", label: "Postal code", autocomplete: "postal-code", max: 10, check: (value) => {
-    if (!value.trim()) return "Enter the postal code.";
-    return POSTAL_CODE.test(value.trim()) ? "" : "A postal code is 2 to 10 letters, digits, spaces or hyphens.";
-  } },
-];
-
 // The customer's saved address (GET /me), or null when none is saved or the profile cannot be read now.
 async function savedAddress() {
   try {
@@ -202,58 +177,24 @@ async function addressStep() {
     if (!loading.isConnected) return; // the customer went to another page meanwhile
   }
   const values = (draft && draft.address) || saved || { name: [user.givenName, user.familyName].filter(Boolean).join(" "), country: "US" };
-  const inputs = {};
-  const errors = {};
-  const rows = ADDRESS_FIELDS.map((spec) => {
-    const input = h("input", { id: `addr-${spec.name}`, name: spec.name, autocomplete: spec.autocomplete, maxlength: String(spec.max), value: values[spec.name] || "", required: spec.name !== "line2" });
-    const error = h("p", { class: "field-error", id: `addr-${spec.name}-error` });
-    inputs[spec.name] = input;
-    errors[spec.name] = error;
-    const hint = spec.hint ? h("p", { class: "hint", id: `addr-${spec.name}-hint` }, spec.hint) : null;
-    if (hint) describe(input, hint.id);
-    describe(input, error.id);
-    return h("div", {}, h("label", { for: input.id }, spec.label), input, hint, error);
-  });
-  const chosenCountry = values.country || "US";
-  countries = countries || countryOptions();
-  const known = countries.some(([code]) => code === chosenCountry);
-  const country = h("select", { id: "addr-country", name: "country", autocomplete: "country" },
-    known ? null : h("option", { value: chosenCountry, selected: true }, countryName(chosenCountry)),
-    countries.map(([code, name]) => h("option", { value: code, selected: code === chosenCountry }, name)));
   const save = h("input", { id: "addr-save", name: "save", type: "checkbox", checked: draft ? draft.save : true });
   const saveHint = h("p", { class: "hint", id: "addr-save-hint" },
     "Your next checkout starts from it, and the chat orders to it. You can forget it on your account page.");
   describe(save, saveHint.id);
-  const form = h("form", { class: "stack address-form", novalidate: true, "aria-labelledby": "address-heading", onsubmit: (event) => {
-    event.preventDefault();
-    let first = null;
-    const address = {};
-    for (const spec of ADDRESS_FIELDS) {
-      const value = inputs[spec.name].value;
-      const message = spec.check(value);
-      errors[spec.name].textContent = message;
-      if (message) {
-        inputs[spec.name].setAttribute("aria-invalid", "true");
-        first = first || inputs[spec.name];
-      } else {
-        inputs[spec.name].removeAttribute("aria-invalid");
-      }
-      if (value.trim()) address[spec.name] = value.trim();
-    }
-    if (first) {
-      first.focus();
-      return;
-    }
-    address.country = country.value;
-    const owner = ctx.auth.user();
-    if (!owner) return; // signed out meanwhile: nothing is kept
-    setDraft({ username: owner.username, address, save: save.checked });
-    location.hash = "#/checkout/review";
-  } },
-  ...rows,
-  h("div", {}, h("label", { for: country.id }, "Country"), country),
-  h("div", { class: "check" }, save, h("label", { for: save.id }, SAVE_LABEL), saveHint),
-  h("div", { class: "actions" }, h("button", { type: "submit" }, "Continue to review"), h("a", { class: "button-link", href: "#/cart" }, "Back to the cart")));
+  const { form } = addressForm({
+    values,
+    idPrefix: "addr",
+    submitLabel: "Continue to review",
+    attributes: { "aria-labelledby": "address-heading" },
+    extra: [h("div", { class: "check" }, save, h("label", { for: save.id }, SAVE_LABEL), saveHint)],
+    actions: [h("a", { class: "button-link", href: "#/cart" }, "Back to the cart")],
+    onSubmit: (address) => {
+      const owner = ctx.auth.user();
+      if (!owner) return; // signed out meanwhile: nothing is kept
+      setDraft({ username: owner.username, address, save: save.checked });
+      location.hash = "#/checkout/review";
+    },
+  });
   render("Checkout", h("p", { class: "steps-line" }, "Step 1 of 2: delivery address"),
     h("h2", { id: "address-heading" }, "Where should we send your books?"),
     saved ? h("p", { class: "muted saved-address-note" }, "Your saved address is filled in; change it for this order if you like.") : null,
