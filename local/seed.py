@@ -49,7 +49,8 @@ def with_stage_covers(found: Target, books: list[Book]) -> list[Book]:
     if not bucket:
         return books
     print(f"Drawing and uploading {len(books)} covers to s3://{bucket}/books/covers/", file=sys.stderr)
-    return with_covers(found.client("s3"), bucket, books)
+    with ProgressBar("covers", len(books), "covers") as bar:
+        return with_covers(found.client("s3"), bucket, books, bar.advance)
 
 
 def main(argv: list[str] | None = None) -> int:

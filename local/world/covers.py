@@ -26,7 +26,7 @@ import re
 import shutil
 import unicodedata
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -314,12 +314,16 @@ def cover_key(book_id: str) -> str:
     return f"books/covers/{book_id}.png"
 
 
-def with_covers(s3: Any, bucket: str, books: Iterable[Book]) -> list[Book]:
-    """Upload each book's cover and return the books pointing at them."""
+def with_covers(
+    s3: Any, bucket: str, books: Iterable[Book], uploaded: Callable[[int], None] = lambda count: None
+) -> list[Book]:
+    """Upload each book's cover and return the books pointing at them; `uploaded(1)` after each upload (from
+    several threads)."""
     covered = [book.model_copy(update={"image_key": cover_key(book.book_id)}) for book in books]
 
     def upload(book: Book) -> None:
         s3.put_object(Bucket=bucket, Key=book.image_key, Body=cover_png(book), ContentType="image/png")
+        uploaded(1)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(upload, covered))

@@ -72,7 +72,7 @@ def test_seed_writes_featured_lists_once_and_keeps_the_store_s_own(local_aws: Lo
     assert not [i for i in local_aws.items("RecommendationsTable") if i["pk"]["S"] == "BESTSELLERS"]
 
 
-def test_a_stage_seed_uploads_each_new_book_s_cover_to_the_stage_s_images_bucket(local_aws: LocalAws) -> None:
+def test_a_stage_seed_uploads_each_new_book_s_cover_to_the_stage_s_images_bucket(local_aws: LocalAws, capsys) -> None:
     import boto3
 
     from local.seed import with_stage_covers
@@ -84,6 +84,9 @@ def test_a_stage_seed_uploads_each_new_book_s_cover_to_the_stage_s_images_bucket
     books = load_catalog()[:3]
 
     covered = with_stage_covers(stage, books)
+    shown = capsys.readouterr().err
+    assert "Drawing and uploading 3 covers to s3://stage-images/books/covers/" in shown
+    assert "covers: 3/3 covers" in shown  # progress (a line per tenth when not on a terminal)
 
     assert [b.image_key for b in covered] == [f"books/covers/{b.book_id}.png" for b in books]
     for book in covered:
