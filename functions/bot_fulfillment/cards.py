@@ -162,6 +162,11 @@ def book_card(book: Book, reason: str | None = None) -> Message:
     return card(book.title, _byline(book, reason or ""), cover_url(book), buttons)
 
 
+def choice_card(book: Book) -> Message:
+    """One of several books a customer's words name: "This one" answers "Which one?" with its title."""
+    return card(book.title, _byline(book), cover_url(book), [("This one", book.title)])
+
+
 def confirm_card(book: Book, quantity: int) -> Message:
     """The book about to be ordered, with the two answers to "Shall I place the order?"."""
     total = f"{quantity} x {money(book.price_cents)} = {money(book.price_cents * quantity)}"
@@ -174,11 +179,12 @@ def confirm_card(book: Book, quantity: int) -> Message:
 
 
 def ordered_card(book: Book, order: Order) -> Message:
-    """The book just ordered: follow the order, or cancel it (both by its id), or find more like it."""
+    """The book just ordered, under the order's number: follow the order, or cancel it (the buttons send its id:
+    exact whatever the customer's other orders), or find more like it."""
     copies = sum(line.quantity for line in order.lines if line.book_id == book.book_id)
     return card(
         book.title,
-        f"by {book.author} \u00b7 {copies} x {money(book.price_cents)} \u00b7 order {order.order_id}",
+        f"by {book.author} \u00b7 {copies} x {money(book.price_cents)} \u00b7 order {order.number}",
         cover_url(book),
         [
             ("Where is my order", f"where is order {order.order_id}"),

@@ -6,12 +6,11 @@ whichever way a customer shops. Books found, recommended and ordered also come a
 
 from __future__ import annotations
 
-import re
-
 from bookstore.catalog import Book
 from bookstore.errors import ValidationError
 from bookstore.identity import Caller
 from bookstore.wiring import Services
+from bot_fulfillment import naming
 from bot_fulfillment.cards import book_card, money, with_cards
 from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, delegate, elicit_slot
 
@@ -55,62 +54,11 @@ def _search(services: Services, words: list[str | None], genre: str | None) -> l
     return []
 
 
-# Words that ask for a book rather than name one, as they start a request: "do you have", "search for", "find
-# books about". What follows them is searched when Lex filled no slot ("find sherlock": a part of a title).
-_ASKING = frozenset(
-    {
-        "find", "search", "look", "looking", "for", "do", "you", "have", "has", "got", "any", "some", "something",
-        "a", "an", "book", "books", "novel", "novels", "me", "show", "i", "i'm", "im", "am", "want", "wanna", "to",
-        "get", "is", "are", "there", "please", "called", "titled", "named", "about", "on", "anything", "by",
-    }
-)  # fmt: skip
-_WORD = re.compile(r"[\w']+")
-NAMED_WORDS_MAX = 8  # the longest title of the sample catalog has 8 words after "the"
-
-
-def _named(transcript: str, asking: frozenset[str] = _ASKING) -> str:
-    """What the customer named after the words that ask: "do you have sherlock?" -> "sherlock"."""
-    words = _WORD.findall(transcript.lower())
-    while words and words[0] in asking:
-        words.pop(0)
-    return " ".join(words)
-
-
-def books_named(event: LexEvent, services: Services) -> list[Book]:
-    """The books the words of this turn name, after the words that ask, as the shop's search box finds them
-    (typos, prefixes); none for a long sentence, which is no title."""
-    named = _named(event.input_transcript or "")
-    if not named or len(named.split()) > NAMED_WORDS_MAX:
-        return []
-    return _search(services, [named], None)
-
-
-# Words that ask to buy, as they start a request: "I'd like to buy", "order me two copies of".
-_ORDERING = frozenset(
-    {
-        "buy", "order", "purchase", "get", "i", "i'd", "id", "i'm", "im", "would", "like", "want", "wanna", "to",
-        "please", "me", "can", "could", "you", "a", "an", "copy", "copies", "of", "book", "one", "two", "three",
-        "four", "five", "some", "just", "also", "and", "for",
-    }
-)  # fmt: skip
-
-
-def book_ordered(event: LexEvent, services: Services) -> Book | None:
-    """PlaceOrder with no Title filled ("I want to buy sherlock": a part of a title matches no slot value): the
-    book the words after the ordering ones name, if one stands out (CatalogService.find_by_title), else None."""
-    named = _named(event.input_transcript or "", _ORDERING)
-    if not named or len(named.split()) > NAMED_WORDS_MAX or named.isdigit():
-        return None
-    try:
-        return services.catalog.find_by_title(named)
-    except ValidationError:
-        return None
-
-
 def _search_what_was_said(event: LexEvent, services: Services) -> LexResponse:
     """FindBook with no slot filled: the words the customer said after asking are searched; books found are the
     answer, else the bot asks what they are looking for."""
-    books = books_named(event, services)
+    words = naming.words_named(event)
+    books = _search(services, [words], None) if words else []
     if not books:
         return elicit_slot(event, "Title", "What are you looking for? Tell me a title, an author or a genre.")
     return _found(event, books)

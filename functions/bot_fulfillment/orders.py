@@ -21,8 +21,9 @@ from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
 from bookstore.services.orders import PlaceOrderRequest
 from bookstore.services.profiles import NO_ADDRESS
 from bookstore.wiring import Services
-from bot_fulfillment.cards import confirm_card, money, ordered_card, with_cards
-from bot_fulfillment.catalog import book_ordered, resolved
+from bot_fulfillment import naming
+from bot_fulfillment.cards import choice_card, confirm_card, money, ordered_card, with_cards
+from bot_fulfillment.catalog import SHOWN, resolved
 from bot_fulfillment.lex import Intent, LexEvent, LexResponse, close, confirm_intent, delegate, elicit_slot
 
 SIGN_IN = "Please sign in first, so I know whose order this is."
@@ -62,8 +63,7 @@ def _book_titled(services: Services, event: LexEvent, intent: Intent) -> tuple[s
     title again, as long as the Title slot still names it (the customer may change their mind)."""
     title = resolved(intent, "Title")
     if title is None:
-        named = book_ordered(event, services) if event.invocation_source == "DialogCodeHook" else None
-        return (None, None) if named is None else (named.title, named)
+        return None, None
     chosen = event.session_state.session_attributes.get(BOOK_ATTRIBUTE)
     if chosen:
         try:
@@ -99,27 +99,47 @@ def place_order(event: LexEvent, caller: Caller, services: Services, *, context:
     if book is None or quantity is None:
         return elicit_slot(event, "Title" if book is None else "Quantity", "Which book, and how many copies?")
     if event.session_state.session_attributes.get(ADDRESS_ATTRIBUTE) != one_line(address):
-        # The saved address changed after the customer said yes (a checkout in another tab): ask again with it.
-        return _confirm(event, intent, book, quantity, address)
+        # The saved address changed after the customer was asked (a checkout in another tab): ask again with it.
+        return _confirm(event, intent, book, quantity, address, "Your saved delivery address has changed. ")
     line = OrderLineRequest(book_id=book.book_id, quantity=quantity)
     return _place(event, who, services, _Checkout(line, book, address), context)
 
 
-def _confirm(event: LexEvent, intent: Intent, book: Book, quantity: int, address: DeliveryAddress) -> LexResponse:
+def _confirm(
+    event: LexEvent, intent: Intent, book: Book, quantity: int, address: DeliveryAddress, news: str = ""
+) -> LexResponse:
     """Ask for a yes to this book, quantity, price and address; the address asked about is kept in the session,
     and only an order to that same address is placed."""
     total = money(book.price_cents * quantity)
     sent_to = one_line(address)
     event.session_state.session_attributes[ADDRESS_ATTRIBUTE] = sent_to
-    question = f"{quantity} x {book.title} by {book.author} comes to {total}, sent to {sent_to}. "
+    question = f"{news}{quantity} x {book.title} by {book.author} comes to {total}, sent to {sent_to}. "
     question += "Shall I place the order?"
     return with_cards(confirm_intent(event, question, intent), [confirm_card(book, quantity)])
+
+
+def _titled_by_the_words(event: LexEvent, services: Services) -> Intent | LexResponse:
+    """PlaceOrder without a Title ("i want to buy sherlock": a part of a title matches no slot value): the book the
+    words after the ordering ones name fills it, if only one does; if several do, the customer is asked which."""
+    intent = event.intent
+    if resolved(intent, "Title") is not None or event.invocation_source != "DialogCodeHook":
+        return intent
+    choices = naming.books_named_exactly(event, services, naming.ORDERING)[:SHOWN]
+    if len(choices) == 1:
+        return intent.with_slot("Title", choices[0].title)
+    if not choices:
+        return intent
+    names = ", ".join(book.title for book in choices[:-1]) + f" or {choices[-1].title}"
+    ask = elicit_slot(event, "Title", f"Which one would you like: {names}?")
+    return with_cards(ask, [choice_card(book) for book in choices])
 
 
 def _checked_order(event: LexEvent, services: Services) -> tuple[Book | None, int | None, Intent | LexResponse]:
     """The book and quantity asked for so far, and the intent with them normalized (the catalog's exact title,
     the quantity as digits); or, instead of the intent, the answer that asks again or says why not."""
-    intent = event.intent
+    intent = _titled_by_the_words(event, services)
+    if isinstance(intent, LexResponse):
+        return None, None, intent
     title, book = _book_titled(services, event, intent)
     quantity = _quantity(intent.value("Quantity"))
     if title is not None:
@@ -248,7 +268,8 @@ def cancel_order(event: LexEvent, caller: Caller, services: Services) -> LexResp
     except BookstoreError as err:
         return close(event, "Failed", err.message)
     copies = sum(line.quantity for line in cancelled.lines)
-    message = f"Order {cancelled.number} is cancelled; {copies} book(s) went back on the shelf."
+    books = "1 book went" if copies == 1 else f"{copies} books went"
+    message = f"Order {cancelled.number} is cancelled; {books} back on the shelf."
     return close(event, "Fulfilled", message)
 
 

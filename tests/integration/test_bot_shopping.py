@@ -108,7 +108,7 @@ def test_without_a_saved_address_the_bot_orders_nothing_and_says_where_to_give_o
     # Then nothing is ordered or taken from the stock, and they are told how to give an address
     assert state(response) == ("Close", "Failed")
     assert "needs a delivery address" in message(response)
-    assert "checkout in the shop" in message(response)
+    assert "account page" in message(response)
     assert services.orders.list_mine(SignedIn("dave")).items == []
     assert services.catalog.get(DRACULA.book_id).stock == DRACULA.stock
 
@@ -124,6 +124,7 @@ def test_a_yes_orders_only_to_the_address_it_was_given_for(services, local_aws) 
                  confirmation="Confirmed", session_attributes=asked, **CAROL)  # fmt: skip
     # Then nothing is ordered: she is asked again, with the new address
     assert again["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
+    assert message(again).startswith("Your saved delivery address has changed. 1 x Dracula")
     assert "sent to Carol Reader, 99 Changed Road, London" in message(again)
     assert services.orders.list_mine(SignedIn("carol")).items == []
     # And her yes to that question orders to it
@@ -131,6 +132,21 @@ def test_a_yes_orders_only_to_the_address_it_was_given_for(services, local_aws) 
                 confirmation="Confirmed", session_attributes=again["sessionState"]["sessionAttributes"], **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
     assert services.orders.latest(SignedIn("carol")).delivery_address == moved
+
+
+def test_an_order_that_names_one_book_only_in_its_words_takes_that_book(services) -> None:
+    # Lex classified PlaceOrder but filled no Title ("a part of a title matches no slot value")
+    response = turn(services, "PlaceOrder", {}, transcript="I'd like to buy draculla please", **CAROL)
+    # the hook fills Title and hands back to Lex, which asks for the quantity
+    assert response["sessionState"]["dialogAction"] == {"type": "Delegate"}
+    assert response["sessionState"]["intent"]["slots"]["Title"]["value"]["interpretedValue"] == "Dracula"
+
+
+@pytest.mark.parametrize("transcript", ["i want to buy a book", "buy the silmarillion", "order me 2"])
+def test_an_order_whose_words_name_no_book_leaves_the_title_for_lex_to_ask(services, transcript) -> None:
+    response = turn(services, "PlaceOrder", {}, transcript=transcript, **CAROL)
+    assert response["sessionState"]["dialogAction"] == {"type": "Delegate"}
+    assert response["sessionState"]["intent"]["slots"]["Title"] is None
 
 
 def test_retried_order_fulfillment_places_one_order(services) -> None:
@@ -234,7 +250,7 @@ def test_cancel_confirms_the_latest_order_then_returns_stock(services) -> None:
     done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
     assert state(done) == ("Close", "Fulfilled")
-    assert message(done) == f"Order {_number(order_id)} is cancelled; 2 book(s) went back on the shelf."
+    assert message(done) == f"Order {_number(order_id)} is cancelled; 2 books went back on the shelf."
     assert services.catalog.get(DRACULA.book_id).stock == 5
 
 
@@ -422,7 +438,7 @@ def test_cancel_by_order_number_confirms_with_the_id_filled_then_cancels(service
     # And on yes, the order is cancelled and its books return
     done = turn(services, "CancelOrder", {"OrderId": order_id}, invocation="FulfillmentCodeHook",
                 confirmation="Confirmed", **CONFIRMED, **CAROL)  # fmt: skip
-    assert message(done) == f"Order {number} is cancelled; 2 book(s) went back on the shelf."
+    assert message(done) == f"Order {number} is cancelled; 2 books went back on the shelf."
     assert services.catalog.get(DRACULA.book_id).stock == 5
 
 
@@ -622,7 +638,7 @@ def test_placing_an_order_shows_the_book_to_confirm_and_then_the_order(services)
     assert cards(done) == [
         {
             "title": "Dracula",
-            "subtitle": f"by Bram Stoker \u00b7 2 x $8.99 \u00b7 order {order_id}",
+            "subtitle": f"by Bram Stoker \u00b7 2 x $8.99 \u00b7 order {_number(order_id)}",
             "buttons": [
                 {"text": "Where is my order", "value": f"where is order {order_id}"},
                 {"text": "Cancel this order", "value": f"cancel order {order_id}"},

@@ -12,8 +12,8 @@ from bookstore.services.user_admin import UserAdminService, check_email_format
 from bookstore.users import UserProfile, utc_now
 
 NO_ADDRESS = (
-    "An order needs a delivery address, and you have none saved: give one at checkout in the shop "
-    "(it is kept for your next orders), then order again."
+    "An order needs a delivery address, and you have none saved: add one on your account page in the shop (or "
+    "give one at checkout; it is kept for your next orders), then order again."
 )
 
 
