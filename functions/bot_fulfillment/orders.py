@@ -18,6 +18,7 @@ from bookstore.catalog import Book
 from bookstore.errors import BookNotFound, BookstoreError, Conflict, OrderNotFound, ValidationError
 from bookstore.identity import Caller, SignedIn
 from bookstore.orders import MAX_QUANTITY, Order, OrderLineRequest
+from bookstore.search import tokens
 from bookstore.services.orders import PlaceOrderRequest
 from bookstore.services.profiles import NO_ADDRESS
 from bookstore.wiring import Services
@@ -204,6 +205,12 @@ def order_status(event: LexEvent, caller: Caller, services: Services) -> LexResp
     if reference:
         order = services.orders.find_mine(who, reference)
         return close(event, "Fulfilled", f"Your order {order.number} ({_summary(order)}) is {order.status}.")
+    if (unknown := _unknown_reference(event)) is not None:
+        return unknown
+    named = _orders_naming_a_book(event, services.orders.list_mine(who, limit=NAMED_LOOK_BACK).items)
+    if named:  # "has my dracula order shipped": the orders of that book
+        listed = "; ".join(f"{o.number} ({_summary(o)}) is {o.status}" for o in named[:RECENT_ORDERS])
+        return close(event, "Fulfilled", f"Your order{'s' if len(named) > 1 else ''} {listed}.")
     # "where is my order" / "where are my orders": the recent ones, newest first.
     recent = services.orders.list_mine(who, limit=RECENT_ORDERS).items
     if not recent:
@@ -216,6 +223,26 @@ def order_status(event: LexEvent, caller: Caller, services: Services) -> LexResp
     return close(event, "Fulfilled", f"Your latest orders: {listed}. Ask about one by its number for more.")
 
 
+NAMED_LOOK_BACK = 20  # the customer's latest orders searched for one a turn names by its book
+_REFERENCE_TRIED = re.compile(r"\bbk\b|\bbk[-\s]?[0-9a-z]|\b\d{4,}\b", re.IGNORECASE)
+
+
+def _orders_naming_a_book(event: LexEvent, orders: list[Order]) -> list[Order]:
+    """The orders (newest first) with a book every word of whose title the customer said ("I don't want the emma
+    books anymore", "has my dracula order shipped")."""
+    said = set(tokens(event.input_transcript or ""))
+    return [o for o in orders if any(set(tokens(line.title)) <= said for line in o.lines if tokens(line.title))]
+
+
+def _unknown_reference(event: LexEvent) -> LexResponse | None:
+    """The customer tried to name an order ("order 12345", "BK-' OR 1=1") that Lex could not take as a number:
+    asked again rather than answered about another order."""
+    if _REFERENCE_TRIED.search(event.input_transcript or "") is None:
+        return None
+    return elicit_slot(event, "OrderId", "I can't find that order among yours. Which order? Its number looks like "
+                       "BK-7K3M-9QXT.")  # fmt: skip
+
+
 _NOT_CANCELLABLE = {
     "CANCELLED": "is already cancelled",
     "SHIPPED": "has shipped and can no longer be cancelled",
@@ -226,6 +253,11 @@ _NOT_CANCELLABLE = {
 def _propose_latest_cancellable(event: LexEvent, who: SignedIn, services: Services) -> LexResponse:
     """No order id ("cancel my last order"): propose the newest order that can still be cancelled (PLACED),
     as a confirmation with the OrderId filled; or say clearly why there is nothing to cancel, and close."""
+    if (unknown := _unknown_reference(event)) is not None:
+        return unknown
+    named = _orders_naming_a_book(event, services.orders.list_mine(who, limit=NAMED_LOOK_BACK).items)
+    if named:  # "I don't want the emma books anymore": the newest order of that book
+        return _confirm_cancel(event, event.intent.with_slot("OrderId", named[0].order_id), named[0])
     latest = services.orders.latest(who)
     if latest is None:
         return close(event, "Failed", "You have no orders, so there is nothing to cancel.")

@@ -313,14 +313,45 @@ def test_place_order_orders_the_title_lex_resolved(services) -> None:
 # ---- "cancel my last order" without typing its id -------------------------------------------------------------
 
 
-def _order(services: Any, username: str, key: str, quantity: int = 1) -> str:
+def _order(services: Any, username: str, key: str, quantity: int = 1, book: Book = DRACULA) -> str:
     from bookstore.orders import OrderLineRequest
     from bookstore.services.orders import PlaceOrderRequest
 
     request = PlaceOrderRequest(username=username, idempotency_key=key,
-                                lines=[OrderLineRequest(book_id=DRACULA.book_id, quantity=quantity)],
+                                lines=[OrderLineRequest(book_id=book.book_id, quantity=quantity)],
                                 delivery_address=HOME)  # fmt: skip
     return services.orders.place(request, None).order_id
+
+
+WALDEN = Book(book_id="walden-henry-david-thoreau", title="Walden", author="Henry David Thoreau", genre="philosophy",
+              year=1854, price_cents=699, stock=5)  # fmt: skip
+
+
+def test_cancel_that_names_a_book_proposes_the_order_of_that_book_not_the_latest(services) -> None:
+    services.catalog.products.create(WALDEN)
+    walden = _order(services, "carol", "named-key-1", book=WALDEN)
+    _order(services, "carol", "named-key-2")  # the latest: Dracula
+    confirm = turn(services, "CancelOrder", {}, transcript="I don't want the walden books anymore", **CAROL)
+    assert confirm["sessionState"]["intent"]["slots"]["OrderId"]["value"]["interpretedValue"] == walden
+    assert message(confirm).startswith(f"Cancel your order {_number(walden)} (1 x Walden,")
+
+
+def test_order_status_that_names_a_book_answers_about_the_orders_of_that_book(services) -> None:
+    services.catalog.products.create(WALDEN)
+    walden = _order(services, "carol", "named-key-3", book=WALDEN)
+    _order(services, "carol", "named-key-4")
+    answer = message(turn(services, "OrderStatus", {}, transcript="has my walden order shipped?", **CAROL))
+    assert answer == f"Your order {_number(walden)} (1 x Walden, $6.99) is PLACED."
+
+
+@pytest.mark.parametrize("intent", ["CancelOrder", "OrderStatus"])
+@pytest.mark.parametrize("said", ["cancel order BK-' OR 1=1", "what's the status of order 12345"])
+def test_an_order_reference_lex_could_not_take_is_asked_again_not_answered_with_another(services, intent, said) -> None:
+    _order(services, "carol", "named-key-5")
+    response = turn(services, intent, {}, transcript=said, **CAROL)
+    assert response["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "OrderId"}
+    assert "can't find that order" in message(response)
+    assert [o.status for o in services.orders.list_mine(SignedIn("carol")).items] == ["PLACED"]
 
 
 def test_cancel_without_an_id_proposes_the_latest_placed_order_with_its_id_filled(services) -> None:
