@@ -45,10 +45,13 @@ def _search(services: Services, words: list[str | None], genre: str | None) -> l
     query = " ".join(w for w in words if w)
     if query:
         try:
-            hits = services.catalog.search(query, limit=10).items
+            page = services.catalog.search(query, limit=10)
         except ValidationError:
             return []
-        return [h.book for h in hits if genre is None or h.book.genre == genre][:SHOWN]
+        # The books that hold every word said, when some do: "moby dick" is Moby Dick, not Dickens as well (the
+        # search completes a last word that found few books). Else what the search ranked.
+        books = naming.holding_every_word(page, query) or [hit.book for hit in page.items]
+        return [book for book in books if genre is None or book.genre == genre][:SHOWN]
     if genre:
         return services.catalog.browse(genre, limit=SHOWN).items
     return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bookstore.catalog import Book
+from bookstore.catalog import Book, SearchPage
 from bookstore.errors import ValidationError
 from bookstore.search import tokens
 from bookstore.wiring import Services
@@ -66,7 +66,12 @@ def books_named_exactly(event: LexEvent, services: Services, asking: frozenset[s
         page = services.catalog.search(words, limit=CANDIDATES)
     except ValidationError:
         return []
-    wanted = set(tokens(page.did_you_mean or words))
+    return holding_every_word(page, words)
+
+
+def holding_every_word(page: SearchPage, query: str) -> list[Book]:
+    """The books of a search page whose title and author hold every word of the query (as corrected)."""
+    wanted = set(tokens(page.did_you_mean or query))
     if not wanted:
         return []
     return [hit.book for hit in page.items if wanted <= set(tokens(f"{hit.book.title} {hit.book.author}"))]

@@ -68,6 +68,22 @@ def test_find_book_by_title_author_or_genre(services) -> None:
     assert "couldn't find any book" in message(nothing)
 
 
+def test_find_book_shows_the_books_holding_every_word_when_some_do(services) -> None:
+    moby = Book(book_id="moby-dick-herman-melville", title="Moby Dick", author="Herman Melville", genre="adventure",
+                year=1851, price_cents=1199, stock=3)  # fmt: skip
+    dickens = Book(book_id="bleak-house-charles-dickens", title="Bleak House", author="Charles Dickens",
+                   genre="classics", year=1853, price_cents=999, stock=3)  # fmt: skip
+    services.catalog.products.create(moby)
+    services.catalog.products.create(dickens)
+    found = turn(services, "FindBook", {"Title": "moby dick"}, invocation="FulfillmentCodeHook", **CAROL)
+    # The search also completes "dick" to "dickens"; the bot shows only the book that holds both words
+    assert message(found) == "I found: Moby Dick by Herman Melville ($11.99, in stock)."
+    # When no book holds every word, what the search ranked
+    loose = message(turn(services, "FindBook", {"Title": "moby house"}, invocation="FulfillmentCodeHook", **CAROL))
+    assert "Moby Dick" in loose
+    assert "Bleak House" in loose
+
+
 def test_recommendations_come_with_reasons(services, local_aws) -> None:
     RecommendationRepository(local_aws.tables["RecommendationsTable"], client=local_aws.dynamodb).put_featured(
         [DRACULA.book_id, EMMA.book_id]
