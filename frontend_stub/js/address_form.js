@@ -5,14 +5,32 @@
 import { busy, describe, h } from "./dom.js";
 import { countryName, countryOptions } from "./shop.js";
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const POSTAL_CODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;
 
+// The server's rule for a line of an address (functions/bookstore/addresses.py, the pattern in docs/openapi.json),
+// split so that each way to break it gets its own message: no C0/C1 control characters, DEL, line or paragraph
+// separators (BREAK), nor bidirectional embeddings, overrides and isolates (DIRECTION); and something that shows,
+// not only spaces and zero-width characters (BLANK). Checked on what is sent: the value without the spaces around it.
+const BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+const DIRECTION = /[\u202a-\u202e\u2066-\u2069]/u;
+const ONLY_BLANK = /^[\s\u200b-\u200d\u2060\ufeff]*$/u;
+const TEXT = /^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*[^\s\u200b-\u200d\u2060\ufeff\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
+
+// Only spaces and invisible characters: nothing to send (an optional line is then left out).
+const blank = (value) => ONLY_BLANK.test(value);
+
+// The server counts characters in code points (an emoji is one), not in UTF-16 units as `value.length` does.
+const characters = (value) => [...value].length;
+
 function textRule(label, max, optional = false) {
-  return (value) => {
-    if (!value.trim()) return optional ? "" : `Enter the ${label}.`;
-    if (CONTROL.test(value)) return `The ${label} must be on one line.`;
-    if (value.length > max) return `The ${label} can be at most ${max} characters.`;
+  return (raw) => {
+    const value = raw.trim();
+    if (blank(value)) return optional ? "" : `Enter the ${label}.`;
+    if (DIRECTION.test(value)) return `The ${label} can't contain text-direction control characters.`;
+    if (BREAK.test(value)) return `The ${label} must be on one line.`;
+    const count = characters(value);
+    if (count > max) return `The ${label} can be at most ${max} characters (it has ${count}).`;
+    if (!TEXT.test(value)) return `Check the ${label}.`; // not reached: the cases above are the whole rule
     return "";
   };
 }
@@ -53,7 +71,7 @@ export function addressForm({ values = {}, idPrefix = "addr", submitLabel = "Sav
   const inputs = {};
   const errors = {};
   const rows = ADDRESS_FIELDS.map((spec) => {
-    const input = h("input", { id: `${idPrefix}-${spec.name}`, name: spec.name, autocomplete: spec.autocomplete, maxlength: String(spec.max), value: values[spec.name] || "", required: spec.name !== "line2" });
+    const input = h("input", { id: `${idPrefix}-${spec.name}`, name: spec.name, autocomplete: spec.autocomplete, value: values[spec.name] || "", required: spec.name !== "line2" });
     const error = h("p", { class: "field-error", id: `${idPrefix}-${spec.name}-error` });
     inputs[spec.name] = input;
     errors[spec.name] = error;
@@ -105,7 +123,7 @@ export function addressForm({ values = {}, idPrefix = "addr", submitLabel = "Sav
       const message = spec.check(value);
       mark(spec.name, message);
       if (message) first = first || inputs[spec.name];
-      if (value.trim()) address[spec.name] = value.trim();
+      if (!blank(value.trim())) address[spec.name] = value.trim();
     }
     mark("country", "");
     if (first) {

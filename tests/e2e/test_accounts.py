@@ -681,20 +681,88 @@ def test_a_bad_address_on_the_account_page_shows_the_field_error_and_saves_nothi
     page.shots("account-address-bad-postal-code")
     assert signed_in_fetch(page, "GET", "me") == before
 
-    # What only the server refuses (a right-to-left override in the city) comes back as a 400 naming the field:
-    # its message shows under the city, nothing else is marked, and everything typed stays.
+    # What the server refuses anyway comes back as a 400 naming the field: its message shows under the city,
+    # nothing else is marked, and everything typed stays. (The browser now refuses every line the server would, so
+    # the request is changed on its way: a right-to-left override in the city, for the real server to refuse.)
+    def override_the_city(route: Any) -> None:
+        if route.request.method != "PATCH":
+            route.fallback()
+            return
+        body = json.loads(route.request.post_data or "{}")
+        body["delivery_address"]["city"] += "\u202e"
+        route.fallback(post_data=json.dumps(body))
+
+    page.route(re.compile(r"/me$"), override_the_city)
     postal.fill("LS1 4AP")
-    page.get_by_label("City").fill("Leeds\u202e")
     page.get_by_role("button", name="Save the address").click()
     city_error = page.locator("#account-addr-city-error")
     wait_until(lambda: city_error.inner_text().strip() != "")
-    assert city_error.inner_text().strip() != ""
+    assert "on one line" in city_error.inner_text()
     assert page.get_by_label("City").get_attribute("aria-invalid") == "true"
     assert postal.get_attribute("aria-invalid") is None
     assert page.evaluate("document.activeElement.id") == "account-addr-city"
-    assert page.get_by_label("City").input_value() == "Leeds\u202e"
+    assert page.get_by_label("City").input_value() == "Leeds"
     assert page.get_by_label("Full name").input_value() == "Ada Adder"
     assert page.get_by_role("form", name="Add a delivery address").is_visible()
     page.shots("account-address-server-error")
+    page.unroute(re.compile(r"/me$"), override_the_city)
     assert signed_in_fetch(page, "GET", "me") == before
     assert watch.take(expected=(BAD_REQUEST,)) == []
+
+
+def test_the_address_form_applies_the_servers_rule_for_a_line_in_the_browser(
+    page: Any, dev_stack: DevStack, watch: PageWatch
+) -> None:
+    """Each way a line breaks the server's rule gets its own message before anything is sent, and lengths count
+    characters as the server does (an emoji is one), with nothing cut as it is typed or pasted."""
+    web = dev_stack.web
+    _new_customer(page, dev_stack, "ruleaddr")
+    before = signed_in_fetch(page, "GET", "me")
+    assert before.get("delivery_address") is None
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.method) if re.search(r"/me$", request.url) else None)
+
+    panel = _open_account(page, web)
+    panel.get_by_role("button", name="Add a delivery address").click()
+    form = page.get_by_role("form", name="Add a delivery address")
+    form.wait_for()
+    for label, value in NEW_ADDRESS.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Country").select_option("GB")
+    save = page.get_by_role("button", name="Save the address")
+
+    def refused(label: str, field: str, value: str, message: str) -> None:
+        page.get_by_label(label, exact=True).fill(value)
+        save.click()
+        page.get_by_text(message, exact=True).wait_for()
+        assert page.locator(f"#account-addr-{field}-error").inner_text() == message
+        assert page.get_by_label(label, exact=True).get_attribute("aria-invalid") == "true"
+        assert page.evaluate("document.activeElement.id") == f"account-addr-{field}"
+        assert page.get_by_label(label, exact=True).input_value() == value  # nothing cut
+        page.get_by_label(label, exact=True).fill(NEW_ADDRESS.get(label, ""))
+
+    # Only zero-width spaces: nothing to read.
+    refused("City", "city", "\u200b\u200b", "Enter the city.")
+    # A right-to-left override, a line separator.
+    refused("Full name", "name", "Ada\u202e Adder", "The full name can't contain text-direction control characters.")
+    refused("City", "city", "Leeds\u2028Centre", "The city must be on one line.")
+    # 101 emoji are 101 characters for the server (202 UTF-16 units), one too many; a pasted line is kept whole.
+    refused(
+        "Address line 1",
+        "line1",
+        "\U0001f4da" * 101,
+        "The street and number can be at most 100 characters (it has 101).",
+    )
+    refused("Address line 1", "line1", "x" * 116, "The street and number can be at most 100 characters (it has 116).")
+    page.shots("account-address-rule-errors")
+    assert form.is_visible()
+    assert "PATCH" not in sent  # the browser refused every one of them
+    assert signed_in_fetch(page, "GET", "me") == before
+
+    # 100 emoji are accepted and saved as typed.
+    page.get_by_label("Address line 1").fill("\U0001f4da" * 100)
+    save.click()
+    panel.locator(".saved-address").wait_for()
+    assert page.locator(".field-error:not(:empty)").count() == 0
+    assert signed_in_fetch(page, "GET", "me")["delivery_address"] == {**NEW_ADDRESS_SAVED, "line1": "\U0001f4da" * 100}
+    assert watch.take() == []
