@@ -9,6 +9,7 @@ from __future__ import annotations
 from bookstore.catalog import Book
 from bookstore.errors import ValidationError
 from bookstore.identity import Caller
+from bookstore.search import tokens
 from bookstore.wiring import Services
 from bot_fulfillment import naming
 from bot_fulfillment.cards import book_card, money, with_cards
@@ -76,6 +77,14 @@ def _found(event: LexEvent, books: list[Book]) -> LexResponse:
     return with_cards(close(event, "Fulfilled", f"I found: {listed(books)}."), [book_card(b) for b in books])
 
 
+def _part_of(typed: str | None, resolved_title: str | None) -> bool:
+    """Whether the words typed are only some of the words of the title Lex resolved them to."""
+    if not typed or not resolved_title:
+        return False
+    words, title_words = set(tokens(typed)), set(tokens(resolved_title))
+    return bool(words) and words < title_words
+
+
 def find_book(event: LexEvent, caller: Caller, services: Services) -> LexResponse:
     intent = event.intent
     title, author, genre = resolved(intent, "Title"), resolved(intent, "Author"), resolved(intent, "Genre")
@@ -83,8 +92,10 @@ def find_book(event: LexEvent, caller: Caller, services: Services) -> LexRespons
         if not (title or author or genre):
             return _search_what_was_said(event, services)
         return delegate(event)
-    books = _search(services, [title, author], genre)
     said = [intent.value("Title"), intent.value("Author")]
+    if _part_of(said[0], title):  # "a sherlock holmes book": every Holmes book, not the one title Lex resolved
+        title = said[0]
+    books = _search(services, [title, author], genre)
     if not books and said != [title, author]:
         books = _search(services, said, genre)  # a catalog that lacks the resolved value: the words as typed
     wanted = " ".join(p for p in (f'"{title}"' if title else "", f"by {author}" if author else "", genre or "") if p)

@@ -71,8 +71,11 @@ class CatalogService:
         exact = next((hit.book for hit in hits if tokens(hit.book.title) == wanted), None)
         if exact is not None:
             return exact
+        # Else the best-ranked book, if its title holds the words typed but at most one in three ("the great
+        # gatsbee" is not Great Expectations: half the words is too few to order a book by).
         found = set(tokens(hits[0].book.title))
-        return hits[0].book if wanted and len(set(wanted) & found) >= max(1, (len(set(wanted)) + 1) // 2) else None
+        needed = len(set(wanted)) - len(set(wanted)) // 3
+        return hits[0].book if wanted and len(set(wanted) & found) >= max(1, needed) else None
 
     # Staff operations.
 
