@@ -6,14 +6,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot_fulfillment.naming import ASKING as _ASKING
-from bot_fulfillment.naming import ORDERING as _ORDERING
-from bot_fulfillment.naming import TRAILING
-from bot_fulfillment.naming import named as _named
+from bot_fulfillment.naming import ASKING, ORDERING, TRAILING, named
 
 
 @pytest.mark.parametrize(
-    ("said", "named"),
+    ("said", "expected"),
     [
         ("find sherlock", "sherlock"),
         ("Do you have anything by Sherlok?", "sherlok"),
@@ -24,22 +21,22 @@ from bot_fulfillment.naming import named as _named
         ("", ""),
     ],
 )
-def test_the_words_that_ask_are_dropped_from_the_start(said: str, named: str) -> None:
-    assert _named(said) == named
+def test_the_words_that_ask_are_dropped_from_the_start(said: str, expected: str) -> None:
+    assert named(said) == expected
 
 
 @given(
-    st.lists(st.sampled_from(sorted(_ASKING)), max_size=6),
+    st.lists(st.sampled_from(sorted(ASKING)), max_size=6),
     st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12), min_size=1, max_size=4),
 )
 def test_whatever_is_asked_the_name_after_it_is_kept_whole(asking: list[str], name: list[str]) -> None:
-    assume(name[0] not in _ASKING)  # else it is an asking word too
+    assume(name[0] not in ASKING)  # else it is an asking word too
     assume(name[-1] not in TRAILING)  # else it is a trailing "please"
-    assert _named(" ".join([*asking, *name])) == " ".join(name)
+    assert named(" ".join([*asking, *name])) == " ".join(name)
 
 
 @pytest.mark.parametrize(
-    ("said", "named"),
+    ("said", "expected"),
     [
         ("i want to buy sherlock", "sherlock"),
         ("I'd like to order two copies of the hound", "the hound"),
@@ -48,5 +45,5 @@ def test_whatever_is_asked_the_name_after_it_is_kept_whole(asking: list[str], na
         ("buy a book", ""),
     ],
 )
-def test_the_words_that_ask_to_buy_are_dropped_from_the_start(said: str, named: str) -> None:
-    assert _named(said, _ORDERING) == named
+def test_the_words_that_ask_to_buy_are_dropped_from_the_start(said: str, expected: str) -> None:
+    assert named(said, ORDERING) == expected
