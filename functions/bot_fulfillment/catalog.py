@@ -49,9 +49,9 @@ def _search(services: Services, words: list[str | None], genre: str | None) -> l
             page = services.catalog.search(query, limit=10)
         except ValidationError:
             return []
-        # The books that hold every word said, when some do: "moby dick" is Moby Dick, not Dickens as well (the
+        # The books that hold the words said, when some do: "moby dick" is Moby Dick, not Dickens as well (the
         # search completes a last word that found few books). Else what the search ranked.
-        books = naming.holding_every_word(page, query) or [hit.book for hit in page.items]
+        books = naming.holding_the_words(page, query) or [hit.book for hit in page.items]
         return [book for book in books if genre is None or book.genre == genre][:SHOWN]
     if genre:
         return services.catalog.browse(genre, limit=SHOWN).items

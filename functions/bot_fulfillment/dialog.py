@@ -67,7 +67,7 @@ def fallback(event: LexEvent, caller: Caller, services: Services) -> LexResponse
     """Not understood. A customer who types only a title ("dracula", "wuthering heights") gets the books it names
     as an offer, with the usual hint; anything else gets the hint alone."""
     metrics.add_metric(name="FallbackTurns", unit=MetricUnit.Count, value=1)
-    books = naming.books_named_exactly(event, services)[: catalog.SHOWN]
+    books = naming.books_named(event, services)[: catalog.SHOWN]
     if not books:
         return elicit_intent(event, FALLBACK)
     offer = f"I'm not sure what you'd like, but these books match what you said: {catalog.listed(books)}. "

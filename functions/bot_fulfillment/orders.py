@@ -125,7 +125,7 @@ def _titled_by_the_words(event: LexEvent, services: Services) -> Intent | LexRes
     intent = event.intent
     if resolved(intent, "Title") is not None or event.invocation_source != "DialogCodeHook":
         return intent
-    choices = naming.books_named_exactly(event, services, naming.ORDERING)[:SHOWN]
+    choices = naming.books_named(event, services, naming.ORDERING)[:SHOWN]
     if len(choices) == 1:
         return intent.with_slot("Title", choices[0].title)
     if not choices:
