@@ -207,12 +207,13 @@ def order_status(event: LexEvent, caller: Caller, services: Services) -> LexResp
         return close(event, "Fulfilled", f"Your order {order.number} ({_summary(order)}) is {order.status}.")
     if (unknown := _unknown_reference(event)) is not None:
         return unknown
-    named = _orders_naming_a_book(event, services.orders.list_mine(who, limit=NAMED_LOOK_BACK).items)
+    latest_orders = services.orders.list_mine(who, limit=NAMED_LOOK_BACK).items  # one read for both answers
+    named = _orders_naming_a_book(event, latest_orders)
     if named:  # "has my dracula order shipped": the orders of that book
         listed = "; ".join(f"{o.number} ({_summary(o)}) is {o.status}" for o in named[:RECENT_ORDERS])
         return close(event, "Fulfilled", f"Your order{'s' if len(named) > 1 else ''} {listed}.")
     # "where is my order" / "where are my orders": the recent ones, newest first.
-    recent = services.orders.list_mine(who, limit=RECENT_ORDERS).items
+    recent = latest_orders[:RECENT_ORDERS]
     if not recent:
         return close(event, "Fulfilled", "You have no orders yet.")
     if len(recent) == 1:
@@ -255,10 +256,11 @@ def _propose_latest_cancellable(event: LexEvent, who: SignedIn, services: Servic
     as a confirmation with the OrderId filled; or say clearly why there is nothing to cancel, and close."""
     if (unknown := _unknown_reference(event)) is not None:
         return unknown
-    named = _orders_naming_a_book(event, services.orders.list_mine(who, limit=NAMED_LOOK_BACK).items)
+    latest_orders = services.orders.list_mine(who, limit=NAMED_LOOK_BACK).items
+    named = _orders_naming_a_book(event, latest_orders)
     if named:  # "I don't want the emma books anymore": the newest order of that book
         return _confirm_cancel(event, event.intent.with_slot("OrderId", named[0].order_id), named[0])
-    latest = services.orders.latest(who)
+    latest = latest_orders[0] if latest_orders else None
     if latest is None:
         return close(event, "Failed", "You have no orders, so there is nothing to cancel.")
     candidate = latest if latest.status == "PLACED" else services.orders.latest_cancellable(who)

@@ -77,12 +77,10 @@ class ProfileService:
     def delivery_address(self, who: SignedIn, given: DeliveryAddress | None = None) -> DeliveryAddress:
         """Where an order goes: the address given with it, else the one saved on the customer's profile.
         ValidationError when there is neither: no order is placed without somewhere to send it."""
-        if given is not None:
-            return given
-        profile = self.admin.users.get(who.username)
-        if profile is None or profile.delivery_address is None:
+        address = given or self.saved_address(who)
+        if address is None:
             raise ValidationError(NO_ADDRESS)
-        return profile.delivery_address
+        return address
 
     def saved_address(self, who: SignedIn) -> DeliveryAddress | None:
         profile = self.admin.users.get(who.username)
