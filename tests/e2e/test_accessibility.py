@@ -14,6 +14,7 @@ from typing import Any
 from local.world.cognito import DEMO_ACCOUNTS
 from tests.e2e.conftest import (
     ARTIFACTS,
+    DELIVERY_ADDRESS,
     SAVE_ADDRESS,
     DevStack,
     PageWatch,
@@ -31,14 +32,6 @@ BOOK = "dracula-bram-stoker"
 NO_ORDER = "01JAAAAAAAAAAAAAAAAAAAAAAA"
 # What Chromium logs for the API's 404 that a "not found" page is about.
 NOT_FOUND = "the server responded with a status of 404"
-ADDRESS = {
-    "name": "Carol Reader",
-    "line1": "12 Library Lane",
-    "line2": "Flat 3",
-    "city": "Bath",
-    "postal_code": "BA1 1AA",
-    "country": "GB",
-}
 
 
 class Audit:
@@ -124,7 +117,7 @@ def test_every_page_of_a_signed_in_customer(page: Any, dev_stack: DevStack, watc
     audit = Audit(page, watch, web)
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
-    order = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}], ADDRESS)
+    order = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}], DELIVERY_ADDRESS)
 
     audit.visit("home-signed-in", "#/", _cards)
     audit.visit("book-signed-in", f"#/books/{BOOK}", _heading("Dracula"))
@@ -138,7 +131,7 @@ def test_every_page_of_a_signed_in_customer(page: Any, dev_stack: DevStack, watc
     audit.check("chat-with-cards")
     audit.visit("cart", "#/cart", lambda p: p.locator("main li").first.wait_for())
     # The checkout and the account page with a saved address: the form prefilled, its "Save" checkbox; the review.
-    signed_in_fetch(page, "PATCH", "me", {"delivery_address": ADDRESS})
+    signed_in_fetch(page, "PATCH", "me", {"delivery_address": DELIVERY_ADDRESS})
     audit.visit("checkout", "#/checkout", lambda p: p.get_by_label(SAVE_ADDRESS).wait_for())
     page.get_by_role("button", name="Continue to review").click()
     page.get_by_role("button", name="Place order").wait_for()
@@ -169,7 +162,7 @@ def test_every_page_of_staff(page: Any, dev_stack: DevStack, watch: PageWatch) -
     audit = Audit(page, watch, web)
     sign_in(page, web, ALICE.username, ALICE.password)
     page.get_by_role("button", name=f"Sign out {ALICE.username}").wait_for()
-    order = place_order(page, [{"book_id": BOOK, "quantity": 2}], ADDRESS)
+    order = place_order(page, [{"book_id": BOOK, "quantity": 2}], DELIVERY_ADDRESS)
 
     placed = f'[data-order-id="{order["order_id"]}"]'
     audit.visit("staff-orders", "#/staff/orders", lambda p: p.locator(placed).wait_for())

@@ -7,18 +7,19 @@ import re
 from typing import Any
 
 from local.world.cognito import DEMO_ACCOUNTS
-from tests.e2e.conftest import DevStack, place_order, sign_in, signed_in_fetch, staff_card, timeline_steps, wait_until
+from tests.e2e.conftest import (
+    DELIVERY_ADDRESS,
+    DevStack,
+    place_order,
+    sign_in,
+    signed_in_fetch,
+    staff_card,
+    timeline_steps,
+    wait_until,
+)
 
 ALICE, CAROL = DEMO_ACCOUNTS
 NUMBER = re.compile(r"^BK-[0-9A-Z]{4}-[0-9A-Z]{4}$")
-ADDRESS = {
-    "name": "Carol Reader",
-    "line1": "12 Library Lane",
-    "line2": "Flat 3",
-    "city": "Bath",
-    "postal_code": "BA1 1AA",
-    "country": "GB",
-}
 
 
 def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
@@ -32,7 +33,7 @@ def test_staff_ship_and_deliver_an_order_and_the_customer_follows_it(
     page.goto(f"{web}#/staff/orders")
     page.get_by_role("heading", name="Staff only").wait_for()
 
-    order = place_order(page, [{"book_id": "frankenstein-mary-shelley", "quantity": 1}], ADDRESS)
+    order = place_order(page, [{"book_id": "frankenstein-mary-shelley", "quantity": 1}], DELIVERY_ADDRESS)
     order_id, number = order["order_id"], order["number"]
     assert NUMBER.match(number), number
 
@@ -101,8 +102,8 @@ def test_staff_cancel_after_confirming_and_see_a_clear_error_when_the_order_move
     web = dev_stack.web
     sign_in(page, web, CAROL.username, CAROL.password)
     page.get_by_role("button", name=f"Sign out {CAROL.username}").wait_for()
-    first = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}], ADDRESS)
-    second = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 2}], ADDRESS)
+    first = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 1}], DELIVERY_ADDRESS)
+    second = place_order(page, [{"book_id": "emma-jane-austen", "quantity": 2}], DELIVERY_ADDRESS)
 
     staff = staff_page
     card = staff_card(staff, web, "PLACED", first["order_id"])
